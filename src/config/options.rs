@@ -1,0 +1,50 @@
+//! `docsteward.toml` exactly as written: every field optional, unknown keys rejected, spans
+//! kept on the values that later validation may need to point at.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Options {
+    pub include: Option<Vec<Spanned<String>>>,
+    pub exclude: Option<Vec<Spanned<String>>>,
+    pub content: Option<Vec<ContentOptions>>,
+    pub links: Option<LinksOptions>,
+    pub terms: Option<TermsOptions>,
+    pub rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ContentOptions {
+    pub name: Spanned<String>,
+    pub paths: Spanned<Vec<Spanned<String>>>,
+    pub schema: Option<Spanned<String>>,
+    pub stale_after: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LinksOptions {
+    pub roots: Option<Vec<Spanned<String>>>,
+    pub front_matter_keys: Option<Vec<String>>,
+    pub routes: Option<Vec<RouteOptions>>,
+    pub case_sensitive: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RouteOptions {
+    pub url: Spanned<String>,
+    pub file: Spanned<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TermsOptions {
+    pub defined_by: Option<Vec<Spanned<String>>>,
+    pub reference_keys: Option<Vec<String>>,
+}

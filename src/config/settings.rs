@@ -1,0 +1,329 @@
+//! Resolved configuration: what rules read. Built once per run from [`Options`]; every
+//! mistake becomes an [`Error::Config`] that points into the file.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use toml::Spanned;
+
+use super::options::{ContentOptions, Options};
+use crate::diagnostic::Severity;
+use crate::error::Error;
+use crate::paths;
+use crate::rules;
+use crate::schema::{Schema, SchemaSource};
+
+/// A rule's configured level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Off,
+    On(Severity),
+}
+
+impl Level {
+    pub fn parse(s: &str) -> Option<Level> {
+        Some(match s {
+            "off" => Level::Off,
+            "info" => Level::On(Severity::Info),
+            "warning" => Level::On(Severity::Warning),
+            "error" => Level::On(Severity::Error),
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Off => "off",
+            Level::On(s) => s.as_str(),
+        }
+    }
+}
+
+/// A content type: which documents it covers and what their front matter must satisfy.
+#[derive(Debug)]
+pub struct ContentType {
+    pub name: String,
+    paths: GlobSet,
+    pub schema: Option<Arc<Schema>>,
+    pub stale_after_days: Option<u32>,
+}
+
+/// A site URL pattern that maps to a file: `/glossary/{slug}` -> `src/content/glossary/{slug}.md`.
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub url_prefix: String,
+    pub url_suffix: String,
+    /// Repository-relative file pattern with `{slug}`.
+    pub file: String,
+}
+
+#[derive(Debug)]
+pub struct LinkSettings {
+    /// Repository-relative folders that root-absolute links resolve against, after the base.
+    pub roots: Vec<String>,
+    pub front_matter_keys: Vec<String>,
+    pub routes: Vec<Route>,
+    pub case_sensitive: bool,
+}
+
+#[derive(Debug)]
+pub struct TermSettings {
+    /// Which documents define terms; `None` means those whose front matter has `term`.
+    pub defined_by: Option<GlobSet>,
+    pub reference_keys: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Settings {
+    /// The configuration file, as named to the user, if there is one.
+    pub config_path: Option<String>,
+    /// The knowledge base's folder relative to the repository root: `""` or `"docs/"`. Globs
+    /// match paths relative to it and root-absolute links resolve from it.
+    pub base: String,
+    include: GlobSet,
+    exclude: GlobSet,
+    pub content: Vec<ContentType>,
+    pub links: LinkSettings,
+    pub terms: TermSettings,
+    levels: HashMap<&'static str, Level>,
+}
+
+pub const DEFAULT_INCLUDE: &[&str] = &["**/*.md", "**/*.markdown"];
+
+impl Settings {
+    /// Settings when there is no configuration file.
+    pub fn defaults(base: &str) -> Settings {
+        Settings::resolve(Options::default(), None, base, &|_| None).unwrap_or_else(|_| unreachable!("defaults are valid"))
+    }
+
+    /// Parses and resolves `text`, the file at `config_path` (repository-relative). Schema
+    /// files are read through `read`, which sees the same snapshot as the documents.
+    /// `base` is the knowledge base folder (repository-relative, `""` for the root); `read`
+    /// reads files relative to the configuration file's folder.
+    pub fn load(text: &str, config_path: &str, base: &str, read: &SchemaSource) -> Result<Settings, Error> {
+        let options: Options = toml::from_str(text).map_err(|e| {
+            let message = e.message().trim_end().to_owned();
+            let help = if message.contains("unknown field") {
+                "see the configuration reference in docsteward's README"
+            } else {
+                "check the value's type against the configuration reference in docsteward's README"
+            };
+            Error::config(config_path, text, e.span(), message).with_help(help)
+        })?;
+        let cx = Cx { path: config_path, text };
+        Settings::resolve(options, Some(&cx), &base, read)
+    }
+
+    fn resolve(options: Options, cx: Option<&Cx<'_>>, base: &str, read: &SchemaSource) -> Result<Settings, Error> {
+        let fallback = Cx { path: "", text: "" };
+        let cx = cx.unwrap_or(&fallback);
+        let defaults: Vec<Spanned<String>> = DEFAULT_INCLUDE.iter().map(|s| Spanned::new(0..0, (*s).to_owned())).collect();
+        let include = cx.globs(options.include.as_deref().unwrap_or(&defaults))?;
+        let exclude = cx.globs(options.exclude.as_deref().unwrap_or(&[]))?;
+        let content = options
+            .content
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| cx.content(c, read))
+            .collect::<Result<Vec<_>, _>>()?;
+        for (i, c) in content.iter().enumerate() {
+            if content[..i].iter().any(|o| o.name == c.name) {
+                return Err(Error::config(cx.path, cx.text, None, format!("content type `{}` is defined twice", c.name)));
+            }
+        }
+        let links = options.links.unwrap_or_default();
+        let roots = links
+            .roots
+            .unwrap_or_default()
+            .iter()
+            .map(|r| cx.inside(base, r.get_ref(), r.span()).map(|p| paths::as_dir(&p)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let routes = links.routes.unwrap_or_default().iter().map(|r| cx.route(base, &r.url, &r.file)).collect::<Result<Vec<_>, _>>()?;
+        let terms = options.terms.unwrap_or_default();
+        let defined_by = terms.defined_by.map(|g| cx.globs(&g)).transpose()?;
+        let mut levels = HashMap::new();
+        for rule in rules::RULES {
+            levels.insert(rule.id(), rule.default_level());
+        }
+        for (id, level) in options.rules.unwrap_or_default() {
+            let Some(rule) = rules::find(id.get_ref()) else {
+                let hint = crate::suggest::closest(id.get_ref(), rules::RULES.iter().map(|r| r.id()));
+                let err = Error::config(cx.path, cx.text, Some(id.span()), format!("unknown rule `{}`", id.get_ref()));
+                return Err(match hint {
+                    Some(h) => err.with_help(format!("did you mean `{h}`?")),
+                    None => err.with_help("`docsteward rules` lists every rule"),
+                });
+            };
+            let Some(parsed) = Level::parse(level.get_ref()) else {
+                return Err(Error::config(cx.path, cx.text, Some(level.span()), format!("unknown level `{}`", level.get_ref()))
+                    .with_help("use one of: error, warning, info, off"));
+            };
+            levels.insert(rule.id(), parsed);
+        }
+        Ok(Settings {
+            config_path: (!cx.path.is_empty()).then(|| cx.path.to_owned()),
+            base: base.to_owned(),
+            include,
+            exclude,
+            content,
+            links: LinkSettings {
+                roots,
+                front_matter_keys: links.front_matter_keys.unwrap_or_default(),
+                routes,
+                case_sensitive: links.case_sensitive.unwrap_or(true),
+            },
+            terms: TermSettings {
+                defined_by,
+                reference_keys: terms.reference_keys.unwrap_or_else(|| vec!["relatedTerms".to_owned()]),
+            },
+            levels,
+        })
+    }
+
+    /// The path relative to the knowledge base, if it lies inside it.
+    pub fn relative<'p>(&self, path: &'p str) -> Option<&'p str> {
+        path.strip_prefix(self.base.as_str())
+    }
+
+    /// Whether a repository path is a document by `include` and `exclude`.
+    pub fn is_document(&self, path: &str) -> bool {
+        self.relative(path).is_some_and(|p| self.include.is_match(p) && !self.exclude.is_match(p))
+    }
+
+    pub fn is_excluded(&self, path: &str) -> bool {
+        self.relative(path).is_some_and(|p| self.exclude.is_match(p))
+    }
+
+    /// The first content type whose paths match.
+    pub fn content_type(&self, path: &str) -> Option<&ContentType> {
+        let rel = self.relative(path)?;
+        self.content.iter().find(|c| c.paths.is_match(rel))
+    }
+
+    pub fn level(&self, rule: &str) -> Level {
+        self.levels.get(rule).copied().unwrap_or(Level::Off)
+    }
+}
+
+/// The configuration file being resolved, for error positions.
+struct Cx<'a> {
+    path: &'a str,
+    text: &'a str,
+}
+
+impl Cx<'_> {
+    fn error(&self, span: Range<usize>, message: impl Into<String>) -> Error {
+        let span = (!self.text.is_empty()).then_some(span);
+        Error::config(self.path, self.text, span, message)
+    }
+
+    fn globs(&self, patterns: &[Spanned<String>]) -> Result<GlobSet, Error> {
+        let mut set = GlobSetBuilder::new();
+        for p in patterns {
+            set.add(self.glob(p)?);
+        }
+        set.build().map_err(|e| self.error(0..0, e.to_string()))
+    }
+
+    fn glob(&self, pattern: &Spanned<String>) -> Result<Glob, Error> {
+        let text = pattern.get_ref().trim_start_matches("./");
+        GlobBuilder::new(text)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| self.error(pattern.span(), format!("invalid glob: {}", e.kind())))
+    }
+
+    /// A repository-relative path for `rel`, written relative to the knowledge base.
+    fn inside(&self, base: &str, rel: &str, span: Range<usize>) -> Result<String, Error> {
+        paths::join(base, rel.trim_start_matches('/'))
+            .ok_or_else(|| self.error(span, format!("`{rel}` leads outside the repository")))
+    }
+
+    fn content(&self, c: ContentOptions, read: &SchemaSource) -> Result<ContentType, Error> {
+        if c.paths.get_ref().is_empty() {
+            return Err(self.error(c.paths.span(), "a content type needs at least one path glob"));
+        }
+        let paths = self.globs(c.paths.get_ref())?;
+        let stale_after_days = c
+            .stale_after
+            .map(|s| {
+                parse_duration_days(s.get_ref()).ok_or_else(|| {
+                    self.error(s.span(), format!("invalid duration `{}`", s.get_ref()))
+                        .with_help("write a number and a unit: 90d, 12w, 6m (30 days), 1y (365 days)")
+                })
+            })
+            .transpose()?;
+        let schema = match c.schema {
+            None => None,
+            Some(s) => {
+                let path = self.inside("", s.get_ref(), s.span())?;
+                let schema = Schema::load(&path, read).map_err(|message| self.error(s.span(), message))?;
+                Some(Arc::new(schema))
+            }
+        };
+        Ok(ContentType { name: c.name.into_inner(), paths, schema, stale_after_days })
+    }
+
+    fn route(&self, base: &str, url: &Spanned<String>, file: &Spanned<String>) -> Result<Route, Error> {
+        let u = url.get_ref();
+        let Some((prefix, suffix)) = u.split_once("{slug}") else {
+            return Err(self.error(url.span(), "a route URL needs a `{slug}` placeholder, like `/glossary/{slug}`"));
+        };
+        if !u.starts_with('/') || suffix.contains("{slug}") {
+            return Err(self.error(url.span(), "a route URL starts with `/` and has one `{slug}`"));
+        }
+        if !file.get_ref().contains("{slug}") {
+            return Err(self.error(file.span(), "a route file needs a `{slug}` placeholder, like `glossary/{slug}.md`"));
+        }
+        let file_path = self.inside(base, file.get_ref(), file.span())?;
+        Ok(Route { url_prefix: prefix.to_owned(), url_suffix: suffix.trim_end_matches('/').to_owned(), file: file_path })
+    }
+}
+
+/// `90d`, `12w`, `6m` (30 days), `1y` (365 days).
+pub fn parse_duration_days(s: &str) -> Option<u32> {
+    let s = s.trim();
+    let unit = s.chars().last()?;
+    let n: u32 = s[..s.len() - unit.len_utf8()].trim().parse().ok()?;
+    let factor = match unit {
+        'd' => 1,
+        'w' => 7,
+        'm' => 30,
+        'y' => 365,
+        _ => return None,
+    };
+    n.checked_mul(factor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_days("180d"), Some(180));
+        assert_eq!(parse_duration_days("2w"), Some(14));
+        assert_eq!(parse_duration_days("6m"), Some(180));
+        assert_eq!(parse_duration_days("1y"), Some(365));
+        assert_eq!(parse_duration_days("1x"), None);
+        assert_eq!(parse_duration_days("d"), None);
+    }
+
+    #[test]
+    fn unknown_key_points_at_its_line() {
+        let text = "include = [\"**/*.md\"]\nexclude-paths = []\n";
+        let err = Settings::load(text, "docsteward.toml", "", &|_| None).unwrap_err();
+        let Error::Config(c) = err else { panic!("config error") };
+        assert_eq!(&text[c.span.unwrap()], "exclude-paths");
+    }
+
+    #[test]
+    fn rule_levels_and_unknown_rules() {
+        let s = Settings::load("[rules]\n\"frontmatter/schema\" = \"warning\"\n", "docsteward.toml", "", &|_| None).unwrap();
+        assert_eq!(s.level("frontmatter/schema"), Level::On(Severity::Warning));
+        let err = Settings::load("[rules]\n\"frontmatter/shema\" = \"off\"\n", "docsteward.toml", "", &|_| None).unwrap_err();
+        assert_eq!(err.help().as_deref(), Some("did you mean `frontmatter/schema`?"));
+    }
+}

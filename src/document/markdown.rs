@@ -1,0 +1,473 @@
+//! One pass over the Markdown body with pulldown-cmark's offset iterator: references (links,
+//! images, reference definitions, HTML `href`/`src`), headings and anchors, footnotes, and
+//! docsteward's suppression comments. Code spans and code blocks contribute nothing.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+/// What kind of construct a reference was written as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefKind {
+    Link,
+    Image,
+    /// A reference definition `[label]: target`, which reference-style links use.
+    Definition,
+    HtmlLink,
+    HtmlImage,
+}
+
+impl RefKind {
+    pub fn is_image(self) -> bool {
+        matches!(self, RefKind::Image | RefKind::HtmlImage)
+    }
+}
+
+/// A reference to another file (or anchor) written in the body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    pub kind: RefKind,
+    /// The destination as written, after Markdown unescaping.
+    pub target: String,
+    /// The destination's span in the file.
+    pub span: Range<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub span: Range<usize>,
+    /// The anchor the heading is reachable by (custom `{#id}` or its GitHub-style slug).
+    pub anchor: String,
+}
+
+/// A `docsteward-disable...` comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    /// Empty means every rule.
+    pub rules: Vec<String>,
+    pub span: Range<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuppressionKind {
+    NextLine,
+    Disable,
+    Enable,
+    File,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Footnote {
+    pub label: String,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Markdown {
+    pub references: Vec<Reference>,
+    pub headings: Vec<Heading>,
+    /// Anchors from HTML `id`/`name` attributes.
+    pub html_anchors: Vec<String>,
+    pub footnote_refs: Vec<Footnote>,
+    pub footnote_defs: Vec<Footnote>,
+    pub suppressions: Vec<Suppression>,
+    /// Spans of images whose alt text is empty.
+    pub empty_alt: Vec<Range<usize>>,
+}
+
+impl Markdown {
+    /// Every anchor a link's `#fragment` may name in this document.
+    pub fn anchors(&self) -> impl Iterator<Item = &str> {
+        self.headings.iter().map(|h| h.anchor.as_str()).chain(self.html_anchors.iter().map(String::as_str))
+    }
+
+    /// The text of the first heading, a document's title when its front matter has none.
+    pub fn title(&self) -> Option<&str> {
+        self.headings.first().map(|h| h.text.as_str())
+    }
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        // The older footnote mode reports every `[^label]` as a reference, defined or not,
+        // which is what `footnotes/undefined` needs; GFM mode turns undefined ones into text.
+        | Options::ENABLE_OLD_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Parses the body of `text`, which starts at `body_start`. Spans are offsets into `text`.
+pub fn parse(text: &str, body_start: usize) -> Markdown {
+    let body = &text[body_start..];
+    let mut md = Markdown::default();
+    let mut slugs = Slugger::default();
+    let mut heading: Option<(u8, Option<String>, usize, String)> = None;
+    // Open images: where each starts and whether its alt text is still empty.
+    let mut image_alt: Vec<(usize, bool)> = Vec::new();
+    let parser = Parser::new_ext(body, options());
+    let mut iter = parser.into_offset_iter();
+    for (event, range) in iter.by_ref() {
+        let span = body_start + range.start..body_start + range.end;
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((level as u8, id.map(|s| s.to_string()), span.start, String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, id, start, text)) = heading.take() {
+                    let text = text.trim().to_owned();
+                    let anchor = match id {
+                        Some(id) => {
+                            slugs.reserve(&id);
+                            id
+                        }
+                        None => slugs.slug(&text),
+                    };
+                    md.headings.push(Heading { level, text, span: start..span.end, anchor });
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((.., text)) = heading.as_mut() {
+                    text.push_str(&t);
+                }
+                if let Some((_, empty)) = image_alt.last_mut() {
+                    if !t.trim().is_empty() {
+                        *empty = false;
+                    }
+                }
+            }
+            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
+                // Reference-style links are checked once, at their definition.
+                if let Some(dest) = inline_destination(text, &span, link_type) {
+                    md.references.push(Reference { kind: RefKind::Link, target: dest_url.to_string(), span: dest });
+                }
+            }
+            Event::Start(Tag::Image { link_type, dest_url, .. }) => {
+                image_alt.push((span.start, true));
+                if let Some(dest) = inline_destination(text, &span, link_type) {
+                    md.references.push(Reference { kind: RefKind::Image, target: dest_url.to_string(), span: dest });
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((start, true)) = image_alt.pop() {
+                    md.empty_alt.push(start..span.end);
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                scan_html(&html, span.start, &mut md);
+            }
+            Event::FootnoteReference(label) => {
+                md.footnote_refs.push(Footnote { label: label.to_string(), span });
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                md.footnote_defs.push(Footnote { label: label.to_string(), span: footnote_label_span(text, &span) });
+            }
+            _ => {}
+        }
+    }
+    for (_, def) in iter.reference_definitions().iter() {
+        let span = body_start + def.span.start..body_start + def.span.end;
+        let dest = definition_destination(text, &span).unwrap_or(span);
+        md.references.push(Reference { kind: RefKind::Definition, target: def.dest.to_string(), span: dest });
+    }
+    drop(iter);
+    md.references.sort_by_key(|r| r.span.start);
+    md
+}
+
+/// The span of an inline link's destination inside `[text](dest "title")`. `None` for
+/// reference-style links, whose destination is their definition's.
+fn inline_destination(text: &str, span: &Range<usize>, link_type: LinkType) -> Option<Range<usize>> {
+    if !matches!(link_type, LinkType::Inline) {
+        if matches!(link_type, LinkType::Autolink) {
+            return Some(span.start + 1..span.end.saturating_sub(1).max(span.start + 1));
+        }
+        return None;
+    }
+    let src = &text[span.clone()];
+    let close = closing_bracket(src)?;
+    let rest = &src[close + 1..];
+    let open = rest.strip_prefix('(')?;
+    let lead = open.len() - open.trim_start().len();
+    let dest_start = span.start + close + 2 + lead;
+    let after = &text[dest_start..span.end];
+    let len = destination_len(after);
+    Some(dest_start..dest_start + len)
+}
+
+/// The span of the destination in a definition `[label]: dest "title"`.
+fn definition_destination(text: &str, span: &Range<usize>) -> Option<Range<usize>> {
+    let src = &text[span.clone()];
+    let close = closing_bracket(src)?;
+    let rest = src[close + 1..].strip_prefix(':')?;
+    let lead = rest.len() - rest.trim_start().len();
+    let dest_start = span.start + close + 2 + lead;
+    let len = destination_len(&text[dest_start..span.end]);
+    Some(dest_start..dest_start + len)
+}
+
+/// The length of a link destination at the start of `s`: `<...>` or a run without spaces
+/// whose parentheses balance.
+fn destination_len(s: &str) -> usize {
+    if s.starts_with('<') {
+        return s.find('>').map_or(s.len(), |i| i + 1);
+    }
+    let mut depth = 0usize;
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '(' => depth += 1,
+            ')' if depth == 0 => return i,
+            ')' => depth -= 1,
+            c if c.is_whitespace() => return i,
+            _ => {}
+        }
+    }
+    s.len()
+}
+
+/// The index of the `]` that closes the link text opened at the start of `src`.
+fn closing_bracket(src: &str) -> Option<usize> {
+    let start = src.find('[')?;
+    let mut depth = 0usize;
+    let mut escaped = false;
+    let mut in_code = false;
+    for (i, c) in src[start..].char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '`' => in_code = !in_code,
+            '[' if !in_code => depth += 1,
+            ']' if !in_code => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(start + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The span of the label in `[^label]:` at the start of a footnote definition.
+fn footnote_label_span(text: &str, span: &Range<usize>) -> Range<usize> {
+    let src = &text[span.clone()];
+    match (src.find("[^"), src.find("]:")) {
+        (Some(a), Some(b)) if a < b => span.start + a..span.start + b + 1,
+        _ => span.start..span.start + src.find('\n').unwrap_or(src.len()),
+    }
+}
+
+/// Finds suppression comments and the `href`/`src`/`id`/`name` attributes of HTML in the body.
+fn scan_html(html: &str, base: usize, md: &mut Markdown) {
+    let mut pos = 0;
+    while let Some(lt) = html[pos..].find('<') {
+        let start = pos + lt;
+        if html[start..].starts_with("<!--") {
+            let end = html[start..].find("-->").map_or(html.len(), |i| start + i + 3);
+            if let Some(s) = suppression(&html[start..end], base + start..base + end) {
+                md.suppressions.push(s);
+            }
+            pos = end;
+            continue;
+        }
+        let end = tag_end(html, start);
+        let tag = &html[start..end];
+        let name: String = tag[1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+        for (attr, value, value_start) in attributes(tag) {
+            let value_span = base + start + value_start..base + start + value_start + value.len();
+            match (name.as_str(), attr.as_str()) {
+                ("a", "href") => {
+                    md.references.push(Reference { kind: RefKind::HtmlLink, target: decode_entities(value), span: value_span })
+                }
+                ("img", "src") => {
+                    md.references.push(Reference { kind: RefKind::HtmlImage, target: decode_entities(value), span: value_span });
+                    if !attributes(tag).iter().any(|(a, v, _)| a == "alt" && !v.trim().is_empty()) {
+                        md.empty_alt.push(base + start..base + end);
+                    }
+                }
+                (_, "id") | ("a", "name") => md.html_anchors.push(decode_entities(value)),
+                _ => {}
+            }
+        }
+        pos = end.max(start + 1);
+    }
+}
+
+/// The end of the tag starting at `start`, honouring quoted attribute values.
+fn tag_end(html: &str, start: usize) -> usize {
+    let mut quote = None;
+    for (i, c) in html[start..].char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return start + i + 1,
+            _ => {}
+        }
+    }
+    html.len()
+}
+
+/// `(name, value, value offset)` for each attribute of a start tag.
+fn attributes(tag: &str) -> Vec<(String, &str, usize)> {
+    let bytes = tag.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 1;
+    // Skip the tag name.
+    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
+        i += 1;
+    }
+    loop {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        let name_start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        if i == name_start {
+            return out;
+        }
+        let name = tag[name_start..i].to_ascii_lowercase();
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b'=') {
+            out.push((name, "", i));
+            continue;
+        }
+        i += 1;
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let (value_start, value_end) = match bytes.get(i) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let end = tag[i + 1..].find(q as char).map_or(tag.len(), |e| i + 1 + e);
+                (i + 1, end)
+            }
+            _ => {
+                let end = tag[i..].find(|c: char| c.is_ascii_whitespace() || c == '>').map_or(tag.len(), |e| i + e);
+                (i, end)
+            }
+        };
+        out.push((name, &tag[value_start..value_end], value_start));
+        i = (value_end + 1).min(tag.len());
+    }
+}
+
+fn decode_entities(value: &str) -> String {
+    value.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">")
+}
+
+fn suppression(comment: &str, span: Range<usize>) -> Option<Suppression> {
+    let inner = comment.strip_prefix("<!--")?.trim_end_matches("-->").trim();
+    let (word, rest) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
+    let kind = match word {
+        "docsteward-disable-next-line" => SuppressionKind::NextLine,
+        "docsteward-disable" => SuppressionKind::Disable,
+        "docsteward-enable" => SuppressionKind::Enable,
+        "docsteward-disable-file" => SuppressionKind::File,
+        _ => return None,
+    };
+    // A `--` starts an explanation: `<!-- docsteward-disable rule -- why -->`.
+    let rules_text = rest.split(" -- ").next().unwrap_or("");
+    let rules = rules_text.split([',', ' ']).map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned).collect();
+    Some(Suppression { kind, rules, span })
+}
+
+/// GitHub-style heading slugs: lower-case, punctuation dropped, spaces to `-`, repeats
+/// numbered `-1`, `-2`, ...
+#[derive(Default)]
+pub struct Slugger {
+    seen: HashMap<String, usize>,
+}
+
+impl Slugger {
+    pub fn slug(&mut self, text: &str) -> String {
+        let base: String = text
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter_map(|c| match c {
+                ' ' => Some('-'),
+                '-' | '_' => Some(c),
+                c if c.is_alphanumeric() => Some(c),
+                _ => None,
+            })
+            .collect();
+        let mut slug = base.clone();
+        while let Some(n) = self.seen.get(&slug).copied() {
+            let count = self.seen.entry(base.clone()).or_insert(n);
+            *count += 1;
+            slug = format!("{base}-{}", *count - 1);
+            if slug == base {
+                break;
+            }
+        }
+        self.seen.entry(slug.clone()).or_insert(1);
+        slug
+    }
+
+    fn reserve(&mut self, id: &str) {
+        self.seen.entry(id.to_owned()).or_insert(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_slugs_number_repeats() {
+        let mut s = Slugger::default();
+        assert_eq!(s.slug("Examples"), "examples");
+        assert_eq!(s.slug("Examples"), "examples-1");
+        assert_eq!(s.slug("Examples"), "examples-2");
+        assert_eq!(s.slug("What is a CoP?"), "what-is-a-cop");
+        assert_eq!(s.slug("Customer Focus – 3 CoPs"), "customer-focus--3-cops");
+    }
+
+    #[test]
+    fn destinations_have_exact_spans() {
+        let text = "See [the *term*](../glossary/a.md#x \"t\") and ![alt](<my img.png>).\n\n[ref]: ./b.md\n";
+        let md = parse(text, 0);
+        let targets: Vec<(&str, &str)> = md.references.iter().map(|r| (r.target.as_str(), &text[r.span.clone()])).collect();
+        assert_eq!(targets, [("../glossary/a.md#x", "../glossary/a.md#x"), ("my img.png", "<my img.png>"), ("./b.md", "./b.md")]);
+    }
+
+    #[test]
+    fn code_is_ignored_and_html_is_read() {
+        let text = "`[a](x.md)`\n\n```\n[b](y.md)\n```\n\n<a href=\"z.md\" id=\"top\">z</a> <img src='i.png'>\n";
+        let md = parse(text, 0);
+        let targets: Vec<&str> = md.references.iter().map(|r| r.target.as_str()).collect();
+        assert_eq!(targets, ["z.md", "i.png"]);
+        assert_eq!(md.empty_alt.len(), 1);
+        assert_eq!(md.html_anchors, ["top"]);
+    }
+
+    #[test]
+    fn footnotes_defined_and_undefined() {
+        let text = "One[^1] two[^missing].\n\n[^1]: Note.\n[^unused]: Never used.\n";
+        let md = parse(text, 0);
+        let refs: Vec<&str> = md.footnote_refs.iter().map(|f| f.label.as_str()).collect();
+        let defs: Vec<&str> = md.footnote_defs.iter().map(|f| f.label.as_str()).collect();
+        assert_eq!(refs, ["1", "missing"]);
+        assert_eq!(defs, ["1", "unused"]);
+    }
+
+    #[test]
+    fn suppression_comments() {
+        let md = parse("<!-- docsteward-disable-next-line links/missing-file, images/missing-alt -->\n", 0);
+        assert_eq!(md.suppressions[0].kind, SuppressionKind::NextLine);
+        assert_eq!(md.suppressions[0].rules, ["links/missing-file", "images/missing-alt"]);
+        let md = parse("<!-- docsteward-disable-file -->\n", 0);
+        assert!(md.suppressions[0].rules.is_empty());
+    }
+}

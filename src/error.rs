@@ -1,0 +1,74 @@
+//! Errors that stop a run (exit 2). Findings in documents are [`crate::Diagnostic`]s instead.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+/// A mistake in a configuration or schema file, pointing into that file.
+#[derive(Debug)]
+pub struct ConfigError {
+    /// The file as the user names it.
+    pub path: String,
+    pub text: String,
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{} is not inside a git repository", path.display())]
+    NotARepository { path: PathBuf },
+    #[error("{} is a bare repository, which has no work tree to check", path.display())]
+    BareRepository { path: PathBuf },
+    #[error("{}: {}", .0.path, .0.message)]
+    Config(Box<ConfigError>),
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+    #[error("cannot read {}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{} is outside the repository at {}", path.display(), root.display())]
+    OutsideRepository { path: PathBuf, root: PathBuf },
+    #[error("{path} is not in the repository snapshot")]
+    NotInSnapshot { path: String, ignored: bool },
+    #[error("unknown rule `{id}`")]
+    UnknownRule { id: String, suggestion: Option<String> },
+}
+
+impl Error {
+    /// What the user can do about it.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Error::NotARepository { .. } => Some(
+                "run docsteward inside a git repository, pass -C DIR, or create one with `git init` and add the documents"
+                    .to_owned(),
+            ),
+            Error::BareRepository { .. } => Some("check a revision's tree instead: --rev HEAD".to_owned()),
+            Error::Config(c) => c.help.clone(),
+            Error::OutsideRepository { .. } => Some("name files and folders inside the repository".to_owned()),
+            Error::NotInSnapshot { path, ignored: true } => {
+                Some(format!("{path} is ignored by git; documents are the files git tracks or would track"))
+            }
+            Error::NotInSnapshot { .. } => Some("check the spelling; paths are relative to the current directory".to_owned()),
+            Error::UnknownRule { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`? `docsteward rules` lists them all")),
+            Error::UnknownRule { .. } => Some("`docsteward rules` lists every rule".to_owned()),
+            _ => None,
+        }
+    }
+
+    pub fn config(path: &str, text: &str, span: Option<Range<usize>>, message: impl Into<String>) -> Error {
+        Error::Config(Box::new(ConfigError {
+            path: path.to_owned(),
+            text: text.to_owned(),
+            span,
+            message: message.into(),
+            help: None,
+        }))
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Error {
+        if let Error::Config(c) = &mut self {
+            c.help = Some(help.into());
+        }
+        self
+    }
+}

@@ -1,0 +1,25 @@
+//! docsteward: a Git-native linter for Markdown knowledge bases. The library never prints:
+//! every reporter writes to the `Write` it is handed, and errors are values.
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod document;
+pub mod error;
+pub mod index;
+pub mod paths;
+pub mod report;
+pub mod repo;
+pub mod rules;
+pub mod schema;
+pub mod sink;
+pub mod source;
+pub mod suggest;
+
+mod app;
+
+pub use app::{run, ExitStatus};
+pub use check::{check, CheckOptions, Outcome};
+pub use diagnostic::{Diagnostic, Severity};
+pub use error::Error;

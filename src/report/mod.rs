@@ -1,0 +1,61 @@
+//! One reporter per output format, all fed the same [`Outcome`]. Byte spans become lines and
+//! columns here and nowhere earlier.
+
+mod concise;
+pub mod human;
+mod json;
+
+use std::io::{self, Write};
+
+use crate::check::Outcome;
+use crate::diagnostic::Diagnostic;
+use crate::source::Position;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Source snippets with the offending span marked.
+    Human,
+    /// One line per finding: path:line:column: severity[rule] message.
+    Concise,
+    /// A stable JSON document (version 1).
+    Json,
+}
+
+pub fn write(format: Format, outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    match format {
+        Format::Human => human::write(outcome, out, color),
+        Format::Concise => concise::write(outcome, out),
+        Format::Json => json::write(outcome, out),
+    }
+}
+
+/// Start and end (exclusive) positions of a finding.
+pub fn range(outcome: &Outcome, d: &Diagnostic) -> (Position, Position) {
+    match outcome.sources.get(&d.path) {
+        Some(source) => (source.position(d.span.start), source.position(d.span.end)),
+        None => (Position { line: 1, column: 1 }, Position { line: 1, column: 1 }),
+    }
+}
+
+/// "2 errors, 1 warning" style counts.
+pub fn counts(outcome: &Outcome) -> String {
+    use crate::diagnostic::Severity::*;
+    let parts: Vec<String> = [(Error, "error"), (Warning, "warning"), (Info, "info")]
+        .iter()
+        .filter_map(|(s, name)| {
+            let n = outcome.count(*s);
+            (n > 0).then(|| format!("{n} {name}{}", if n == 1 || *name == "info" { "" } else { "s" }))
+        })
+        .collect();
+    parts.join(", ")
+}
+
+/// The closing line of human and concise output.
+pub fn summary_line(outcome: &Outcome) -> String {
+    let docs = format!("{} document{}", outcome.documents, if outcome.documents == 1 { "" } else { "s" });
+    if outcome.diagnostics.is_empty() {
+        format!("No problems found in {docs}.")
+    } else {
+        format!("Found {} in {docs}.", counts(outcome))
+    }
+}

@@ -1,0 +1,4 @@
+//! Rules about the front matter block.
+
+pub mod schema;
+pub mod syntax;

@@ -1,0 +1,57 @@
+//! The rule table. One ordered list drives execution, `docsteward rules`, `docsteward rule ID`
+//! and the documentation check; each rule lives in its own file, named for the problem.
+
+pub mod frontmatter;
+pub mod io;
+
+use crate::config::{Level, Settings};
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::index::Index;
+use crate::repo::Snapshot;
+
+/// What a rule is: its public id, its default level and its documentation (`rules/ID.md`).
+pub struct Meta {
+    pub id: &'static str,
+    pub default: Level,
+    pub doc: &'static str,
+}
+
+/// What a rule may look at besides the document it checks.
+pub struct Context<'a> {
+    pub settings: &'a Settings,
+    pub snapshot: &'a Snapshot,
+    pub index: &'a Index<'a>,
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static Meta;
+
+    /// Appends findings for `doc`. Severity is filled in later by the sink.
+    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>);
+
+    fn id(&self) -> &'static str {
+        self.meta().id
+    }
+
+    fn default_level(&self) -> Level {
+        self.meta().default
+    }
+}
+
+/// Every rule, in the order `docsteward rules` lists them.
+pub static RULES: &[&dyn Rule] = &[
+    &io::unreadable::Unreadable,
+    &frontmatter::syntax::Syntax,
+    &frontmatter::schema::Schema,
+];
+
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.id() == id)
+}
+
+/// The `summary` in a rule's documentation front matter.
+pub fn summary(rule: &dyn Rule) -> String {
+    let doc = Document::parse("rule.md", rule.meta().doc.as_bytes());
+    doc.data().and_then(|d| d.get("summary")).and_then(|e| e.value.as_str()).unwrap_or_default().to_owned()
+}
