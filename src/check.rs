@@ -72,7 +72,7 @@ pub fn check(options: &CheckOptions) -> Result<Outcome, Error> {
             Err(e) => Document::unreadable(path, e.to_string()),
         })
         .collect();
-    let index = Index::new(&documents);
+    let index = Index::new(&documents, &settings, &snapshot);
     let cx = Context { settings: &settings, snapshot: &snapshot, index: &index };
     let rules: Vec<_> = RULES.iter().filter(|r| settings.level(r.id()) != crate::config::Level::Off).collect();
 
@@ -87,6 +87,15 @@ pub fn check(options: &CheckOptions) -> Result<Outcome, Error> {
             crate::sink::apply(&settings, doc, found)
         })
         .collect();
+    // Files that are not documents (images, say) are judged only when the whole knowledge
+    // base is checked; a run scoped to some paths should not report on the rest.
+    if targets.is_empty() {
+        let mut found = Vec::new();
+        for rule in &rules {
+            rule.check_snapshot(&cx, &mut found);
+        }
+        diagnostics.extend(crate::sink::apply_levels(&settings, found));
+    }
     diagnostics.sort_by(|a, b| {
         (a.path.as_str(), a.span.start, a.rule, &a.message).cmp(&(b.path.as_str(), b.span.start, b.rule, &b.message))
     });

@@ -1,20 +1,230 @@
-//! The whole snapshot's documents, indexed once before any rule runs, so cross-file rules
-//! are plain lookups.
+//! The whole snapshot's documents, indexed once before any rule runs: every reference
+//! resolved, anchors per document, terms by slug and name, and what links where. Cross-file
+//! rules are plain lookups into it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::OnceLock;
 
-use crate::document::Document;
+use rayon::prelude::*;
+
+use crate::config::Settings;
+use crate::document::markdown::RefKind;
+use crate::document::{Document, Node, Value};
+use crate::paths;
+use crate::repo::Snapshot;
+use crate::resolve::{resolve, Outcome, Resolution};
+
+/// A reference in a document, resolved against the snapshot.
+#[derive(Clone, Debug)]
+pub struct Link {
+    /// `None` for a front matter path value (`[links] front-matter-keys`).
+    pub kind: Option<RefKind>,
+    pub target: String,
+    pub span: Range<usize>,
+    pub resolution: Resolution,
+}
+
+impl Link {
+    pub fn is_image(&self) -> bool {
+        self.kind.is_some_and(RefKind::is_image)
+    }
+}
+
+/// A term slug named under one of `[terms] reference-keys`.
+#[derive(Clone, Debug)]
+pub struct TermRef {
+    pub key: String,
+    pub slug: String,
+    pub span: Range<usize>,
+}
 
 pub struct Index<'a> {
     documents: HashMap<&'a str, &'a Document>,
+    links: HashMap<&'a str, Vec<Link>>,
+    anchors: HashMap<&'a str, HashSet<&'a str>>,
+    /// Slug -> documents defining it.
+    terms: HashMap<String, Vec<&'a str>>,
+    /// Lower-cased `term` value -> documents defining it.
+    term_names: HashMap<String, Vec<&'a str>>,
+    /// Document -> the slug it defines.
+    slugs: HashMap<&'a str, String>,
+    /// Paths that some other document links to or names as a term.
+    inbound: HashSet<String>,
+    snapshot: &'a Snapshot,
+    by_name: OnceLock<HashMap<&'a str, Vec<&'a str>>>,
 }
 
 impl<'a> Index<'a> {
-    pub fn new(documents: &'a [Document]) -> Index<'a> {
-        Index { documents: documents.iter().map(|d| (d.path(), d)).collect() }
+    pub fn new(documents: &'a [Document], settings: &Settings, snapshot: &'a Snapshot) -> Index<'a> {
+        let resolved: Vec<(&str, Vec<Link>, HashSet<&str>)> = documents
+            .par_iter()
+            .map(|d| (d.path(), links_of(settings, snapshot, d), d.markdown.anchors().collect()))
+            .collect();
+        let mut links = HashMap::with_capacity(resolved.len());
+        let mut anchors = HashMap::with_capacity(resolved.len());
+        for (path, l, a) in resolved {
+            links.insert(path, l);
+            anchors.insert(path, a);
+        }
+        let mut terms: HashMap<String, Vec<&str>> = HashMap::new();
+        let mut term_names: HashMap<String, Vec<&str>> = HashMap::new();
+        let mut slugs = HashMap::new();
+        for doc in documents.iter().filter(|d| defines_term(settings, d)) {
+            let slug = slug_of(doc);
+            terms.entry(slug.clone()).or_default().push(doc.path());
+            if let Some(name) = doc.data().and_then(|d| d.get("term")).and_then(|e| e.value.as_str()) {
+                term_names.entry(name.trim().to_lowercase()).or_default().push(doc.path());
+            }
+            slugs.insert(doc.path(), slug);
+        }
+        let mut inbound = HashSet::new();
+        for doc in documents {
+            for link in &links[doc.path()] {
+                if let Outcome::Found { path, .. } = &link.resolution.outcome {
+                    if path != doc.path() {
+                        inbound.insert(path.clone());
+                    }
+                }
+            }
+            for r in term_references(settings, doc) {
+                for target in terms.get(&r.slug).into_iter().flatten() {
+                    if *target != doc.path() {
+                        inbound.insert((*target).to_owned());
+                    }
+                }
+            }
+        }
+        Index {
+            documents: documents.iter().map(|d| (d.path(), d)).collect(),
+            links,
+            anchors,
+            terms,
+            term_names,
+            slugs,
+            inbound,
+            snapshot,
+            by_name: OnceLock::new(),
+        }
     }
 
     pub fn document(&self, path: &str) -> Option<&'a Document> {
         self.documents.get(path).copied()
     }
+
+    /// The resolved references of a document.
+    pub fn links(&self, path: &str) -> &[Link] {
+        self.links.get(path).map_or(&[], Vec::as_slice)
+    }
+
+    /// The anchors of a parsed document, `None` when `path` is not one.
+    pub fn anchors(&self, path: &str) -> Option<&HashSet<&'a str>> {
+        self.anchors.get(path)
+    }
+
+    /// Documents that define `slug`.
+    pub fn term(&self, slug: &str) -> &[&'a str] {
+        self.terms.get(slug).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn term_slugs(&self) -> impl Iterator<Item = &str> {
+        self.terms.keys().map(String::as_str)
+    }
+
+    /// Documents whose `term` equals `name` ignoring case.
+    pub fn term_named(&self, name: &str) -> &[&'a str] {
+        self.term_names.get(&name.trim().to_lowercase()).map_or(&[], Vec::as_slice)
+    }
+
+    /// The slug a document defines, if it defines a term.
+    pub fn slug(&self, path: &str) -> Option<&str> {
+        self.slugs.get(path).map(String::as_str)
+    }
+
+    pub fn is_referenced(&self, path: &str) -> bool {
+        self.inbound.contains(path)
+    }
+
+    /// The existing path most likely meant by a missing one: the same file name elsewhere,
+    /// else a close spelling in the same folder.
+    pub fn closest_path(&self, missing: &str) -> Option<&'a str> {
+        let by_name = self.by_name.get_or_init(|| {
+            let mut map: HashMap<&str, Vec<&str>> = HashMap::new();
+            for f in self.snapshot.files() {
+                map.entry(paths::file_name(f)).or_default().push(f.as_str());
+            }
+            map
+        });
+        if let Some(same) = by_name.get(paths::file_name(missing)).and_then(|v| v.first()) {
+            return Some(same);
+        }
+        let folder = paths::parent(missing);
+        let siblings = self.snapshot.files().iter().map(String::as_str).filter(|f| paths::parent(f) == folder);
+        crate::suggest::closest(missing, siblings)
+    }
+}
+
+/// Whether a document defines a term: `[terms] defined-by`, else a `term` key.
+fn defines_term(settings: &Settings, doc: &Document) -> bool {
+    match &settings.terms.defined_by {
+        Some(globs) => settings.relative(doc.path()).is_some_and(|p| globs.is_match(p)),
+        None => doc.data().is_some_and(|d| d.get("term").is_some()),
+    }
+}
+
+/// A term's slug: its `slug` front matter key, else its file name without extension.
+pub fn slug_of(doc: &Document) -> String {
+    doc.data()
+        .and_then(|d| d.get("slug"))
+        .and_then(|e| e.value.as_str())
+        .map_or_else(|| paths::stem(doc.path()).to_owned(), str::to_owned)
+}
+
+/// String values under `key`: the value itself, or each string in a list.
+pub fn strings_under<'n>(data: &'n Node, key: &str) -> Vec<&'n Node> {
+    match data.get(key).map(|e| &e.value) {
+        Some(node @ Node { value: Value::String(_), .. }) => vec![node],
+        Some(Node { value: Value::Seq(items), .. }) => items.iter().filter(|n| n.as_str().is_some()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+pub fn term_references(settings: &Settings, doc: &Document) -> Vec<TermRef> {
+    let Some(data) = doc.data() else { return Vec::new() };
+    settings
+        .terms
+        .reference_keys
+        .iter()
+        .flat_map(|key| {
+            strings_under(data, key).into_iter().map(move |n| TermRef {
+                key: key.clone(),
+                slug: n.as_str().unwrap_or_default().trim().to_owned(),
+                span: n.span.clone(),
+            })
+        })
+        .collect()
+}
+
+fn links_of(settings: &Settings, snapshot: &Snapshot, doc: &Document) -> Vec<Link> {
+    let mut out: Vec<Link> = Vec::new();
+    if let Some(data) = doc.data() {
+        for key in &settings.links.front_matter_keys {
+            for node in strings_under(data, key) {
+                let target = node.as_str().unwrap_or_default();
+                out.push(Link {
+                    kind: None,
+                    target: target.to_owned(),
+                    span: node.span.clone(),
+                    resolution: resolve(settings, snapshot, doc.path(), target),
+                });
+            }
+        }
+    }
+    out.extend(doc.markdown.references.iter().map(|r| Link {
+        kind: Some(r.kind),
+        target: r.target.clone(),
+        span: r.span.clone(),
+        resolution: resolve(settings, snapshot, doc.path(), &r.target),
+    }));
+    out
 }

@@ -11,6 +11,7 @@ pub mod index;
 pub mod paths;
 pub mod report;
 pub mod repo;
+pub mod resolve;
 pub mod rules;
 pub mod schema;
 pub mod sink;

@@ -44,6 +44,16 @@ pub fn stem(path: &str) -> &str {
     }
 }
 
+/// `to` written relative to the folder `from_dir`, as a link in that folder would be.
+pub fn relative(from_dir: &str, to: &str) -> String {
+    let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
+    let target: Vec<&str> = to.split('/').collect();
+    let common = from.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(&target[common..]);
+    parts.join("/")
+}
+
 pub fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
@@ -60,5 +70,7 @@ mod tests {
         assert_eq!(parent("a/b/c.md"), "a/b/");
         assert_eq!(parent("c.md"), "");
         assert_eq!(stem("a/b.c.md"), "b.c");
+        assert_eq!(relative("docs/a/", "docs/b/c.md"), "../b/c.md");
+        assert_eq!(relative("", "img/x.png"), "img/x.png");
     }
 }

@@ -19,6 +19,20 @@ pub fn apply(settings: &Settings, doc: &Document, findings: Vec<Diagnostic>) -> 
         .collect()
 }
 
+/// Applies levels to findings that belong to no document.
+pub fn apply_levels(settings: &Settings, findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    findings
+        .into_iter()
+        .filter_map(|mut d| match settings.level(d.rule) {
+            Level::On(severity) => {
+                d.severity = severity;
+                Some(d)
+            }
+            Level::Off => None,
+        })
+        .collect()
+}
+
 fn suppressed(doc: &Document, suppressions: &[Suppression], d: &Diagnostic) -> bool {
     if suppressions.is_empty() {
         return false;

@@ -1,8 +1,15 @@
 //! The rule table. One ordered list drives execution, `docsteward rules`, `docsteward rule ID`
 //! and the documentation check; each rule lives in its own file, named for the problem.
 
+pub mod assets;
+pub mod encoding;
+pub mod footnotes;
 pub mod frontmatter;
+pub mod graph;
+pub mod images;
 pub mod io;
+pub mod links;
+pub mod terms;
 
 use crate::config::{Level, Settings};
 use crate::diagnostic::Diagnostic;
@@ -30,6 +37,10 @@ pub trait Rule: Sync {
     /// Appends findings for `doc`. Severity is filled in later by the sink.
     fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>);
 
+    /// Appends findings about the snapshot as a whole (files that are not documents), once
+    /// per run over the whole knowledge base.
+    fn check_snapshot(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+
     fn id(&self) -> &'static str {
         self.meta().id
     }
@@ -44,6 +55,21 @@ pub static RULES: &[&dyn Rule] = &[
     &io::unreadable::Unreadable,
     &frontmatter::syntax::Syntax,
     &frontmatter::schema::Schema,
+    &encoding::invalid_utf8::InvalidUtf8,
+    &encoding::mojibake::Mojibake,
+    &links::missing_file::MissingFile,
+    &links::case_mismatch::CaseMismatch,
+    &links::untracked::Untracked,
+    &links::outside_repo::OutsideRepo,
+    &links::missing_anchor::MissingAnchor,
+    &images::missing_alt::MissingAlt,
+    &terms::unknown::Unknown,
+    &terms::duplicate::Duplicate,
+    &terms::one_way::OneWay,
+    &footnotes::undefined::Undefined,
+    &footnotes::unused::Unused,
+    &graph::orphan::Orphan,
+    &assets::unused::Unused,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

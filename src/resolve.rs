@@ -1,0 +1,149 @@
+//! Turns a reference as written (`../glossary/a.md#x`, `/covers/b.jpg`, `/glossary/slug`,
+//! `<my notes.md>`) into what the snapshot has at that place. One function serves every
+//! link rule, the orphan and unused-asset rules, and later the change-scoping of PR runs.
+
+use percent_encoding::percent_decode_str;
+
+use crate::config::Settings;
+use crate::paths;
+use crate::repo::Snapshot;
+
+/// What a reference leads to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Another scheme or host (`https:`, `mailto:`, `//cdn`): not docsteward's to check.
+    External,
+    /// Only a `#fragment`: the document itself.
+    SameDocument,
+    /// A file or folder the snapshot has.
+    Found { path: String, is_dir: bool },
+    /// A file in the snapshot that git does not track yet.
+    Untracked { path: String },
+    /// Not in the snapshot, but on disk: git ignores it.
+    Ignored { path: String },
+    /// Exists only with other letter case.
+    CaseMismatch { path: String, actual: String },
+    Missing { path: String, route: Option<String> },
+    /// `..` climbs above the repository root.
+    Outside,
+}
+
+/// A resolved reference: the outcome and the decoded fragment, if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolution {
+    pub outcome: Outcome,
+    pub fragment: Option<String>,
+}
+
+/// Resolves `target`, written in the document at `from` (repository-relative).
+pub fn resolve(settings: &Settings, snapshot: &Snapshot, from: &str, target: &str) -> Resolution {
+    let target = target.trim();
+    let target = target.strip_prefix('<').and_then(|t| t.strip_suffix('>')).unwrap_or(target);
+    if is_external(target) {
+        return Resolution { outcome: Outcome::External, fragment: None };
+    }
+    let (path_part, fragment) = match target.split_once('#') {
+        Some((p, f)) => (p, Some(decode(f))),
+        None => (target, None),
+    };
+    let path_part = path_part.split('?').next().unwrap_or("");
+    let decoded = decode(path_part);
+    if decoded.is_empty() {
+        return Resolution { outcome: Outcome::SameDocument, fragment };
+    }
+    let outcome = if let Some(rooted) = decoded.strip_prefix('/') {
+        root_absolute(settings, snapshot, rooted)
+    } else {
+        match paths::join(&paths::parent(from), &decoded) {
+            Some(path) => locate(settings, snapshot, path, None),
+            None => Outcome::Outside,
+        }
+    };
+    Resolution { outcome, fragment }
+}
+
+/// `/x/y`: a route's file, else the knowledge base root, else each configured root.
+fn root_absolute(settings: &Settings, snapshot: &Snapshot, rooted: &str) -> Outcome {
+    let url = format!("/{rooted}");
+    for route in &settings.links.routes {
+        if let Some(slug) = route_slug(&route.url_prefix, &route.url_suffix, &url) {
+            let path = route.file.replace("{slug}", slug);
+            let pattern = format!("{}{{slug}}{}", route.url_prefix, route.url_suffix);
+            return locate(settings, snapshot, path, Some(pattern));
+        }
+    }
+    let Some(first) = paths::join(&settings.base, rooted) else { return Outcome::Outside };
+    for root in &settings.links.roots {
+        if let Some(candidate) = paths::join(root, rooted) {
+            if snapshot.contains(&candidate) || snapshot.is_dir(&candidate) {
+                return locate(settings, snapshot, candidate, None);
+            }
+        }
+    }
+    locate(settings, snapshot, first, None)
+}
+
+/// `{slug}` when `url` matches the route pattern: one path segment, trailing slash allowed.
+fn route_slug<'u>(prefix: &str, suffix: &str, url: &'u str) -> Option<&'u str> {
+    let url = url.strip_suffix('/').unwrap_or(url);
+    let slug = url.strip_prefix(prefix)?.strip_suffix(suffix)?;
+    (!slug.is_empty() && !slug.contains('/')).then_some(slug)
+}
+
+fn locate(settings: &Settings, snapshot: &Snapshot, path: String, route: Option<String>) -> Outcome {
+    if snapshot.contains(&path) {
+        if snapshot.is_untracked(&path) {
+            return Outcome::Untracked { path };
+        }
+        return Outcome::Found { path, is_dir: false };
+    }
+    if snapshot.is_dir(&path) {
+        return Outcome::Found { path, is_dir: true };
+    }
+    if let Some(actual) = snapshot.case_variants(&path).first() {
+        let actual = (*actual).to_owned();
+        return if settings.links.case_sensitive {
+            Outcome::CaseMismatch { path, actual }
+        } else {
+            Outcome::Found { path: actual, is_dir: false }
+        };
+    }
+    if snapshot.disk_path(&path).is_some_and(|p| std::fs::symlink_metadata(p).is_ok()) {
+        return Outcome::Ignored { path };
+    }
+    Outcome::Missing { path, route }
+}
+
+/// A scheme (`https:`, `mailto:`, `file:`) or a protocol-relative `//host`.
+fn is_external(target: &str) -> bool {
+    if target.starts_with("//") {
+        return true;
+    }
+    let Some(colon) = target.find(':') else { return false };
+    let scheme = &target[..colon];
+    !scheme.is_empty()
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !target[..colon].contains('/')
+}
+
+fn decode(s: &str) -> String {
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn externals_and_routes() {
+        assert!(is_external("https://example.com"));
+        assert!(is_external("mailto:a@b.c"));
+        assert!(is_external("//cdn.example.com/x.js"));
+        assert!(!is_external("../a.md"));
+        assert!(!is_external("notes/a:b.md"));
+        assert_eq!(route_slug("/glossary/", "", "/glossary/tacit-knowledge/"), Some("tacit-knowledge"));
+        assert_eq!(route_slug("/glossary/", "", "/glossary/a/b"), None);
+        assert_eq!(route_slug("/glossary/", "", "/glossary/"), None);
+    }
+}

@@ -1,0 +1,3 @@
+//! Rules about files that documents use.
+
+pub mod unused;

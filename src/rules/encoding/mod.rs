@@ -1,0 +1,4 @@
+//! Rules about how a file is encoded.
+
+pub mod invalid_utf8;
+pub mod mojibake;

@@ -1,0 +1,101 @@
+//! `encoding/mojibake`: UTF-8 read as Windows-1252 and saved again (`â€“` for `–`).
+
+use std::ops::Range;
+use crate::config::Level;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::rules::{Context, Meta, Rule};
+
+pub struct Mojibake;
+
+static META: Meta = Meta { id: "encoding/mojibake", default: Level::On(Severity::Warning), doc: include_str!("../../../rules/encoding/mojibake.md") };
+
+impl Rule for Mojibake {
+    fn meta(&self) -> &'static Meta {
+        &META
+    }
+
+    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+        for (span, intended) in find(doc.text()) {
+            let seen = &doc.text()[span.clone()];
+            let message = format!("`{seen}` looks like UTF-8 text decoded as Windows-1252 (mojibake)");
+            let help = format!("replace it with `{intended}` (U+{:04X})", intended as u32);
+            out.push(Diagnostic::new(META.id, doc.path(), span, message).with_help(help));
+        }
+    }
+}
+
+/// The Windows-1252 byte a character came from, for the characters mojibake consists of.
+fn cp1252_byte(c: char) -> Option<u8> {
+    let b = match c {
+        '\u{20AC}' => 0x80,
+        '\u{201A}' => 0x82,
+        '\u{0192}' => 0x83,
+        '\u{201E}' => 0x84,
+        '\u{2026}' => 0x85,
+        '\u{2020}' => 0x86,
+        '\u{2021}' => 0x87,
+        '\u{02C6}' => 0x88,
+        '\u{2030}' => 0x89,
+        '\u{0160}' => 0x8A,
+        '\u{2039}' => 0x8B,
+        '\u{0152}' => 0x8C,
+        '\u{017D}' => 0x8E,
+        '\u{2018}' => 0x91,
+        '\u{2019}' => 0x92,
+        '\u{201C}' => 0x93,
+        '\u{201D}' => 0x94,
+        '\u{2022}' => 0x95,
+        '\u{2013}' => 0x96,
+        '\u{2014}' => 0x97,
+        '\u{02DC}' => 0x98,
+        '\u{2122}' => 0x99,
+        '\u{0161}' => 0x9A,
+        '\u{203A}' => 0x9B,
+        '\u{0153}' => 0x9C,
+        '\u{017E}' => 0x9E,
+        '\u{0178}' => 0x9F,
+        // Latin-1 and the C1 controls that undefined Windows-1252 bytes decode to.
+        c if ('\u{80}'..='\u{FF}').contains(&c) => c as u32 as u8,
+        _ => return None,
+    };
+    Some(b)
+}
+
+/// Spans of mojibake in `text` and the character each stands for: a UTF-8 lead byte and its
+/// continuation bytes, each shown as its Windows-1252 character.
+pub fn find(text: &str) -> Vec<(Range<usize>, char)> {
+    let mut found = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        let len = match cp1252_byte(c) {
+            Some(0xC2..=0xDF) => 2,
+            Some(0xE0..=0xEF) => 3,
+            Some(0xF0..=0xF4) => 4,
+            _ => 0,
+        };
+        if len > 0 && i + len <= chars.len() {
+            let bytes: Option<Vec<u8>> = chars[i..i + len].iter().map(|&(_, c)| cp1252_byte(c)).collect();
+            if let Some(decoded) = bytes.as_deref().and_then(|b| std::str::from_utf8(b).ok()).and_then(|s| s.chars().next()) {
+                let end = chars.get(i + len).map_or(text.len(), |&(o, _)| o);
+                found.push((start..end, decoded));
+                i += len;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds_the_seeds_mojibake_and_nothing_in_clean_text() {
+        let text = "problems â€“ in short; Customer Focus â€“ 3 CoPs; cafÃ© and naïve café – “quoted”";
+        let found: Vec<char> = super::find(text).into_iter().map(|(_, c)| c).collect();
+        assert_eq!(found, ['–', '–', 'é']);
+    }
+}

@@ -1,0 +1,4 @@
+//! Rules about footnotes.
+
+pub mod undefined;
+pub mod unused;

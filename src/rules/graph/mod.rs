@@ -1,0 +1,3 @@
+//! Rules about how documents link together.
+
+pub mod orphan;

@@ -1,0 +1,3 @@
+//! Rules about images.
+
+pub mod missing_alt;
