@@ -7,6 +7,7 @@ use crate::check::{check, CheckOptions};
 use crate::cli::{CheckArgs, Cli, Command};
 use crate::diagnostic::Severity;
 use crate::error::Error;
+use crate::repo::Source;
 use crate::report;
 use crate::rules::{self, RULES};
 
@@ -61,7 +62,12 @@ fn run_check(
         Some(dir) => dir,
         None => std::env::current_dir()?,
     };
-    let options = CheckOptions { cwd, config, paths: args.paths };
+    let source = match (args.staged, args.rev) {
+        (true, _) => Source::Index,
+        (false, Some(rev)) => Source::Rev(rev),
+        (false, None) => Source::Worktree,
+    };
+    let options = CheckOptions { cwd, config, paths: args.paths, source, changed_since: args.changed_since };
     let outcome = match check(&options) {
         Ok(outcome) => outcome,
         Err(e) => return Ok(Err(e)),

@@ -13,7 +13,8 @@ use crate::document::Document;
 use crate::error::Error;
 use crate::index::Index;
 use crate::paths;
-use crate::repo::{Repo, Snapshot};
+use crate::repo::{Repo, Snapshot, Source};
+use crate::scope;
 use crate::rules::{Context, RULES};
 use crate::source::SourceFile;
 
@@ -26,6 +27,11 @@ pub struct CheckOptions {
     pub config: Option<PathBuf>,
     /// Files or folders to report on, relative to `cwd`; empty means every document.
     pub paths: Vec<PathBuf>,
+    /// Which snapshot: the work tree, the staged index, or a revision.
+    pub source: Source,
+    /// `--changed-since BASE`: report only on what changed since the merge base, and on
+    /// unchanged documents whose references the change broke.
+    pub changed_since: Option<String>,
 }
 
 /// The findings of a run and the files they point into.
@@ -46,7 +52,7 @@ impl Outcome {
 
 pub fn check(options: &CheckOptions) -> Result<Outcome, Error> {
     let repo = Repo::discover(&options.cwd)?;
-    let snapshot = Arc::new(repo.worktree()?);
+    let snapshot = Arc::new(repo.snapshot(&options.source)?);
     let targets =
         options.paths.iter().map(|p| repo.relative(&options.cwd, p)).collect::<Result<Vec<_>, _>>()?;
     let start = match targets.first() {
@@ -57,13 +63,19 @@ pub fn check(options: &CheckOptions) -> Result<Outcome, Error> {
     let settings = load_settings(&repo, &snapshot, options, &start)?;
 
     let known: Vec<&str> = snapshot.files().iter().map(String::as_str).filter(|f| settings.is_document(f)).collect();
-    let reported: HashSet<&str> = if targets.is_empty() {
+    let selected: HashSet<&str> = if targets.is_empty() {
         known.iter().copied().collect()
     } else {
         select(&repo, &snapshot, &settings, &targets)?
     };
+    // A staged check looks at what the commit would change; so does --changed-since.
+    let changes = match (&options.changed_since, &options.source) {
+        (Some(base), source) => Some(repo.changes(base, source)?),
+        (None, Source::Index) if targets.is_empty() => repo.staged_changes()?,
+        _ => None,
+    };
     let mut to_parse: Vec<&str> = known.clone();
-    to_parse.extend(reported.iter().copied().filter(|p| !settings.is_document(p)));
+    to_parse.extend(selected.iter().copied().filter(|p| !settings.is_document(p)));
 
     let documents: Vec<Document> = to_parse
         .par_iter()
@@ -73,6 +85,10 @@ pub fn check(options: &CheckOptions) -> Result<Outcome, Error> {
         })
         .collect();
     let index = Index::new(&documents, &settings, &snapshot);
+    let reported: HashSet<&str> = match &changes {
+        None => selected,
+        Some(changes) => scope::in_scope(&index, &settings, &selected, changes),
+    };
     let cx = Context { settings: &settings, snapshot: &snapshot, index: &index };
     let rules: Vec<_> = RULES.iter().filter(|r| settings.level(r.id()) != crate::config::Level::Off).collect();
 
@@ -89,7 +105,7 @@ pub fn check(options: &CheckOptions) -> Result<Outcome, Error> {
         .collect();
     // Files that are not documents (images, say) are judged only when the whole knowledge
     // base is checked; a run scoped to some paths should not report on the rest.
-    if targets.is_empty() {
+    if targets.is_empty() && changes.is_none() {
         let mut found = Vec::new();
         for rule in &rules {
             rule.check_snapshot(&cx, &mut found);

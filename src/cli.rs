@@ -45,4 +45,15 @@ pub struct CheckArgs {
     /// Exit with 1 when there are warnings, not only errors.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Check the staged index instead of the work tree (for pre-commit hooks). Reports on
+    /// documents the commit would change, unless paths are given.
+    #[arg(long, conflicts_with = "rev")]
+    pub staged: bool,
+    /// Check a revision's tree (works in a bare repository).
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    /// Report only on documents changed since the merge base with BASE, plus unchanged
+    /// documents whose references the change broke.
+    #[arg(long, value_name = "BASE")]
+    pub changed_since: Option<String>,
 }

@@ -30,6 +30,8 @@ pub enum Error {
     OutsideRepository { path: PathBuf, root: PathBuf },
     #[error("{path} is not in the repository snapshot")]
     NotInSnapshot { path: String, ignored: bool },
+    #[error("cannot resolve revision `{rev}`: {message}")]
+    Revision { rev: String, message: String },
     #[error("unknown rule `{id}`")]
     UnknownRule { id: String, suggestion: Option<String> },
 }
@@ -43,6 +45,10 @@ impl Error {
                     .to_owned(),
             ),
             Error::BareRepository { .. } => Some("check a revision's tree instead: --rev HEAD".to_owned()),
+            Error::Revision { .. } => Some(
+                "name a branch, tag or commit that exists here; in CI, fetch the history first (actions/checkout with fetch-depth: 0)"
+                    .to_owned(),
+            ),
             Error::Config(c) => c.help.clone(),
             Error::OutsideRepository { .. } => Some("name files and folders inside the repository".to_owned()),
             Error::NotInSnapshot { path, ignored: true } => {

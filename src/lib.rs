@@ -14,6 +14,7 @@ pub mod repo;
 pub mod resolve;
 pub mod rules;
 pub mod schema;
+pub mod scope;
 pub mod sink;
 pub mod source;
 pub mod suggest;

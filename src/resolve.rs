@@ -6,7 +6,7 @@ use percent_encoding::percent_decode_str;
 
 use crate::config::Settings;
 use crate::paths;
-use crate::repo::Snapshot;
+use crate::repo::{Mode, Snapshot};
 
 /// What a reference leads to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,7 +23,9 @@ pub enum Outcome {
     Ignored { path: String },
     /// Exists only with other letter case.
     CaseMismatch { path: String, actual: String },
-    Missing { path: String, route: Option<String> },
+    /// Not in the snapshot. `route` names the route pattern that produced the path;
+    /// `unstaged` says the file exists in the work tree but not in the staged index.
+    Missing { path: String, route: Option<String>, unstaged: bool },
     /// `..` climbs above the repository root.
     Outside,
 }
@@ -108,10 +110,11 @@ fn locate(settings: &Settings, snapshot: &Snapshot, path: String, route: Option<
             Outcome::Found { path: actual, is_dir: false }
         };
     }
-    if snapshot.disk_path(&path).is_some_and(|p| std::fs::symlink_metadata(p).is_ok()) {
+    let on_disk = snapshot.mode() != Mode::Tree && snapshot.on_disk(&path);
+    if on_disk && snapshot.mode() == Mode::Worktree {
         return Outcome::Ignored { path };
     }
-    Outcome::Missing { path, route }
+    Outcome::Missing { path, route, unstaged: on_disk }
 }
 
 /// A scheme (`https:`, `mailto:`, `file:`) or a protocol-relative `//host`.

@@ -1,20 +1,42 @@
 //! Every git2 call lives here. A [`Snapshot`] is the set of files docsteward sees and their
-//! contents; rules ask it whether a path exists, never the disk.
+//! contents (work tree, staged index, or a revision's tree); rules ask it whether a path
+//! exists, never the disk. [`Repo::changes`] scopes a run to what a change touched.
 
 mod snapshot;
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
-use git2::{Repository, Status, StatusOptions, StatusShow};
+use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, Repository, Status, StatusOptions, StatusShow, TreeWalkMode, TreeWalkResult};
 
 use crate::error::Error;
-pub use snapshot::Snapshot;
+pub use snapshot::{Blob, Mode, Snapshot};
+
+/// Which snapshot to check.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Source {
+    #[default]
+    Worktree,
+    /// `--staged`
+    Index,
+    /// `--rev REV`
+    Rev(String),
+}
+
+/// What a change did, between a base and a snapshot.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Added, modified, or the new side of a rename.
+    pub changed: HashSet<String>,
+    /// Deleted, or the old side of a rename.
+    pub removed: HashSet<String>,
+}
 
 /// An opened repository.
 pub struct Repo {
     repo: Repository,
-    /// The work tree's root, canonical.
-    root: PathBuf,
+    /// The work tree's root, canonical; `None` for a bare repository.
+    workdir: Option<PathBuf>,
 }
 
 impl Repo {
@@ -24,26 +46,35 @@ impl Repo {
             git2::ErrorCode::NotFound => Error::NotARepository { path: dir.to_owned() },
             _ => Error::Git(e),
         })?;
-        let Some(workdir) = repo.workdir() else {
-            return Err(Error::BareRepository { path: repo.path().to_owned() });
+        let workdir = match repo.workdir() {
+            Some(w) => Some(w.canonicalize().map_err(|source| Error::Io { path: w.to_owned(), source })?),
+            None => None,
         };
-        let root = workdir.canonicalize().map_err(|source| Error::Io { path: workdir.to_owned(), source })?;
-        Ok(Repo { repo, root })
+        Ok(Repo { repo, workdir })
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
+    /// The folder paths are relative to: the work tree, or the git dir of a bare repository.
+    pub fn root(&self) -> PathBuf {
+        self.workdir.clone().unwrap_or_else(|| self.repo.path().to_path_buf())
+    }
+
+    pub fn snapshot(&self, source: &Source) -> Result<Snapshot, Error> {
+        match source {
+            Source::Worktree => self.worktree(),
+            Source::Index => self.index_snapshot(),
+            Source::Rev(rev) => self.tree_snapshot(rev),
+        }
     }
 
     /// The work tree as git sees it: tracked files still on disk, plus untracked files that
     /// are not ignored. Submodules are not files of this repository.
     pub fn worktree(&self) -> Result<Snapshot, Error> {
+        let Some(root) = self.workdir.clone() else {
+            return Err(Error::BareRepository { path: self.repo.path().to_owned() });
+        };
         let index = self.repo.index()?;
-        let mut tracked: Vec<String> = index
-            .iter()
-            .filter(|e| e.mode != 0o160000)
-            .filter_map(|e| String::from_utf8(e.path).ok())
-            .collect();
+        let mut tracked: Vec<String> =
+            index.iter().filter(|e| e.mode != 0o160000).filter_map(|e| String::from_utf8(e.path).ok()).collect();
         let mut opts = StatusOptions::new();
         opts.show(StatusShow::Workdir)
             .include_untracked(true)
@@ -52,7 +83,7 @@ impl Repo {
             .exclude_submodules(true)
             .include_unmodified(false);
         let statuses = self.repo.statuses(Some(&mut opts))?;
-        let mut deleted = std::collections::HashSet::new();
+        let mut deleted = HashSet::new();
         let mut untracked = Vec::new();
         for entry in statuses.iter() {
             let Ok(path) = entry.path() else { continue };
@@ -64,7 +95,98 @@ impl Repo {
             }
         }
         tracked.retain(|p| !deleted.contains(p));
-        Ok(Snapshot::worktree(self.root.clone(), tracked, untracked))
+        Ok(Snapshot::worktree(root, tracked, untracked))
+    }
+
+    /// The staged index: paths and blobs as they would be committed.
+    fn index_snapshot(&self) -> Result<Snapshot, Error> {
+        if self.workdir.is_none() {
+            return Err(Error::BareRepository { path: self.repo.path().to_owned() });
+        }
+        let index = self.repo.index()?;
+        let blobs = index
+            .iter()
+            .filter(|e| e.mode != 0o160000)
+            .filter_map(|e| {
+                let symlink = e.mode == 0o120000;
+                String::from_utf8(e.path).ok().map(|p| (p, Blob { oid: e.id, symlink }))
+            })
+            .collect();
+        Ok(Snapshot::objects(Mode::Index, self.repo.path().to_owned(), blobs, self.workdir.clone()))
+    }
+
+    /// A revision's tree. Works in a bare repository.
+    fn tree_snapshot(&self, rev: &str) -> Result<Snapshot, Error> {
+        let tree = self.tree(rev)?;
+        let mut blobs = HashMap::new();
+        tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+            let mode = entry.filemode();
+            if entry.kind() == Some(git2::ObjectType::Blob) {
+                if let Ok(name) = entry.name() {
+                    blobs.insert(format!("{dir}{name}"), Blob { oid: entry.id(), symlink: mode == i32::from(FileMode::Link) });
+                }
+            }
+            TreeWalkResult::Ok
+        })?;
+        Ok(Snapshot::objects(Mode::Tree, self.repo.path().to_owned(), blobs, self.workdir.clone()))
+    }
+
+    fn tree(&self, rev: &str) -> Result<git2::Tree<'_>, Error> {
+        let object = self.repo.revparse_single(rev).map_err(|e| Error::Revision { rev: rev.to_owned(), message: e.message().to_owned() })?;
+        object.peel_to_tree().map_err(|e| Error::Revision { rev: rev.to_owned(), message: e.message().to_owned() })
+    }
+
+    /// What changed between `merge-base(base, snapshot)` and the snapshot, with renames found.
+    pub fn changes(&self, base: &str, source: &Source) -> Result<Changes, Error> {
+        let revision_error = |e: git2::Error| Error::Revision { rev: base.to_owned(), message: e.message().to_owned() };
+        let base_commit = self.repo.revparse_single(base).and_then(|o| o.peel_to_commit()).map_err(revision_error)?;
+        let head = match source {
+            Source::Rev(rev) => self.repo.revparse_single(rev).and_then(|o| o.peel_to_commit()),
+            _ => self.repo.head().and_then(|h| h.peel_to_commit()),
+        };
+        let old_tree = match head {
+            Ok(head) => {
+                let merge_base = self.repo.merge_base(base_commit.id(), head.id()).map_err(revision_error)?;
+                Some(self.repo.find_commit(merge_base)?.tree()?)
+            }
+            // No commits yet: everything is new.
+            Err(_) => None,
+        };
+        let mut opts = DiffOptions::new();
+        opts.include_untracked(true).recurse_untracked_dirs(true).ignore_submodules(true);
+        let mut diff = match source {
+            Source::Worktree => self.repo.diff_tree_to_workdir_with_index(old_tree.as_ref(), Some(&mut opts))?,
+            Source::Index => self.repo.diff_tree_to_index(old_tree.as_ref(), None, Some(&mut opts))?,
+            Source::Rev(rev) => self.repo.diff_tree_to_tree(old_tree.as_ref(), Some(&self.tree(rev)?), Some(&mut opts))?,
+        };
+        diff.find_similar(Some(DiffFindOptions::new().renames(true).for_untracked(true)))?;
+        let mut changes = Changes::default();
+        for delta in diff.deltas() {
+            let new = delta.new_file().path().and_then(Path::to_str).map(str::to_owned);
+            let old = delta.old_file().path().and_then(Path::to_str).map(str::to_owned);
+            match delta.status() {
+                Delta::Added | Delta::Modified | Delta::Untracked | Delta::Typechange | Delta::Copied => {
+                    changes.changed.extend(new);
+                }
+                Delta::Renamed => {
+                    changes.changed.extend(new);
+                    changes.removed.extend(old);
+                }
+                Delta::Deleted => changes.removed.extend(old),
+                _ => {}
+            }
+        }
+        Ok(changes)
+    }
+
+    /// What the staged index changes relative to `HEAD`; `None` before the first commit,
+    /// when everything staged is new.
+    pub fn staged_changes(&self) -> Result<Option<Changes>, Error> {
+        match self.repo.head() {
+            Ok(_) => self.changes("HEAD", &Source::Index).map(Some),
+            Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Whether git ignores `path` (repository-relative).
@@ -73,13 +195,13 @@ impl Repo {
     }
 
     /// The repository-relative form of `path` (absolute, or relative to `cwd`), which must
-    /// lie inside the work tree.
+    /// lie inside the repository.
     pub fn relative(&self, cwd: &Path, path: &Path) -> Result<String, Error> {
+        let root = self.root();
+        let root = root.canonicalize().unwrap_or(root);
         let joined = cwd.join(path);
         let absolute = joined.canonicalize().unwrap_or_else(|_| normalize(&joined));
-        let rel = absolute
-            .strip_prefix(&self.root)
-            .map_err(|_| Error::OutsideRepository { path: path.to_owned(), root: self.root.clone() })?;
+        let rel = absolute.strip_prefix(&root).map_err(|_| Error::OutsideRepository { path: path.to_owned(), root: root.clone() })?;
         let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
         Ok(parts.join("/"))
     }

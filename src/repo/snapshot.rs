@@ -1,19 +1,43 @@
 //! The files of one snapshot (work tree, index or a revision's tree) and how to read them.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::PathBuf;
 use std::sync::OnceLock;
+
+use git2::{Oid, Repository};
+
+/// Which state of the repository a snapshot shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Files on disk: tracked and untracked-but-not-ignored.
+    Worktree,
+    /// The staged index.
+    Index,
+    /// A revision's tree.
+    Tree,
+}
 
 /// Where a snapshot's bytes come from.
 #[derive(Debug)]
 enum Reader {
     /// The work tree on disk, under this canonical root.
     Worktree(PathBuf),
+    /// Blobs in the object database of the repository at this git dir.
+    Objects { git_dir: PathBuf, blobs: HashMap<String, Blob> },
+}
+
+/// A blob and whether git records it as a symbolic link.
+#[derive(Clone, Copy, Debug)]
+pub struct Blob {
+    pub oid: Oid,
+    pub symlink: bool,
 }
 
 #[derive(Debug)]
 pub struct Snapshot {
+    mode: Mode,
     files: Vec<String>,
     set: HashSet<String>,
     untracked: HashSet<String>,
@@ -22,17 +46,32 @@ pub struct Snapshot {
     /// Lower-cased path -> paths as git has them, built on first use.
     folded: OnceLock<HashMap<String, Vec<usize>>>,
     reader: Reader,
+    /// The work tree, for telling "on disk but not in this snapshot".
+    workdir: Option<PathBuf>,
 }
+
+thread_local! {
+    /// git2 repositories are not `Sync`: each reading thread opens its own.
+    static OPEN: RefCell<Option<(PathBuf, Repository)>> = const { RefCell::new(None) };
+}
+
+/// How many symbolic links in a row a read follows.
+const MAX_LINK_HOPS: usize = 8;
 
 impl Snapshot {
     pub(super) fn worktree(root: PathBuf, tracked: Vec<String>, untracked: Vec<String>) -> Snapshot {
         let untracked_set: HashSet<String> = untracked.iter().cloned().collect();
         let mut files = tracked;
         files.extend(untracked);
-        Snapshot::new(files, untracked_set, Reader::Worktree(root))
+        Snapshot::new(Mode::Worktree, files, untracked_set, Reader::Worktree(root.clone()), Some(root))
     }
 
-    fn new(mut files: Vec<String>, untracked: HashSet<String>, reader: Reader) -> Snapshot {
+    pub(super) fn objects(mode: Mode, git_dir: PathBuf, blobs: HashMap<String, Blob>, workdir: Option<PathBuf>) -> Snapshot {
+        let files = blobs.keys().cloned().collect();
+        Snapshot::new(mode, files, HashSet::new(), Reader::Objects { git_dir, blobs }, workdir)
+    }
+
+    fn new(mode: Mode, mut files: Vec<String>, untracked: HashSet<String>, reader: Reader, workdir: Option<PathBuf>) -> Snapshot {
         files.sort_unstable();
         files.dedup();
         let mut dirs = HashSet::new();
@@ -46,7 +85,11 @@ impl Snapshot {
             }
         }
         let set = files.iter().cloned().collect();
-        Snapshot { files, set, untracked, dirs, folded: OnceLock::new(), reader }
+        Snapshot { mode, files, set, untracked, dirs, folded: OnceLock::new(), reader, workdir }
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
     }
 
     /// Every file, sorted.
@@ -83,6 +126,11 @@ impl Snapshot {
             .unwrap_or_default()
     }
 
+    /// Whether `path` exists in the work tree although this snapshot does not have it.
+    pub fn on_disk(&self, path: &str) -> bool {
+        self.workdir.as_ref().is_some_and(|w| std::fs::symlink_metadata(w.join(path)).is_ok())
+    }
+
     /// The file's bytes. A symbolic link is followed only to a file inside the repository.
     pub fn read(&self, path: &str) -> io::Result<Vec<u8>> {
         match &self.reader {
@@ -92,22 +140,40 @@ impl Snapshot {
                 if meta.file_type().is_symlink() {
                     let target = full.canonicalize()?;
                     if !target.starts_with(root) {
-                        return Err(io::Error::new(
-                            io::ErrorKind::PermissionDenied,
-                            "symbolic link points outside the repository",
-                        ));
+                        return Err(io::Error::new(io::ErrorKind::PermissionDenied, "symbolic link points outside the repository"));
                     }
                     return std::fs::read(target);
                 }
                 std::fs::read(full)
             }
+            Reader::Objects { git_dir, blobs } => {
+                let mut path = path.to_owned();
+                for _ in 0..MAX_LINK_HOPS {
+                    let blob = blobs.get(&path).ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("{path} is not in the snapshot")))?;
+                    let bytes = read_blob(git_dir, blob.oid)?;
+                    if !blob.symlink {
+                        return Ok(bytes);
+                    }
+                    let target = String::from_utf8_lossy(&bytes).into_owned();
+                    path = crate::paths::join(&crate::paths::parent(&path), &target).ok_or_else(|| {
+                        io::Error::new(io::ErrorKind::PermissionDenied, "symbolic link points outside the repository")
+                    })?;
+                }
+                Err(io::Error::other("too many levels of symbolic links"))
+            }
         }
     }
+}
 
-    /// Where a repository path would be on disk, for snapshots that have a work tree.
-    pub fn disk_path(&self, path: &str) -> Option<PathBuf> {
-        match &self.reader {
-            Reader::Worktree(root) => Some(root.join(path)),
+fn read_blob(git_dir: &PathBuf, oid: Oid) -> io::Result<Vec<u8>> {
+    OPEN.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.as_ref().is_none_or(|(dir, _)| dir != git_dir) {
+            let repo = Repository::open(git_dir).map_err(io::Error::other)?;
+            *slot = Some((git_dir.clone(), repo));
         }
-    }
+        let Some((_, repo)) = slot.as_ref() else { return Err(io::Error::other("repository not open")) };
+        let blob = repo.find_blob(oid).map_err(|e| io::Error::other(format!("object {oid}: {}", e.message())))?;
+        Ok(blob.content().to_vec())
+    })
 }

@@ -19,14 +19,16 @@ impl Rule for MissingFile {
 
     fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         for link in cx.index.links(doc.path()) {
-            let Outcome::Missing { path, route } = &link.resolution.outcome else { continue };
+            let Outcome::Missing { path, route, unstaged } = &link.resolution.outcome else { continue };
             let what = if link.is_image() { "image" } else { "link target" };
             let message = match route {
                 Some(route) => format!("{what} `{}` maps to `{path}` by the route `{route}`, and no such file exists", link.target),
                 None => format!("{what} `{path}` does not exist"),
             };
             let mut d = Diagnostic::new(META.id, doc.path(), link.span.clone(), message);
-            if let Some(near) = cx.index.closest_path(path) {
+            if *unstaged {
+                d = d.with_help(format!("exists in the work tree but is not staged: git add {path}"));
+            } else if let Some(near) = cx.index.closest_path(path) {
                 d = d.with_help(format!("did you mean `{}`? (`{near}` exists)", paths::relative(&paths::parent(doc.path()), near)));
             }
             out.push(d);
