@@ -3,8 +3,13 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use crate::check::{check, CheckOptions};
-use crate::cli::{CheckArgs, Cli, Command};
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::check::{check_with_progress, CheckOptions, Session};
+use crate::cli::{CheckArgs, Cli, Command, HookAction, StaleArgs};
+use crate::hook;
+use crate::stale;
 use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::repo::Source;
@@ -32,15 +37,24 @@ impl ExitStatus {
     }
 }
 
-/// Runs `cli`. `color` says whether standard output is a terminal that wants colour.
-pub fn run(cli: Cli, stdout: &mut dyn Write, stderr: &mut dyn Write, color: bool) -> io::Result<ExitStatus> {
+/// Runs `cli`. `color` says whether standard output is a terminal that wants colour;
+/// `progress` hears how many commits a history walk has read.
+pub fn run(
+    cli: Cli,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    color: bool,
+    progress: &mut dyn FnMut(usize),
+) -> io::Result<ExitStatus> {
     let result = match cli.command {
-        Command::Check(args) => run_check(cli.directory, cli.config, args, stdout, color)?,
+        Command::Check(args) => run_check(cli.directory, cli.config, args, stdout, color, progress)?,
+        Command::Stale(args) => run_stale(cli.directory, cli.config, args, stdout, progress)?,
         Command::Rules => {
             list_rules(stdout)?;
             Ok(ExitStatus::Clean)
         }
         Command::Rule { id } => show_rule(&id, stdout)?,
+        Command::Hook { action } => run_hook(cli.directory, action, stdout)?,
     };
     match result {
         Ok(status) => Ok(status),
@@ -57,33 +71,132 @@ fn run_check(
     args: CheckArgs,
     stdout: &mut dyn Write,
     color: bool,
+    progress: &mut dyn FnMut(usize),
 ) -> io::Result<Result<ExitStatus, Error>> {
-    let cwd = match directory {
-        Some(dir) => dir,
-        None => std::env::current_dir()?,
-    };
+    let cwd = working_directory(directory)?;
     let source = match (args.staged, args.rev) {
         (true, _) => Source::Index,
         (false, Some(rev)) => Source::Rev(rev),
         (false, None) => Source::Worktree,
     };
-    let options = CheckOptions { cwd, config, paths: args.paths, source, changed_since: args.changed_since };
-    let outcome = match check(&options) {
+    let options = CheckOptions {
+        cwd,
+        config,
+        paths: args.paths,
+        source,
+        changed_since: args.changed_since,
+        as_of: as_of(args.history.as_of),
+        allow_shallow: args.history.allow_shallow,
+    };
+    let outcome = match check_with_progress(&options, progress) {
         Ok(outcome) => outcome,
         Err(e) => return Ok(Err(e)),
     };
-    match &args.output {
-        Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-            let mut file = io::BufWriter::new(file);
-            report::write(args.format, &outcome, &mut file, false)?;
-            file.flush()?;
-        }
-        None => report::write(args.format, &outcome, stdout, color)?,
-    }
+    write_to(args.output.as_deref(), stdout, |out, to_terminal| report::write(args.format, &outcome, out, color && to_terminal))?;
+    append_job_summary(&outcome)?;
     let errors = outcome.count(Severity::Error);
     let warnings = outcome.count(Severity::Warning);
     Ok(Ok(if errors > 0 || (args.deny_warnings && warnings > 0) { ExitStatus::Findings } else { ExitStatus::Clean }))
+}
+
+fn run_stale(
+    directory: Option<PathBuf>,
+    config: Option<PathBuf>,
+    args: StaleArgs,
+    stdout: &mut dyn Write,
+    progress: &mut dyn FnMut(usize),
+) -> io::Result<Result<ExitStatus, Error>> {
+    let options = CheckOptions {
+        cwd: working_directory(directory)?,
+        config,
+        paths: args.paths,
+        source: args.rev.map_or(Source::Worktree, Source::Rev),
+        changed_since: None,
+        as_of: as_of(args.history.as_of),
+        allow_shallow: args.history.allow_shallow,
+    };
+    let report = match Session::open(&options).and_then(|session| {
+        let selected: HashSet<&str> = session.selected.iter().map(String::as_str).collect();
+        let entries = session.staleness(&options, &selected, progress)?;
+        Ok(stale::report::Report::new(entries.into_values().collect(), options.as_of.unwrap_or_else(stale::dates::today)))
+    }) {
+        Ok(report) => report,
+        Err(e) => return Ok(Err(e)),
+    };
+    write_to(args.output.as_deref(), stdout, |out, _| stale::report::write(args.format, &report, out))?;
+    Ok(Ok(ExitStatus::Clean))
+}
+
+/// `--as-of`, else the day of `SOURCE_DATE_EPOCH` (the reproducible-builds convention for
+/// "now"), else `None` for today.
+fn as_of(explicit: Option<jiff::civil::Date>) -> Option<jiff::civil::Date> {
+    explicit.or_else(|| {
+        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok()?;
+        stale::dates::from_seconds(epoch.trim().parse().ok()?)
+    })
+}
+
+/// `-C DIR`, else the current directory.
+fn working_directory(directory: Option<PathBuf>) -> io::Result<PathBuf> {
+    match directory {
+        Some(dir) => Ok(dir),
+        None => std::env::current_dir(),
+    }
+}
+
+/// Runs `render` on `--output FILE` when given, else on standard output; `render` learns
+/// whether it writes to standard output (where colour may apply).
+fn write_to(
+    output: Option<&Path>,
+    stdout: &mut dyn Write,
+    render: impl FnOnce(&mut dyn Write, bool) -> io::Result<()>,
+) -> io::Result<()> {
+    match output {
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+            let mut file = io::BufWriter::new(file);
+            render(&mut file, false)?;
+            file.flush()
+        }
+        None => render(stdout, true),
+    }
+}
+
+/// In GitHub Actions (`GITHUB_STEP_SUMMARY` set and not empty), appends the Markdown job
+/// summary, whatever the format: annotations stop at ten per step, the summary does not. Set
+/// it empty to write none (the action does, for its second, SARIF, run).
+fn append_job_summary(outcome: &crate::check::Outcome) -> io::Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else { return Ok(()) };
+    let var = |name: &str| std::env::var(name).ok();
+    let links = report::summary::Links::new(var("GITHUB_SERVER_URL"), var("GITHUB_REPOSITORY"), var("GITHUB_SHA"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", Path::new(&path).display())))?;
+    let mut file = io::BufWriter::new(file);
+    report::summary::write(outcome, links.as_ref(), &mut file)?;
+    file.flush()
+}
+
+fn run_hook(directory: Option<PathBuf>, action: HookAction, stdout: &mut dyn Write) -> io::Result<Result<ExitStatus, Error>> {
+    let cwd = working_directory(directory)?;
+    let change = match action {
+        HookAction::Install { force } => hook::install(&cwd, force),
+        HookAction::Uninstall => hook::uninstall(&cwd),
+    };
+    match change {
+        Ok(change) => {
+            match change {
+                hook::Change::Installed(path) => writeln!(stdout, "Installed the pre-commit hook at {}.", path.display())?,
+                hook::Change::Replaced(path) => writeln!(stdout, "Replaced the pre-commit hook at {}.", path.display())?,
+                hook::Change::Removed(path) => writeln!(stdout, "Removed the pre-commit hook at {}.", path.display())?,
+                hook::Change::Absent(path) => writeln!(stdout, "No pre-commit hook at {}; nothing to remove.", path.display())?,
+            }
+            Ok(Ok(ExitStatus::Clean))
+        }
+        Err(e) => Ok(Err(e)),
+    }
 }
 
 fn list_rules(out: &mut dyn Write) -> io::Result<()> {

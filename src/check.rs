@@ -1,22 +1,25 @@
 //! `docsteward check`: settings -> snapshot -> parse every document in parallel -> index ->
-//! rules per document in parallel -> sink -> sorted findings.
+//! rules per document in parallel -> sink -> sorted findings. [`Session`] is the shared
+//! front half, also used by `docsteward stale`.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::config::{Settings, FILE_NAME};
+use crate::config::{Level, Settings, FILE_NAME};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::error::Error;
 use crate::index::Index;
 use crate::paths;
-use crate::repo::{Repo, Snapshot, Source};
-use crate::scope;
+use crate::repo::{Changes, Repo, Snapshot, Source};
 use crate::rules::{Context, RULES};
+use crate::scope;
 use crate::source::SourceFile;
+use crate::stale::{self, Entry};
 
 /// What to check.
 #[derive(Debug, Clone, Default)]
@@ -32,6 +35,10 @@ pub struct CheckOptions {
     /// `--changed-since BASE`: report only on what changed since the merge base, and on
     /// unchanged documents whose references the change broke.
     pub changed_since: Option<String>,
+    /// The day staleness is judged on (`--as-of`); today when `None`.
+    pub as_of: Option<Date>,
+    /// Report ages at a shallow clone's boundary as lower bounds instead of refusing.
+    pub allow_shallow: bool,
 }
 
 /// The findings of a run and the files they point into.
@@ -50,49 +57,123 @@ impl Outcome {
     }
 }
 
-pub fn check(options: &CheckOptions) -> Result<Outcome, Error> {
-    let repo = Repo::discover(&options.cwd)?;
-    let snapshot = Arc::new(repo.snapshot(&options.source)?);
-    let targets =
-        options.paths.iter().map(|p| repo.relative(&options.cwd, p)).collect::<Result<Vec<_>, _>>()?;
-    let start = match targets.first() {
-        Some(t) if snapshot.is_dir(t) => paths::as_dir(t),
-        Some(t) => paths::parent(t),
-        None => paths::as_dir(&repo.relative(&options.cwd, Path::new("."))?),
-    };
-    let settings = load_settings(&repo, &snapshot, options, &start)?;
+/// A repository opened for one run: its snapshot, settings, and every document parsed.
+pub struct Session {
+    pub repo: Repo,
+    pub snapshot: Arc<Snapshot>,
+    pub settings: Settings,
+    /// Repository-relative forms of the command-line paths.
+    pub targets: Vec<String>,
+    /// Every document of the knowledge base plus any named outside it, parsed once.
+    pub documents: Vec<Document>,
+    /// The documents the command-line paths select (all when none are given).
+    pub selected: HashSet<String>,
+}
 
-    let known: Vec<&str> = snapshot.files().iter().map(String::as_str).filter(|f| settings.is_document(f)).collect();
-    let selected: HashSet<&str> = if targets.is_empty() {
-        known.iter().copied().collect()
-    } else {
-        select(&repo, &snapshot, &settings, &targets)?
-    };
+impl Session {
+    pub fn open(options: &CheckOptions) -> Result<Session, Error> {
+        let repo = Repo::discover(&options.cwd)?;
+        let snapshot = Arc::new(repo.snapshot(&options.source)?);
+        let targets = options.paths.iter().map(|p| repo.relative(&options.cwd, p)).collect::<Result<Vec<_>, _>>()?;
+        let start = match targets.first() {
+            Some(t) if snapshot.is_dir(t) => paths::as_dir(t),
+            Some(t) => paths::parent(t),
+            None => paths::as_dir(&repo.relative(&options.cwd, Path::new(".")).unwrap_or_default()),
+        };
+        let settings = load_settings(&repo, &snapshot, options, &start)?;
+        let known: Vec<&str> = snapshot.files().iter().map(String::as_str).filter(|f| settings.is_document(f)).collect();
+        let selected: HashSet<String> = if targets.is_empty() {
+            known.iter().map(|p| (*p).to_owned()).collect()
+        } else {
+            select(&repo, &snapshot, &settings, &targets)?
+        };
+        let mut to_parse: Vec<&str> = known;
+        to_parse.extend(selected.iter().map(String::as_str).filter(|p| !settings.is_document(p)));
+        let documents = to_parse
+            .par_iter()
+            .map(|path| match snapshot.read(path) {
+                Ok(bytes) => Document::parse(path, &bytes),
+                Err(e) => Document::unreadable(path, e.to_string()),
+            })
+            .collect();
+        Ok(Session { repo, snapshot, settings, targets, documents, selected })
+    }
+
+    /// Staleness of `paths` (documents of this session) as of `as_of`, from one walk over
+    /// history. Documents with uncommitted changes are as fresh as `as_of`.
+    pub fn staleness(
+        &self,
+        options: &CheckOptions,
+        paths: &HashSet<&str>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<HashMap<String, Entry>, Error> {
+        if self.repo.is_shallow() && !options.allow_shallow {
+            return Err(Error::Shallow);
+        }
+        let as_of = options.as_of.unwrap_or_else(stale::dates::today);
+        let rev = match &options.source {
+            Source::Rev(rev) => Some(rev.as_str()),
+            _ => None,
+        };
+        let start = self.repo.start_commit(rev)?;
+        let uncommitted: HashSet<String> = match (&options.source, start) {
+            (_, None) => paths.iter().map(|p| (*p).to_owned()).collect(),
+            (Source::Rev(_), Some(_)) => HashSet::new(),
+            (source, Some(_)) => self.repo.changes("HEAD", source)?.changed,
+        };
+        let committed: Vec<String> = paths.iter().filter(|p| !uncommitted.contains(**p)).map(|p| (*p).to_owned()).collect();
+        let ignore = self
+            .snapshot
+            .read(&self.settings.stale.ignore_revs_file)
+            .map(|b| Repo::parse_ignore_revs(&String::from_utf8_lossy(&b)))
+            .unwrap_or_default();
+        let history = match start {
+            Some(start) if !committed.is_empty() => self.repo.last_changes(start, &committed, &ignore, progress)?,
+            _ => Vec::new(),
+        };
+        let by_path: HashMap<&str, _> = committed.iter().map(String::as_str).zip(history.iter()).collect();
+        Ok(self
+            .documents
+            .iter()
+            .filter(|d| paths.contains(d.path()))
+            .map(|d| {
+                let last = by_path.get(d.path()).and_then(|c| c.as_ref());
+                (d.path().to_owned(), stale::assess(&self.settings, d, last, as_of))
+            })
+            .collect())
+    }
+}
+
+pub fn check(options: &CheckOptions) -> Result<Outcome, Error> {
+    check_with_progress(options, &mut |_| {})
+}
+
+/// [`check`], reporting history-walk progress (commits read) to `progress`.
+pub fn check_with_progress(options: &CheckOptions, progress: &mut dyn FnMut(usize)) -> Result<Outcome, Error> {
+    let session = Session::open(options)?;
+    let settings = &session.settings;
     // A staged check looks at what the commit would change; so does --changed-since.
-    let changes = match (&options.changed_since, &options.source) {
-        (Some(base), source) => Some(repo.changes(base, source)?),
-        (None, Source::Index) if targets.is_empty() => repo.staged_changes()?,
+    let changes: Option<Changes> = match (&options.changed_since, &options.source) {
+        (Some(base), source) => Some(session.repo.changes(base, source)?),
+        (None, Source::Index) if session.targets.is_empty() => session.repo.staged_changes()?,
         _ => None,
     };
-    let mut to_parse: Vec<&str> = known.clone();
-    to_parse.extend(selected.iter().copied().filter(|p| !settings.is_document(p)));
-
-    let documents: Vec<Document> = to_parse
-        .par_iter()
-        .map(|path| match snapshot.read(path) {
-            Ok(bytes) => Document::parse(path, &bytes),
-            Err(e) => Document::unreadable(path, e.to_string()),
-        })
-        .collect();
-    let index = Index::new(&documents, &settings, &snapshot);
+    let index = Index::new(&session.documents, settings, &session.snapshot);
+    let selected: HashSet<&str> = session.selected.iter().map(String::as_str).collect();
     let reported: HashSet<&str> = match &changes {
         None => selected,
-        Some(changes) => scope::in_scope(&index, &settings, &selected, changes),
+        Some(changes) => scope::in_scope(&index, settings, &selected, changes),
     };
-    let cx = Context { settings: &settings, snapshot: &snapshot, index: &index };
-    let rules: Vec<_> = RULES.iter().filter(|r| settings.level(r.id()) != crate::config::Level::Off).collect();
+    let staleness = if settings.level(crate::rules::stale::age::ID) == Level::Off {
+        None
+    } else {
+        Some(session.staleness(options, &reported, progress)?)
+    };
+    let cx = Context { settings, snapshot: &session.snapshot, index: &index, staleness: staleness.as_ref() };
+    let rules: Vec<_> = RULES.iter().filter(|r| settings.level(r.id()) != Level::Off).collect();
 
-    let mut diagnostics: Vec<Diagnostic> = documents
+    let mut diagnostics: Vec<Diagnostic> = session
+        .documents
         .par_iter()
         .filter(|d| reported.contains(d.path()))
         .flat_map_iter(|doc| {
@@ -100,23 +181,24 @@ pub fn check(options: &CheckOptions) -> Result<Outcome, Error> {
             for rule in &rules {
                 rule.check(&cx, doc, &mut found);
             }
-            crate::sink::apply(&settings, doc, found)
+            crate::sink::apply(settings, doc, found)
         })
         .collect();
     // Files that are not documents (images, say) are judged only when the whole knowledge
     // base is checked; a run scoped to some paths should not report on the rest.
-    if targets.is_empty() && changes.is_none() {
+    if session.targets.is_empty() && changes.is_none() {
         let mut found = Vec::new();
         for rule in &rules {
             rule.check_snapshot(&cx, &mut found);
         }
-        diagnostics.extend(crate::sink::apply_levels(&settings, found));
+        diagnostics.extend(crate::sink::apply_levels(settings, found));
     }
     diagnostics.sort_by(|a, b| {
         (a.path.as_str(), a.span.start, a.rule, &a.message).cmp(&(b.path.as_str(), b.span.start, b.rule, &b.message))
     });
     let with_findings: HashSet<&str> = diagnostics.iter().map(|d| d.path.as_str()).collect();
-    let sources = documents
+    let sources = session
+        .documents
         .iter()
         .filter(|d| with_findings.contains(d.path()))
         .map(|d| (d.path().to_owned(), Arc::clone(&d.source)))
@@ -166,20 +248,26 @@ fn in_snapshot(snapshot: &Arc<Snapshot>, base: &str) -> impl Fn(&str) -> Option<
 }
 
 /// The documents that command-line paths name: a file as given, a folder's documents.
-fn select<'s>(repo: &Repo, snapshot: &'s Snapshot, settings: &Settings, targets: &[String]) -> Result<HashSet<&'s str>, Error> {
+fn select(repo: &Repo, snapshot: &Snapshot, settings: &Settings, targets: &[String]) -> Result<HashSet<String>, Error> {
     let mut selected = HashSet::new();
     for target in targets {
-        if let Some(file) = snapshot.files().iter().find(|f| *f == target) {
-            selected.insert(file.as_str());
+        if snapshot.contains(target) {
+            selected.insert(target.clone());
         } else if snapshot.is_dir(target) {
             let prefix = paths::as_dir(target);
-            selected.extend(snapshot.files().iter().map(String::as_str).filter(|f| {
-                f.starts_with(&prefix)
-                    && match settings.relative(f) {
-                        Some(_) => settings.is_document(f),
-                        None => is_markdown(f),
-                    }
-            }));
+            selected.extend(
+                snapshot
+                    .files()
+                    .iter()
+                    .filter(|f| {
+                        f.starts_with(&prefix)
+                            && match settings.relative(f) {
+                                Some(_) => settings.is_document(f),
+                                None => is_markdown(f),
+                            }
+                    })
+                    .cloned(),
+            );
         } else {
             return Err(Error::NotInSnapshot { path: target.clone(), ignored: repo.is_ignored(target) });
         }

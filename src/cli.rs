@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::report::Format;
+use crate::stale::report::StaleFormat;
 
 #[derive(Debug, Parser)]
 #[command(name = "docsteward", version, about = "Lint a Markdown knowledge base against what git actually has.")]
@@ -23,6 +24,8 @@ pub struct Cli {
 pub enum Command {
     /// Check documents: front matter, references, and more.
     Check(CheckArgs),
+    /// Report how stale each document is, from git history.
+    Stale(StaleArgs),
     /// List every rule with its default level and summary.
     Rules,
     /// Show a rule's documentation.
@@ -30,6 +33,23 @@ pub enum Command {
         /// The rule id, for example frontmatter/schema.
         id: String,
     },
+    /// Install or remove a git pre-commit hook that runs `check --staged`.
+    Hook {
+        #[command(subcommand)]
+        action: HookAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookAction {
+    /// Write the pre-commit hook (into core.hooksPath when set).
+    Install {
+        /// Replace an existing pre-commit hook that docsteward did not write.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove the pre-commit hook, if docsteward wrote it.
+    Uninstall,
 }
 
 #[derive(Debug, Args)]
@@ -56,4 +76,39 @@ pub struct CheckArgs {
     /// documents whose references the change broke.
     #[arg(long, value_name = "BASE")]
     pub changed_since: Option<String>,
+    #[command(flatten)]
+    pub history: HistoryArgs,
+}
+
+/// Options for judging documents' age from history.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Judge staleness as of this day (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<jiff::civil::Date>,
+    /// On a shallow clone, report ages at the clone's edge as "at least N days" instead of
+    /// refusing.
+    #[arg(long)]
+    pub allow_shallow: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StaleArgs {
+    /// Files or folders to report on (default: every document).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StaleFormat::Table)]
+    pub format: StaleFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Judge a revision's history instead of HEAD's.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    #[command(flatten)]
+    pub history: HistoryArgs,
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    crate::stale::dates::parse(s).ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
 }

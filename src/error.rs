@@ -32,8 +32,12 @@ pub enum Error {
     NotInSnapshot { path: String, ignored: bool },
     #[error("cannot resolve revision `{rev}`: {message}")]
     Revision { rev: String, message: String },
+    #[error("this is a shallow clone: docsteward cannot know how old documents are")]
+    Shallow,
     #[error("unknown rule `{id}`")]
     UnknownRule { id: String, suggestion: Option<String> },
+    #[error("{} was not installed by docsteward", path.display())]
+    ForeignHook { path: PathBuf },
 }
 
 impl Error {
@@ -50,6 +54,12 @@ impl Error {
                     .to_owned(),
             ),
             Error::Config(c) => c.help.clone(),
+            Error::Shallow => Some(
+                "fetch the whole history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout), \
+                 or pass --allow-shallow to report ages at the clone's edge as \"at least N days\", \
+                 or turn stale/age off in [rules]"
+                    .to_owned(),
+            ),
             Error::OutsideRepository { .. } => Some("name files and folders inside the repository".to_owned()),
             Error::NotInSnapshot { path, ignored: true } => {
                 Some(format!("{path} is ignored by git; documents are the files git tracks or would track"))
@@ -57,6 +67,10 @@ impl Error {
             Error::NotInSnapshot { .. } => Some("check the spelling; paths are relative to the current directory".to_owned()),
             Error::UnknownRule { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`? `docsteward rules` lists them all")),
             Error::UnknownRule { .. } => Some("`docsteward rules` lists every rule".to_owned()),
+            Error::ForeignHook { .. } => Some(
+                "docsteward leaves hooks it did not write alone: `docsteward hook install --force` replaces it, or call `docsteward check --staged` from it"
+                    .to_owned(),
+            ),
             _ => None,
         }
     }

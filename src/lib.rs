@@ -7,6 +7,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod error;
+pub mod hook;
 pub mod index;
 pub mod paths;
 pub mod report;
@@ -17,6 +18,7 @@ pub mod schema;
 pub mod scope;
 pub mod sink;
 pub mod source;
+pub mod stale;
 pub mod suggest;
 
 mod app;

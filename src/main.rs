@@ -4,8 +4,11 @@
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
+use std::time::{Duration, Instant};
+
 use clap::Parser;
 use docsteward::cli::Cli;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -13,13 +16,49 @@ fn main() -> ExitCode {
     let stdout = io::stdout();
     let mut stdout = io::BufWriter::new(stdout.lock());
     let mut stderr = io::stderr();
-    let result = docsteward::run(cli, &mut stdout, &mut stderr, color).and_then(|status| stdout.flush().map(|()| status));
+    let mut progress = HistoryProgress::new();
+    let result = docsteward::run(cli, &mut stdout, &mut stderr, color, &mut |n| progress.update(n))
+        .and_then(|status| stdout.flush().map(|()| status));
+    progress.finish();
     match result {
         Ok(status) => ExitCode::from(status.code()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(stderr, "error: {e}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// A spinner on standard error while history is read, shown only on a terminal and only
+/// once the walk has taken more than a moment.
+struct HistoryProgress {
+    started: Instant,
+    bar: Option<ProgressBar>,
+    enabled: bool,
+}
+
+impl HistoryProgress {
+    fn new() -> Self {
+        HistoryProgress { started: Instant::now(), bar: None, enabled: io::stderr().is_terminal() }
+    }
+
+    fn update(&mut self, commits: usize) {
+        if !self.enabled || self.started.elapsed() < Duration::from_millis(400) {
+            return;
+        }
+        let bar = self.bar.get_or_insert_with(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(ProgressStyle::with_template("{spinner} reading history: {pos} commits").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+            bar
+        });
+        bar.set_position(commits as u64);
+        bar.tick();
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
         }
     }
 }

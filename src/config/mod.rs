@@ -4,7 +4,7 @@
 pub mod options;
 pub mod settings;
 
-pub use settings::{ContentType, Level, Settings};
+pub use settings::{parse_duration_days, ContentType, Level, Settings, StaleSettings};
 
 /// The file docsteward looks for.
 pub const FILE_NAME: &str = "docsteward.toml";

@@ -15,6 +15,19 @@ pub struct Options {
     pub links: Option<LinksOptions>,
     pub terms: Option<TermsOptions>,
     pub rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    pub stale: Option<StaleOptions>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct StaleOptions {
+    pub ignore_revs_file: Option<String>,
+    pub reviewed_key: Option<String>,
+    pub review_interval_key: Option<String>,
+    pub owner_key: Option<String>,
+    pub default_after: Option<Spanned<String>>,
+    pub due_within: Option<Spanned<String>>,
+    pub exempt: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

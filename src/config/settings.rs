@@ -75,6 +75,25 @@ pub struct TermSettings {
     pub reference_keys: Vec<String>,
 }
 
+/// How staleness is judged.
+#[derive(Debug)]
+pub struct StaleSettings {
+    /// Repository-relative path of the ignore-revs file.
+    pub ignore_revs_file: String,
+    pub reviewed_key: String,
+    pub review_interval_key: String,
+    pub owner_key: String,
+    pub default_after_days: u32,
+    pub due_within_days: u32,
+    exempt: GlobSet,
+}
+
+impl StaleSettings {
+    pub fn is_exempt(&self, relative: &str) -> bool {
+        self.exempt.is_match(relative)
+    }
+}
+
 #[derive(Debug)]
 pub struct Settings {
     /// The configuration file, as named to the user, if there is one.
@@ -87,6 +106,7 @@ pub struct Settings {
     pub content: Vec<ContentType>,
     pub links: LinkSettings,
     pub terms: TermSettings,
+    pub stale: StaleSettings,
     levels: HashMap<&'static str, Level>,
 }
 
@@ -143,6 +163,16 @@ impl Settings {
         let routes = links.routes.unwrap_or_default().iter().map(|r| cx.route(base, &r.url, &r.file)).collect::<Result<Vec<_>, _>>()?;
         let terms = options.terms.unwrap_or_default();
         let defined_by = terms.defined_by.map(|g| cx.globs(&g)).transpose()?;
+        let stale_options = options.stale.unwrap_or_default();
+        let stale = StaleSettings {
+            ignore_revs_file: stale_options.ignore_revs_file.unwrap_or_else(|| ".git-blame-ignore-revs".to_owned()),
+            reviewed_key: stale_options.reviewed_key.unwrap_or_else(|| "reviewed".to_owned()),
+            review_interval_key: stale_options.review_interval_key.unwrap_or_else(|| "review_interval".to_owned()),
+            owner_key: stale_options.owner_key.unwrap_or_else(|| "owner".to_owned()),
+            default_after_days: cx.duration(stale_options.default_after.as_ref())?.unwrap_or(365),
+            due_within_days: cx.duration(stale_options.due_within.as_ref())?.unwrap_or(30),
+            exempt: cx.globs(stale_options.exempt.as_deref().unwrap_or(&[]))?,
+        };
         let mut levels = HashMap::new();
         for rule in rules::RULES {
             levels.insert(rule.id(), rule.default_level());
@@ -178,6 +208,7 @@ impl Settings {
                 defined_by,
                 reference_keys: terms.reference_keys.unwrap_or_else(|| vec!["relatedTerms".to_owned()]),
             },
+            stale,
             levels,
         })
     }
@@ -246,15 +277,7 @@ impl Cx<'_> {
             return Err(self.error(c.paths.span(), "a content type needs at least one path glob"));
         }
         let paths = self.globs(c.paths.get_ref())?;
-        let stale_after_days = c
-            .stale_after
-            .map(|s| {
-                parse_duration_days(s.get_ref()).ok_or_else(|| {
-                    self.error(s.span(), format!("invalid duration `{}`", s.get_ref()))
-                        .with_help("write a number and a unit: 90d, 12w, 6m (30 days), 1y (365 days)")
-                })
-            })
-            .transpose()?;
+        let stale_after_days = self.duration(c.stale_after.as_ref())?;
         let schema = match c.schema {
             None => None,
             Some(s) => {
@@ -264,6 +287,17 @@ impl Cx<'_> {
             }
         };
         Ok(ContentType { name: c.name.into_inner(), paths, schema, stale_after_days })
+    }
+
+    fn duration(&self, value: Option<&Spanned<String>>) -> Result<Option<u32>, Error> {
+        value
+            .map(|s| {
+                parse_duration_days(s.get_ref()).ok_or_else(|| {
+                    self.error(s.span(), format!("invalid duration `{}`", s.get_ref()))
+                        .with_help("write a number and a unit: 90d, 12w, 6m (30 days), 1y (365 days)")
+                })
+            })
+            .transpose()
     }
 
     fn route(&self, base: &str, url: &Spanned<String>, file: &Spanned<String>) -> Result<Route, Error> {

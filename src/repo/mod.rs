@@ -2,6 +2,7 @@
 //! contents (work tree, staged index, or a revision's tree); rules ask it whether a path
 //! exists, never the disk. [`Repo::changes`] scopes a run to what a change touched.
 
+mod history;
 mod snapshot;
 
 use std::collections::{HashMap, HashSet};
@@ -10,6 +11,7 @@ use std::path::{Component, Path, PathBuf};
 use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, Repository, Status, StatusOptions, StatusShow, TreeWalkMode, TreeWalkResult};
 
 use crate::error::Error;
+pub use history::LastChange;
 pub use snapshot::{Blob, Mode, Snapshot};
 
 /// Which snapshot to check.
@@ -204,6 +206,16 @@ impl Repo {
         let rel = absolute.strip_prefix(&root).map_err(|_| Error::OutsideRepository { path: path.to_owned(), root: root.clone() })?;
         let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
         Ok(parts.join("/"))
+    }
+
+    /// The folder git runs hooks from: `core.hooksPath` (relative to the work tree, as git
+    /// reads it), else `hooks` in the common git dir, which linked work trees share.
+    pub fn hooks_dir(&self) -> Result<PathBuf, Error> {
+        match self.repo.config()?.get_path("core.hooksPath") {
+            Ok(path) => Ok(self.root().join(path)),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(self.repo.commondir().join("hooks")),
+            Err(e) => Err(e.into()),
+        }
     }
 }
 

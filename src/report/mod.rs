@@ -2,10 +2,15 @@
 //! columns here and nowhere earlier.
 
 mod concise;
+mod github;
 pub mod human;
 mod json;
+mod sarif;
+pub mod summary;
 
 use std::io::{self, Write};
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::check::Outcome;
 use crate::diagnostic::Diagnostic;
@@ -19,6 +24,10 @@ pub enum Format {
     Concise,
     /// A stable JSON document (version 1).
     Json,
+    /// GitHub Actions workflow commands: one annotation per finding.
+    Github,
+    /// SARIF 2.1.0, for code scanning (github/codeql-action/upload-sarif).
+    Sarif,
 }
 
 pub fn write(format: Format, outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result<()> {
@@ -26,6 +35,8 @@ pub fn write(format: Format, outcome: &Outcome, out: &mut dyn Write, color: bool
         Format::Human => human::write(outcome, out, color),
         Format::Concise => concise::write(outcome, out),
         Format::Json => json::write(outcome, out),
+        Format::Github => github::write(outcome, out),
+        Format::Sarif => sarif::write(outcome, out),
     }
 }
 
@@ -35,6 +46,14 @@ pub fn range(outcome: &Outcome, d: &Diagnostic) -> (Position, Position) {
         Some(source) => (source.position(d.span.start), source.position(d.span.end)),
         None => (Position { line: 1, column: 1 }, Position { line: 1, column: 1 }),
     }
+}
+
+/// A repository-relative path as a URI path: every byte but unreserved characters and `/`
+/// percent-encoded, so that a hostile file name can neither break out of a Markdown link nor
+/// make an invalid SARIF URI.
+pub(crate) fn uri_path(path: &str) -> String {
+    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    utf8_percent_encode(path, SEGMENT).to_string()
 }
 
 /// "2 errors, 1 warning" style counts.

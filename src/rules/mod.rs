@@ -9,13 +9,17 @@ pub mod graph;
 pub mod images;
 pub mod io;
 pub mod links;
+pub mod stale;
 pub mod terms;
+
+use std::collections::HashMap;
 
 use crate::config::{Level, Settings};
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::index::Index;
 use crate::repo::Snapshot;
+use crate::stale::Entry;
 
 /// What a rule is: its public id, its default level and its documentation (`rules/ID.md`).
 pub struct Meta {
@@ -29,6 +33,8 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
     pub snapshot: &'a Snapshot,
     pub index: &'a Index<'a>,
+    /// Staleness per document path, when `stale/age` is on.
+    pub staleness: Option<&'a HashMap<String, Entry>>,
 }
 
 pub trait Rule: Sync {
@@ -70,6 +76,7 @@ pub static RULES: &[&dyn Rule] = &[
     &footnotes::unused::Unused,
     &graph::orphan::Orphan,
     &assets::unused::Unused,
+    &stale::age::Age,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
@@ -80,4 +87,18 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
 pub fn summary(rule: &dyn Rule) -> String {
     let doc = Document::parse("rule.md", rule.meta().doc.as_bytes());
     doc.data().and_then(|d| d.get("summary")).and_then(|e| e.value.as_str()).unwrap_or_default().to_owned()
+}
+
+/// The text of the `## HEADING` section of a rule's documentation (up to the next `## `
+/// heading), trimmed; `None` when the doc has no such section.
+pub fn section(rule: &dyn Rule, heading: &str) -> Option<String> {
+    let doc = rule.meta().doc;
+    let body: Vec<&str> = doc
+        .lines()
+        .skip_while(|l| l.trim_end() != format!("## {heading}"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("## "))
+        .collect();
+    let text = body.join("\n").trim().to_owned();
+    (!text.is_empty()).then_some(text)
 }

@@ -1,0 +1,91 @@
+//! `--format github`: one GitHub Actions workflow command per finding
+//! (`::error file=P,line=L,col=C,endLine=L2,endColumn=C2,title=RULE::MESSAGE`), which the
+//! runner turns into annotations on the pull request's diff.
+//!
+//! The runner reads workflow commands from any line of the step's output, so everything that
+//! comes from a repository (messages quote front matter values and file names) is escaped:
+//! each finding is exactly one line, and that line begins with the command written here.
+
+use std::io::{self, Write};
+
+use crate::check::Outcome;
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// GitHub shows at most this many error annotations, and as many warnings, per step.
+const SHOWN: usize = 10;
+
+pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    for d in &outcome.diagnostics {
+        writeln!(out, "{}", annotation(outcome, d))?;
+    }
+    let errors = outcome.count(Severity::Error);
+    let warnings = outcome.count(Severity::Warning);
+    if errors > SHOWN || warnings > SHOWN {
+        let message = format!(
+            "docsteward found {}. GitHub shows only the first {SHOWN} errors and {SHOWN} warnings of a step as annotations; \
+             the job summary lists every finding.",
+            super::counts(outcome)
+        );
+        writeln!(out, "::notice title={}::{}", escape_property("docsteward"), escape_data(&message))?;
+    }
+    Ok(())
+}
+
+fn annotation(outcome: &Outcome, d: &Diagnostic) -> String {
+    let command = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    let (start, end) = super::range(outcome, d);
+    // A span that stops right after a line break ends, for a reader, on the line before.
+    let end_line = if end.line > start.line && end.column == 1 { end.line - 1 } else { end.line };
+    let mut properties = vec![("file", escape_property(&d.path)), ("line", start.line.to_string())];
+    if end_line == start.line {
+        properties.push(("col", start.column.to_string()));
+    }
+    properties.push(("endLine", end_line.to_string()));
+    if end.line == start.line {
+        // Our end column is exclusive, GitHub's endColumn inclusive: the last character
+        // covered is the one before ours (an empty span marks the character it starts at).
+        // A span that runs up to its line break gets no endColumn: the line's length is
+        // not at hand here, and GitHub then marks from col onwards.
+        properties.push(("endColumn", end.column.saturating_sub(1).max(start.column).to_string()));
+    }
+    properties.push(("title", escape_property(d.rule)));
+    let properties: Vec<String> = properties.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let properties = properties.join(",");
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str("\n\nhelp: ");
+        message.push_str(help);
+    }
+    format!("::{command} {properties}::{}", escape_data(&message))
+}
+
+/// The message part of a workflow command: `%` first, so that a literal `%0A` in a document
+/// stays literal instead of becoming a line break.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// A `key=value` property: also `:` (which would end the properties) and `,` (which would
+/// start another one).
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_escapes_percent_before_line_breaks() {
+        assert_eq!(escape_data("50%\r\n::add-mask::x%0A"), "50%25%0D%0A::add-mask::x%250A");
+    }
+
+    #[test]
+    fn properties_escape_separators() {
+        assert_eq!(escape_property("a,b:c\nd%"), "a%2Cb%3Ac%0Ad%25");
+    }
+}

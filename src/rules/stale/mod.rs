@@ -1,0 +1,3 @@
+//! Rules about how old documents are.
+
+pub mod age;

@@ -1,0 +1,66 @@
+//! `--format json`: a stable document, version 1. Fields may be added, never removed or
+//! renamed.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Report, Summary};
+use crate::stale::Status;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    as_of: String,
+    documents: Vec<Entry<'a>>,
+    summary: &'a Summary,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    path: &'a str,
+    title: Option<&'a str>,
+    content_type: Option<&'a str>,
+    owner: Option<&'a str>,
+    last_change: Option<LastChange<'a>>,
+    reviewed: Option<String>,
+    review_lag_days: Option<i64>,
+    age_days: i64,
+    age_is_lower_bound: bool,
+    threshold_days: u32,
+    status: Status,
+}
+
+#[derive(Serialize)]
+struct LastChange<'a> {
+    commit: String,
+    date: String,
+    author: &'a str,
+}
+
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let documents = report
+        .entries
+        .iter()
+        .map(|e| Entry {
+            path: &e.path,
+            title: e.title.as_deref(),
+            content_type: e.content_type.as_deref(),
+            owner: e.owner.as_deref(),
+            last_change: e.last_change.as_ref().zip(e.last_change_date).map(|(c, date)| LastChange {
+                commit: c.commit.to_string(),
+                date: date.to_string(),
+                author: &c.author,
+            }),
+            reviewed: e.reviewed.map(|d| d.to_string()),
+            review_lag_days: e.review_lag_days,
+            age_days: e.age_days,
+            age_is_lower_bound: e.at_least,
+            threshold_days: e.threshold_days,
+            status: e.status,
+        })
+        .collect();
+    let doc = Document { version: 1, as_of: report.as_of.to_string(), documents, summary: &report.summary };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

@@ -1,0 +1,177 @@
+//! Builds real git repositories in a temporary folder (with git2, never the `git` command)
+//! and runs the built `docsteward` binary in them.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use git2::{IndexAddOption, Repository, Signature, Time};
+use tempfile::TempDir;
+
+/// A git repository in a temporary folder, removed when dropped.
+pub struct TestRepo {
+    dir: TempDir,
+    repo: Repository,
+}
+
+/// What a run of the binary produced.
+#[derive(Debug)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Output {
+    /// Parses standard output as the JSON report.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+
+    /// The JSON report's diagnostics as `(rule, path, line, column)`.
+    pub fn findings(&self) -> Vec<(String, String, u64, u64)> {
+        diagnostics(&self.json())
+            .iter()
+            .map(|d| {
+                (
+                    d["rule"].as_str().unwrap().to_owned(),
+                    d["path"].as_str().unwrap().to_owned(),
+                    d["line"].as_u64().unwrap(),
+                    d["column"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The `diagnostics` array of a JSON report.
+pub fn diagnostics(report: &serde_json::Value) -> &Vec<serde_json::Value> {
+    report["diagnostics"].as_array().expect("diagnostics array")
+}
+
+/// `(rule, path, line, column)` tuples written briefly in assertions.
+pub fn f(rule: &str, path: &str, line: u64, column: u64) -> (String, String, u64, u64) {
+    (rule.to_owned(), path.to_owned(), line, column)
+}
+
+impl TestRepo {
+    pub fn new() -> TestRepo {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let repo = Repository::init(dir.path()).expect("git init");
+        TestRepo { dir, repo }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Writes a file, creating its folders.
+    pub fn write(&self, path: &str, contents: impl AsRef<[u8]>) -> &Self {
+        let full = self.path(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).expect("create folders");
+        }
+        std::fs::write(full, contents).expect("write file");
+        self
+    }
+
+    /// Adds every file to the index and commits with a pinned signature.
+    pub fn commit(&self, message: &str) -> &Self {
+        self.commit_at(message, 1_700_000_000, "Test", &[]);
+        self
+    }
+
+    /// The underlying repository, for branches and merges.
+    pub fn git(&self) -> &Repository {
+        &self.repo
+    }
+
+    /// Stages every change in the work tree (additions, edits and deletions) and commits it
+    /// on `HEAD` at `seconds`, by `author`, with `extra_parents` after `HEAD` (a merge).
+    pub fn commit_at(&self, message: &str, seconds: i64, author: &str, extra_parents: &[git2::Oid]) -> git2::Oid {
+        let mut index = self.repo.index().expect("index");
+        index.add_all(["*"], IndexAddOption::DEFAULT, None).expect("add all");
+        index.update_all(["*"], None).expect("stage deletions");
+        index.write().expect("write index");
+        let tree = self.repo.find_tree(index.write_tree().expect("write tree")).expect("tree");
+        let email = format!("{}@example.com", author.to_lowercase().replace(' ', "."));
+        let sig = Signature::new(author, &email, &Time::new(seconds, 0)).expect("signature");
+        let mut parents: Vec<git2::Commit<'_>> = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok()).into_iter().collect();
+        for oid in extra_parents {
+            parents.push(self.repo.find_commit(*oid).expect("parent"));
+        }
+        let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        self.repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents).expect("commit")
+    }
+
+    /// Creates branch `name` at `at` and checks it out, work tree included.
+    pub fn switch_new(&self, name: &str, at: git2::Oid) {
+        let commit = self.repo.find_commit(at).expect("commit");
+        self.repo.branch(name, &commit, true).expect("branch");
+        self.switch(name);
+    }
+
+    /// Checks out the existing branch `name`, work tree included.
+    pub fn switch(&self, name: &str) {
+        self.repo.set_head(&format!("refs/heads/{name}")).expect("set HEAD");
+        self.repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force().remove_untracked(true))).expect("checkout");
+    }
+
+    /// The name of the branch `HEAD` points to.
+    pub fn current_branch(&self) -> String {
+        self.repo.head().expect("HEAD").shorthand().expect("branch name").to_owned()
+    }
+
+    /// Runs docsteward with `args` in the repository root.
+    pub fn run(&self, args: &[&str]) -> Output {
+        run_in(self.root(), args)
+    }
+
+    /// Runs docsteward with `args` in `rel`, a folder of the repository.
+    pub fn run_at(&self, rel: &str, args: &[&str]) -> Output {
+        run_in(&self.path(rel), args)
+    }
+
+    /// `check --format json` with extra arguments, in the repository root.
+    pub fn check_json(&self, extra: &[&str]) -> Output {
+        let mut args = vec!["check", "--format", "json"];
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+}
+
+impl Default for TestRepo {
+    fn default() -> Self {
+        TestRepo::new()
+    }
+}
+
+/// Runs the built binary in `dir` with `NO_COLOR=1` and no git environment leaking in.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_docsteward"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        // "Today" for staleness is the commits' pinned day, so no test depends on the date.
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("run docsteward");
+    Output {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().expect("exit code"),
+    }
+}

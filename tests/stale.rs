@@ -1,0 +1,321 @@
+//! Staleness from history: last-change semantics (edits, renames, ignore-revs, merges),
+//! review dates, thresholds, owners, exemptions, shallow clones, and every report format.
+
+mod common;
+
+use common::TestRepo;
+use serde_json::Value;
+
+const DAY: i64 = 86_400;
+/// 2023-01-01T00:00:00Z.
+const T0: i64 = 1_672_531_200;
+
+fn stale_json(repo: &TestRepo, extra: &[&str]) -> Value {
+    let mut args = vec!["stale", "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = repo.run(&args);
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    out.json()
+}
+
+/// The report entry for `path`.
+fn entry<'a>(report: &'a Value, path: &str) -> &'a Value {
+    report["documents"].as_array().unwrap().iter().find(|d| d["path"] == path).unwrap_or_else(|| panic!("{path} not in report"))
+}
+
+fn last_commit(report: &Value, path: &str) -> String {
+    entry(report, path)["last_change"]["commit"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn plain_edit_moves_the_last_change() {
+    let repo = TestRepo::new();
+    repo.write("a.md", "# A\n");
+    repo.write("b.md", "# B\n");
+    let first = repo.commit_at("add", T0, "Ann", &[]);
+    repo.write("a.md", "# A\n\nMore.\n");
+    let edit = repo.commit_at("edit a", T0 + 10 * DAY, "Bob", &[]);
+    let report = stale_json(&repo, &["--as-of", "2023-03-01"]);
+    assert_eq!(last_commit(&report, "a.md"), edit.to_string());
+    assert_eq!(last_commit(&report, "b.md"), first.to_string());
+    let a = entry(&report, "a.md");
+    assert_eq!(a["last_change"]["date"], "2023-01-11");
+    assert_eq!(a["last_change"]["author"], "Bob");
+    assert_eq!(a["age_days"], 49);
+    assert_eq!(a["owner"], "Bob", "owner falls back to the last change's author");
+}
+
+#[test]
+fn pure_rename_keeps_the_age_and_a_rename_with_an_edit_does_not() {
+    let repo = TestRepo::new();
+    repo.write("old.md", "# Same content\n");
+    repo.write("edited-old.md", "# Will change\n");
+    let first = repo.commit_at("add", T0, "Ann", &[]);
+    std::fs::rename(repo.path("old.md"), repo.path("new.md")).unwrap();
+    std::fs::remove_file(repo.path("edited-old.md")).unwrap();
+    repo.write("edited-new.md", "# Will change\n\nAnd did.\n");
+    let rename = repo.commit_at("rename", T0 + 5 * DAY, "Bob", &[]);
+    let report = stale_json(&repo, &["--as-of", "2023-02-01"]);
+    assert_eq!(last_commit(&report, "new.md"), first.to_string());
+    assert_eq!(last_commit(&report, "edited-new.md"), rename.to_string());
+}
+
+#[test]
+fn ignore_revs_commits_are_not_changes() {
+    let repo = TestRepo::new();
+    repo.write("a.md", "# A\ntext  \n");
+    let first = repo.commit_at("add", T0, "Ann", &[]);
+    repo.write("a.md", "# A\ntext\n");
+    let reformat = repo.commit_at("reformat", T0 + DAY, "Bot", &[]);
+    repo.write(".git-blame-ignore-revs", format!("# formatting\n{reformat}\n"));
+    repo.commit_at("ignore the reformat", T0 + 2 * DAY, "Ann", &[]);
+    let report = stale_json(&repo, &["--as-of", "2023-02-01"]);
+    assert_eq!(last_commit(&report, "a.md"), first.to_string());
+
+    // A configured file name is honoured too.
+    std::fs::rename(repo.path(".git-blame-ignore-revs"), repo.path("revs.txt")).unwrap();
+    repo.write("docsteward.toml", "[stale]\nignore-revs-file = \"revs.txt\"\n");
+    repo.commit_at("move the file", T0 + 3 * DAY, "Ann", &[]);
+    let report = stale_json(&repo, &["--as-of", "2023-02-01"]);
+    assert_eq!(last_commit(&report, "a.md"), first.to_string());
+}
+
+#[test]
+fn merges_follow_the_side_that_changed_the_document() {
+    let repo = TestRepo::new();
+    repo.write("main.md", "# Main\n");
+    repo.write("side.md", "# Side\n");
+    let base = repo.commit_at("base", T0, "Ann", &[]);
+    let main_branch = repo.current_branch();
+    repo.switch_new("side", base);
+    repo.write("side.md", "# Side\n\nEdited on the branch.\n");
+    let side_edit = repo.commit_at("edit on side", T0 + 3 * DAY, "Bob", &[]);
+    repo.switch(&main_branch);
+    repo.write("other.md", "# Other\n");
+    repo.commit_at("unrelated on main", T0 + 4 * DAY, "Ann", &[]);
+    // The merge takes the side's version of side.md and main's version of main.md.
+    repo.write("side.md", "# Side\n\nEdited on the branch.\n");
+    repo.commit_at("merge side", T0 + 5 * DAY, "Ann", &[side_edit]);
+    let report = stale_json(&repo, &["--as-of", "2023-02-01"]);
+    assert_eq!(last_commit(&report, "side.md"), side_edit.to_string(), "the branch's change, not the merge");
+    assert_eq!(last_commit(&report, "main.md"), base.to_string(), "a merge taking one side is no change");
+}
+
+#[test]
+fn reviewed_dates_thresholds_owners_and_exemptions() {
+    let repo = TestRepo::new();
+    repo.write(
+        "docsteward.toml",
+        "[[content]]\nname = \"term\"\npaths = [\"glossary/*.md\"]\nstale-after = \"90d\"\n\n[stale]\nexempt = [\"archive/**\"]\ndue-within = \"10d\"\n",
+    );
+    repo.write("glossary/reviewed-later.md", "---\nterm: A\nreviewed: 2023-06-01\n---\n");
+    repo.write("glossary/reviewed-earlier.md", "---\nterm: B\nreviewed: 12/01/2022\nowner: \"@docs-team\"\n---\n");
+    repo.write("glossary/interval.md", "---\nterm: C\nreview_interval: 2y\n---\n");
+    repo.write("glossary/bad-date.md", "---\nterm: D\nreviewed: someday\n---\n");
+    repo.write("archive/old.md", "# Old\n");
+    repo.write("notes/default.md", "# Default threshold\n");
+    repo.commit_at("add", T0, "Ann", &[]);
+    let report = stale_json(&repo, &["--as-of", "2023-07-01"]);
+    let later = entry(&report, "glossary/reviewed-later.md");
+    assert_eq!(later["reviewed"], "2023-06-01");
+    assert_eq!(later["age_days"], 30, "fresh since the review");
+    assert_eq!(later["threshold_days"], 90);
+    assert_eq!(later["status"], "fresh");
+    let earlier = entry(&report, "glossary/reviewed-earlier.md");
+    assert_eq!(earlier["age_days"], 181, "the last change is newer than the review");
+    assert_eq!(earlier["review_lag_days"], 31);
+    assert_eq!(earlier["owner"], "@docs-team");
+    assert_eq!(earlier["status"], "stale");
+    let interval = entry(&report, "glossary/interval.md");
+    assert_eq!(interval["threshold_days"], 730);
+    assert_eq!(interval["status"], "fresh");
+    assert_eq!(entry(&report, "archive/old.md")["status"], "exempt");
+    let default = entry(&report, "notes/default.md");
+    assert_eq!(default["threshold_days"], 365);
+    assert_eq!(default["status"], "fresh");
+    // Due: within 10 days of the 365-day default.
+    let report = stale_json(&repo, &["--as-of", "2023-12-25"]);
+    assert_eq!(entry(&report, "notes/default.md")["status"], "due");
+    // Most overdue first, exempt last.
+    let order: Vec<&str> = report["documents"].as_array().unwrap().iter().map(|d| d["path"].as_str().unwrap()).collect();
+    assert_eq!(order.last(), Some(&"archive/old.md"));
+    // Equally overdue documents (268 days past 90) are ordered by path.
+    assert_eq!(order[..2], ["glossary/bad-date.md", "glossary/reviewed-earlier.md"]);
+    assert_eq!(report["summary"]["by_status"]["exempt"], 1);
+    assert_eq!(report["summary"]["by_owner"]["@docs-team"]["documents"], 1);
+
+    // The unreadable date is a diagnostic of stale/age in `check`, at the value.
+    let out = repo.check_json(&["--as-of", "2023-07-01"]);
+    let findings = out.findings();
+    assert!(findings.contains(&common::f("stale/age", "glossary/bad-date.md", 3, 11)), "{findings:?}");
+    assert!(findings.contains(&common::f("stale/age", "glossary/reviewed-earlier.md", 1, 1)), "{findings:?}");
+}
+
+#[test]
+fn stale_age_rule_names_age_threshold_and_last_change() {
+    let repo = TestRepo::new();
+    repo.write("a.md", "# Old article\n");
+    let first = repo.commit_at("add", T0, "Ann Author", &[]);
+    let out = repo.check_json(&["--as-of", "2024-06-01"]);
+    let report = out.json();
+    let d = &common::diagnostics(&report)[0];
+    assert_eq!(d["rule"], "stale/age");
+    assert_eq!(d["severity"], "warning");
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(1)));
+    let message = d["message"].as_str().unwrap();
+    let short = &first.to_string()[..7];
+    assert_eq!(
+        message,
+        format!("not changed or reviewed for 517 days (threshold 365 days); last change {short} on 2023-01-01 by Ann Author")
+    );
+    assert_eq!(out.code, 0, "a warning alone does not fail the run");
+    // --as-of moves "today": the same document is fresh a month after its change.
+    assert!(repo.check_json(&["--as-of", "2023-02-01"]).findings().is_empty());
+}
+
+#[test]
+fn uncommitted_changes_are_fresh() {
+    let repo = TestRepo::new();
+    repo.write("a.md", "# A\n");
+    repo.commit_at("add", T0, "Ann", &[]);
+    repo.write("a.md", "# A\n\nBeing edited.\n");
+    repo.write("new.md", "# New\n");
+    let report = stale_json(&repo, &["--as-of", "2025-01-01"]);
+    assert_eq!(entry(&report, "a.md")["age_days"], 0);
+    assert_eq!(entry(&report, "a.md")["last_change"], Value::Null);
+    assert_eq!(entry(&report, "new.md")["status"], "fresh");
+}
+
+/// `git` is used here only because git2 cannot make a shallow clone.
+#[test]
+fn shallow_clone_refuses_unless_allowed() {
+    let repo = TestRepo::new();
+    repo.write("a.md", "# A\n");
+    repo.commit_at("add", T0, "Ann", &[]);
+    repo.write("b.md", "# B\n");
+    repo.commit_at("add b", T0 + 100 * DAY, "Ann", &[]);
+    let clone_dir = tempfile::tempdir().unwrap();
+    let clone = clone_dir.path().join("clone");
+    let status = std::process::Command::new("git")
+        .args(["clone", "--quiet", "--depth", "1"])
+        .arg(format!("file://{}", repo.root().display()))
+        .arg(&clone)
+        .status()
+        .expect("git clone");
+    assert!(status.success());
+    let out = common::run_in(&clone, &["stale", "--format", "json", "--as-of", "2023-12-01"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("shallow clone"), "{}", out.stderr);
+    assert!(out.stderr.contains("fetch-depth: 0") && out.stderr.contains("git fetch --unshallow"), "{}", out.stderr);
+    let out = common::run_in(&clone, &["check", "--as-of", "2023-12-01"]);
+    assert_eq!(out.code, 2, "stale/age in check refuses as well");
+    let out = common::run_in(&clone, &["stale", "--format", "json", "--as-of", "2023-12-01", "--allow-shallow"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    let a = entry(&report, "a.md");
+    assert_eq!(a["age_is_lower_bound"], true);
+    assert_eq!(a["age_days"], 234, "at least the boundary commit's age");
+    let table = common::run_in(&clone, &["stale", "--as-of", "2023-12-01", "--allow-shallow"]);
+    assert!(table.stdout.contains("≥234"), "{}", table.stdout);
+}
+
+/// Every output format, on one small history.
+#[test]
+fn report_formats() {
+    let repo = TestRepo::new();
+    repo.write("docsteward.toml", "[[content]]\nname = \"term\"\npaths = [\"glossary/*.md\"]\nstale-after = \"180d\"\n");
+    repo.write("glossary/cop.md", "---\nterm: Communities of Practice\nowner: \"@kb <team>\"\n---\n");
+    repo.write("guide.md", "# Contributor | guide\n");
+    repo.commit_at("add", T0, "Ann", &[]);
+    repo.write("guide.md", "# Contributor | guide\n\nUpdated.\n");
+    repo.commit_at("edit", T0 + 200 * DAY, "Bob", &[]);
+    let run = |format: &str| {
+        let out = repo.run(&["stale", "--format", format, "--as-of", "2023-09-01"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        // Commit ids depend on nothing but the pinned content, but keep snapshots readable.
+        out.stdout
+    };
+    insta::assert_snapshot!("stale_table", run("table"));
+    insta::assert_snapshot!("stale_markdown", run("markdown"));
+    insta::assert_snapshot!("stale_csv", run("csv"));
+    insta::assert_snapshot!("stale_json", run("json"));
+    let html = run("html");
+    // Structure: one document, self-contained, escaped, with the chart and the sortable table.
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert_eq!(html.matches("<html").count(), 1);
+    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "no network requests");
+    assert!(html.contains("<svg") && html.contains("</svg>"));
+    assert!(html.contains("&quot;@kb &lt;team&gt;&quot;") || html.contains("@kb &lt;team&gt;"), "owner escaped");
+    assert!(!html.contains("<team>"));
+    assert!(html.contains("<table id=\"documents\">"));
+    insta::assert_snapshot!("stale_html", html);
+}
+
+/// docsteward's last change against `git log -1 --format=%H -- PATH` (the oracle; `git` only
+/// here) on a generated history with branches and merges and no renames.
+#[test]
+fn last_change_matches_git_log_on_merged_history() {
+    let repo = TestRepo::new();
+    let files: Vec<String> = (0..12).map(|i| format!("docs/d{i}.md")).collect();
+    for f in &files {
+        repo.write(f, format!("# {f}\n"));
+    }
+    let mut t = T0;
+    let base = repo.commit_at("base", t, "Ann", &[]);
+    let main_branch = repo.current_branch();
+    // Deterministic pseudo-random edits on two branches, merged three times.
+    let mut seed = 7u64;
+    let mut next = || {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    let mut side_tip = base;
+    for round in 0..3 {
+        repo.switch_new(&format!("side{round}"), side_tip);
+        for k in 0..4 {
+            let f = &files[next() % files.len()];
+            repo.write(f, format!("# {f}\n\nside {round} {k}\n"));
+            t += 3600;
+            side_tip = repo.commit_at(&format!("side {round} {k}"), t, "Bob", &[]);
+        }
+        repo.switch(&main_branch);
+        for k in 0..3 {
+            let f = &files[next() % files.len()];
+            // Main edits only files the side did not touch, so the merge is clean.
+            let side_tree = repo.git().find_commit(side_tip).unwrap().tree().unwrap();
+            let theirs = side_tree.get_path(std::path::Path::new(f)).map(|e| e.id()).ok();
+            let head_tree = repo.git().head().unwrap().peel_to_tree().unwrap();
+            let ours = head_tree.get_path(std::path::Path::new(f)).map(|e| e.id()).ok();
+            if theirs != ours {
+                continue;
+            }
+            repo.write(f, format!("# {f}\n\nmain {round} {k}\n"));
+            t += 3600;
+            repo.commit_at(&format!("main {round} {k}"), t, "Ann", &[]);
+        }
+        // Merge: take the side's version of every file the side changed.
+        let side_tree = repo.git().find_commit(side_tip).unwrap().tree().unwrap();
+        let merge_base = repo.git().merge_base(side_tip, repo.git().head().unwrap().target().unwrap()).unwrap();
+        let base_tree = repo.git().find_commit(merge_base).unwrap().tree().unwrap();
+        for f in &files {
+            let p = std::path::Path::new(f);
+            let theirs = side_tree.get_path(p).unwrap().id();
+            if base_tree.get_path(p).unwrap().id() != theirs {
+                let blob = repo.git().find_blob(theirs).unwrap();
+                repo.write(f, blob.content());
+            }
+        }
+        t += 3600;
+        repo.commit_at(&format!("merge {round}"), t, "Ann", &[side_tip]);
+    }
+    let report = stale_json(&repo, &["--as-of", "2024-01-01"]);
+    for f in &files {
+        let oracle = std::process::Command::new("git")
+            .args(["log", "-1", "--format=%H", "--", f])
+            .current_dir(repo.root())
+            .output()
+            .expect("git log");
+        let expected = String::from_utf8(oracle.stdout).unwrap().trim().to_owned();
+        assert_eq!(last_commit(&report, f), expected, "{f}");
+    }
+}
