@@ -8,13 +8,13 @@ use std::path::Path;
 
 use crate::check::{check_with_progress, CheckOptions, Session};
 use crate::cli::{CheckArgs, Cli, Command, HookAction, StaleArgs};
-use crate::hook;
-use crate::stale;
 use crate::diagnostic::Severity;
 use crate::error::Error;
+use crate::hook;
 use crate::repo::Source;
 use crate::report;
 use crate::rules::{self, RULES};
+use crate::stale;
 
 /// What the process should exit with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,7 +47,9 @@ pub fn run(
     progress: &mut dyn FnMut(usize),
 ) -> io::Result<ExitStatus> {
     let result = match cli.command {
-        Command::Check(args) => run_check(cli.directory, cli.config, args, stdout, color, progress)?,
+        Command::Check(args) => {
+            run_check(cli.directory, cli.config, args, stdout, color, progress)?
+        }
         Command::Stale(args) => run_stale(cli.directory, cli.config, args, stdout, progress)?,
         Command::Rules => {
             list_rules(stdout)?;
@@ -59,7 +61,14 @@ pub fn run(
     match result {
         Ok(status) => Ok(status),
         Err(error) => {
-            write!(stderr, "{}", report::human::render_error(&error, color && std::env::var_os("NO_COLOR").is_none()))?;
+            write!(
+                stderr,
+                "{}",
+                report::human::render_error(
+                    &error,
+                    color && std::env::var_os("NO_COLOR").is_none()
+                )
+            )?;
             Ok(ExitStatus::Failure)
         }
     }
@@ -92,11 +101,17 @@ fn run_check(
         Ok(outcome) => outcome,
         Err(e) => return Ok(Err(e)),
     };
-    write_to(args.output.as_deref(), stdout, |out, to_terminal| report::write(args.format, &outcome, out, color && to_terminal))?;
+    write_to(args.output.as_deref(), stdout, |out, to_terminal| {
+        report::write(args.format, &outcome, out, color && to_terminal)
+    })?;
     append_job_summary(&outcome)?;
     let errors = outcome.count(Severity::Error);
     let warnings = outcome.count(Severity::Warning);
-    Ok(Ok(if errors > 0 || (args.deny_warnings && warnings > 0) { ExitStatus::Findings } else { ExitStatus::Clean }))
+    Ok(Ok(if errors > 0 || (args.deny_warnings && warnings > 0) {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    }))
 }
 
 fn run_stale(
@@ -118,12 +133,17 @@ fn run_stale(
     let report = match Session::open(&options).and_then(|session| {
         let selected: HashSet<&str> = session.selected.iter().map(String::as_str).collect();
         let entries = session.staleness(&options, &selected, progress)?;
-        Ok(stale::report::Report::new(entries.into_values().collect(), options.as_of.unwrap_or_else(stale::dates::today)))
+        Ok(stale::report::Report::new(
+            entries.into_values().collect(),
+            options.as_of.unwrap_or_else(stale::dates::today),
+        ))
     }) {
         Ok(report) => report,
         Err(e) => return Ok(Err(e)),
     };
-    write_to(args.output.as_deref(), stdout, |out, _| stale::report::write(args.format, &report, out))?;
+    write_to(args.output.as_deref(), stdout, |out, _| {
+        stale::report::write(args.format, &report, out)
+    })?;
     Ok(Ok(ExitStatus::Clean))
 }
 
@@ -153,7 +173,8 @@ fn write_to(
 ) -> io::Result<()> {
     match output {
         Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+            let file = std::fs::File::create(path)
+                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
             let mut file = io::BufWriter::new(file);
             render(&mut file, false)?;
             file.flush()
@@ -166,9 +187,15 @@ fn write_to(
 /// summary, whatever the format: annotations stop at ten per step, the summary does not. Set
 /// it empty to write none (the action does, for its second, SARIF, run).
 fn append_job_summary(outcome: &crate::check::Outcome) -> io::Result<()> {
-    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else { return Ok(()) };
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
     let var = |name: &str| std::env::var(name).ok();
-    let links = report::summary::Links::new(var("GITHUB_SERVER_URL"), var("GITHUB_REPOSITORY"), var("GITHUB_SHA"));
+    let links = report::summary::Links::new(
+        var("GITHUB_SERVER_URL"),
+        var("GITHUB_REPOSITORY"),
+        var("GITHUB_SHA"),
+    );
     let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -179,7 +206,11 @@ fn append_job_summary(outcome: &crate::check::Outcome) -> io::Result<()> {
     file.flush()
 }
 
-fn run_hook(directory: Option<PathBuf>, action: HookAction, stdout: &mut dyn Write) -> io::Result<Result<ExitStatus, Error>> {
+fn run_hook(
+    directory: Option<PathBuf>,
+    action: HookAction,
+    stdout: &mut dyn Write,
+) -> io::Result<Result<ExitStatus, Error>> {
     let cwd = working_directory(directory)?;
     let change = match action {
         HookAction::Install { force } => hook::install(&cwd, force),
@@ -188,10 +219,24 @@ fn run_hook(directory: Option<PathBuf>, action: HookAction, stdout: &mut dyn Wri
     match change {
         Ok(change) => {
             match change {
-                hook::Change::Installed(path) => writeln!(stdout, "Installed the pre-commit hook at {}.", path.display())?,
-                hook::Change::Replaced(path) => writeln!(stdout, "Replaced the pre-commit hook at {}.", path.display())?,
-                hook::Change::Removed(path) => writeln!(stdout, "Removed the pre-commit hook at {}.", path.display())?,
-                hook::Change::Absent(path) => writeln!(stdout, "No pre-commit hook at {}; nothing to remove.", path.display())?,
+                hook::Change::Installed(path) => writeln!(
+                    stdout,
+                    "Installed the pre-commit hook at {}.",
+                    path.display()
+                )?,
+                hook::Change::Replaced(path) => writeln!(
+                    stdout,
+                    "Replaced the pre-commit hook at {}.",
+                    path.display()
+                )?,
+                hook::Change::Removed(path) => {
+                    writeln!(stdout, "Removed the pre-commit hook at {}.", path.display())?
+                }
+                hook::Change::Absent(path) => writeln!(
+                    stdout,
+                    "No pre-commit hook at {}; nothing to remove.",
+                    path.display()
+                )?,
             }
             Ok(Ok(ExitStatus::Clean))
         }
@@ -202,7 +247,13 @@ fn run_hook(directory: Option<PathBuf>, action: HookAction, stdout: &mut dyn Wri
 fn list_rules(out: &mut dyn Write) -> io::Result<()> {
     let width = RULES.iter().map(|r| r.id().len()).max().unwrap_or(0);
     for rule in RULES {
-        writeln!(out, "{:width$}  {:7}  {}", rule.id(), rule.default_level().as_str(), rules::summary(*rule))?;
+        writeln!(
+            out,
+            "{:width$}  {:7}  {}",
+            rule.id(),
+            rule.default_level().as_str(),
+            rules::summary(*rule)
+        )?;
     }
     Ok(())
 }
@@ -214,9 +265,12 @@ fn show_rule(id: &str, out: &mut dyn Write) -> io::Result<Result<ExitStatus, Err
             Ok(Ok(ExitStatus::Clean))
         }
         None => {
-            let suggestion = crate::suggest::closest(id, RULES.iter().map(|r| r.id())).map(str::to_owned);
-            Ok(Err(Error::UnknownRule { id: id.to_owned(), suggestion }))
+            let suggestion =
+                crate::suggest::closest(id, RULES.iter().map(|r| r.id())).map(str::to_owned);
+            Ok(Err(Error::UnknownRule {
+                id: id.to_owned(),
+                suggestion,
+            }))
         }
     }
 }
-

@@ -53,7 +53,10 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 }
 
@@ -74,21 +77,39 @@ impl Session {
     pub fn open(options: &CheckOptions) -> Result<Session, Error> {
         let repo = Repo::discover(&options.cwd)?;
         let snapshot = Arc::new(repo.snapshot(&options.source)?);
-        let targets = options.paths.iter().map(|p| repo.relative(&options.cwd, p)).collect::<Result<Vec<_>, _>>()?;
+        let targets = options
+            .paths
+            .iter()
+            .map(|p| repo.relative(&options.cwd, p))
+            .collect::<Result<Vec<_>, _>>()?;
         let start = match targets.first() {
             Some(t) if snapshot.is_dir(t) => paths::as_dir(t),
             Some(t) => paths::parent(t),
-            None => paths::as_dir(&repo.relative(&options.cwd, Path::new(".")).unwrap_or_default()),
+            None => paths::as_dir(
+                &repo
+                    .relative(&options.cwd, Path::new("."))
+                    .unwrap_or_default(),
+            ),
         };
         let settings = load_settings(&repo, &snapshot, options, &start)?;
-        let known: Vec<&str> = snapshot.files().iter().map(String::as_str).filter(|f| settings.is_document(f)).collect();
+        let known: Vec<&str> = snapshot
+            .files()
+            .iter()
+            .map(String::as_str)
+            .filter(|f| settings.is_document(f))
+            .collect();
         let selected: HashSet<String> = if targets.is_empty() {
             known.iter().map(|p| (*p).to_owned()).collect()
         } else {
             select(&repo, &snapshot, &settings, &targets)?
         };
         let mut to_parse: Vec<&str> = known;
-        to_parse.extend(selected.iter().map(String::as_str).filter(|p| !settings.is_document(p)));
+        to_parse.extend(
+            selected
+                .iter()
+                .map(String::as_str)
+                .filter(|p| !settings.is_document(p)),
+        );
         let documents = to_parse
             .par_iter()
             .map(|path| match snapshot.read(path) {
@@ -96,7 +117,14 @@ impl Session {
                 Err(e) => Document::unreadable(path, e.to_string()),
             })
             .collect();
-        Ok(Session { repo, snapshot, settings, targets, documents, selected })
+        Ok(Session {
+            repo,
+            snapshot,
+            settings,
+            targets,
+            documents,
+            selected,
+        })
     }
 
     /// Staleness of `paths` (documents of this session) as of `as_of`, from one walk over
@@ -121,24 +149,37 @@ impl Session {
             (Source::Rev(_), Some(_)) => HashSet::new(),
             (source, Some(_)) => self.repo.changes("HEAD", source)?.changed,
         };
-        let committed: Vec<String> = paths.iter().filter(|p| !uncommitted.contains(**p)).map(|p| (*p).to_owned()).collect();
+        let committed: Vec<String> = paths
+            .iter()
+            .filter(|p| !uncommitted.contains(**p))
+            .map(|p| (*p).to_owned())
+            .collect();
         let ignore = self
             .snapshot
             .read(&self.settings.stale.ignore_revs_file)
             .map(|b| Repo::parse_ignore_revs(&String::from_utf8_lossy(&b)))
             .unwrap_or_default();
         let history = match start {
-            Some(start) if !committed.is_empty() => self.repo.last_changes(start, &committed, &ignore, progress)?,
+            Some(start) if !committed.is_empty() => self
+                .repo
+                .last_changes(start, &committed, &ignore, progress)?,
             _ => Vec::new(),
         };
-        let by_path: HashMap<&str, _> = committed.iter().map(String::as_str).zip(history.iter()).collect();
+        let by_path: HashMap<&str, _> = committed
+            .iter()
+            .map(String::as_str)
+            .zip(history.iter())
+            .collect();
         Ok(self
             .documents
             .iter()
             .filter(|d| paths.contains(d.path()))
             .map(|d| {
                 let last = by_path.get(d.path()).and_then(|c| c.as_ref());
-                (d.path().to_owned(), stale::assess(&self.settings, d, last, as_of))
+                (
+                    d.path().to_owned(),
+                    stale::assess(&self.settings, d, last, as_of),
+                )
             })
             .collect())
     }
@@ -149,7 +190,10 @@ pub fn check(options: &CheckOptions) -> Result<Outcome, Error> {
 }
 
 /// [`check`], reporting history-walk progress (commits read) to `progress`.
-pub fn check_with_progress(options: &CheckOptions, progress: &mut dyn FnMut(usize)) -> Result<Outcome, Error> {
+pub fn check_with_progress(
+    options: &CheckOptions,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Outcome, Error> {
     let session = Session::open(options)?;
     let settings = &session.settings;
     // A staged check looks at what the commit would change; so does --changed-since.
@@ -169,8 +213,16 @@ pub fn check_with_progress(options: &CheckOptions, progress: &mut dyn FnMut(usiz
     } else {
         Some(session.staleness(options, &reported, progress)?)
     };
-    let cx = Context { settings, snapshot: &session.snapshot, index: &index, staleness: staleness.as_ref() };
-    let rules: Vec<_> = RULES.iter().filter(|r| settings.level(r.id()) != Level::Off).collect();
+    let cx = Context {
+        settings,
+        snapshot: &session.snapshot,
+        index: &index,
+        staleness: staleness.as_ref(),
+    };
+    let rules: Vec<_> = RULES
+        .iter()
+        .filter(|r| settings.level(r.id()) != Level::Off)
+        .collect();
 
     let mut diagnostics: Vec<Diagnostic> = session
         .documents
@@ -194,7 +246,12 @@ pub fn check_with_progress(options: &CheckOptions, progress: &mut dyn FnMut(usiz
         diagnostics.extend(crate::sink::apply_levels(settings, found));
     }
     diagnostics.sort_by(|a, b| {
-        (a.path.as_str(), a.span.start, a.rule, &a.message).cmp(&(b.path.as_str(), b.span.start, b.rule, &b.message))
+        (a.path.as_str(), a.span.start, a.rule, &a.message).cmp(&(
+            b.path.as_str(),
+            b.span.start,
+            b.rule,
+            &b.message,
+        ))
     });
     let with_findings: HashSet<&str> = diagnostics.iter().map(|d| d.path.as_str()).collect();
     let sources = session
@@ -203,15 +260,27 @@ pub fn check_with_progress(options: &CheckOptions, progress: &mut dyn FnMut(usiz
         .filter(|d| with_findings.contains(d.path()))
         .map(|d| (d.path().to_owned(), Arc::clone(&d.source)))
         .collect();
-    Ok(Outcome { diagnostics, sources, documents: reported.len() })
+    Ok(Outcome {
+        diagnostics,
+        sources,
+        documents: reported.len(),
+    })
 }
 
 /// `--config FILE`, else the nearest `docsteward.toml` from `start` up to the root, else
 /// the defaults.
-fn load_settings(repo: &Repo, snapshot: &Arc<Snapshot>, options: &CheckOptions, start: &str) -> Result<Settings, Error> {
+fn load_settings(
+    repo: &Repo,
+    snapshot: &Arc<Snapshot>,
+    options: &CheckOptions,
+    start: &str,
+) -> Result<Settings, Error> {
     if let Some(config) = &options.config {
         let full = options.cwd.join(config);
-        let text = std::fs::read_to_string(&full).map_err(|source| Error::Io { path: full.clone(), source })?;
+        let text = std::fs::read_to_string(&full).map_err(|source| Error::Io {
+            path: full.clone(),
+            source,
+        })?;
         return match repo.relative(&options.cwd, config) {
             Ok(rel) => {
                 let base = paths::parent(&rel);
@@ -229,7 +298,10 @@ fn load_settings(repo: &Repo, snapshot: &Arc<Snapshot>, options: &CheckOptions, 
     loop {
         let candidate = format!("{dir}{FILE_NAME}");
         if snapshot.contains(&candidate) {
-            let bytes = snapshot.read(&candidate).map_err(|source| Error::Io { path: candidate.clone().into(), source })?;
+            let bytes = snapshot.read(&candidate).map_err(|source| Error::Io {
+                path: candidate.clone().into(),
+                source,
+            })?;
             let text = String::from_utf8_lossy(&bytes);
             return Settings::load(&text, &candidate, &dir, &in_snapshot(snapshot, &dir));
         }
@@ -241,14 +313,22 @@ fn load_settings(repo: &Repo, snapshot: &Arc<Snapshot>, options: &CheckOptions, 
 }
 
 /// Reads files relative to the folder `base` from the snapshot.
-fn in_snapshot(snapshot: &Arc<Snapshot>, base: &str) -> impl Fn(&str) -> Option<Vec<u8>> + Send + Sync + 'static {
+fn in_snapshot(
+    snapshot: &Arc<Snapshot>,
+    base: &str,
+) -> impl Fn(&str) -> Option<Vec<u8>> + Send + Sync + 'static {
     let snapshot = Arc::clone(snapshot);
     let base = base.to_owned();
     move |p: &str| snapshot.read(&format!("{base}{p}")).ok()
 }
 
 /// The documents that command-line paths name: a file as given, a folder's documents.
-fn select(repo: &Repo, snapshot: &Snapshot, settings: &Settings, targets: &[String]) -> Result<HashSet<String>, Error> {
+fn select(
+    repo: &Repo,
+    snapshot: &Snapshot,
+    settings: &Settings,
+    targets: &[String],
+) -> Result<HashSet<String>, Error> {
     let mut selected = HashSet::new();
     for target in targets {
         if snapshot.contains(target) {
@@ -259,17 +339,18 @@ fn select(repo: &Repo, snapshot: &Snapshot, settings: &Settings, targets: &[Stri
                 snapshot
                     .files()
                     .iter()
+                    // A folder on the command line replaces `include`: its Markdown files,
+                    // less what `exclude` names.
                     .filter(|f| {
-                        f.starts_with(&prefix)
-                            && match settings.relative(f) {
-                                Some(_) => settings.is_document(f),
-                                None => is_markdown(f),
-                            }
+                        f.starts_with(&prefix) && is_markdown(f) && !settings.is_excluded(f)
                     })
                     .cloned(),
             );
         } else {
-            return Err(Error::NotInSnapshot { path: target.clone(), ignored: repo.is_ignored(target) });
+            return Err(Error::NotInSnapshot {
+                path: target.clone(),
+                ignored: repo.is_ignored(target),
+            });
         }
     }
     Ok(selected)

@@ -8,7 +8,11 @@ use crate::report::Format;
 use crate::stale::report::StaleFormat;
 
 #[derive(Debug, Parser)]
-#[command(name = "docsteward", version, about = "Lint a Markdown knowledge base against what git actually has.")]
+#[command(
+    name = "docsteward",
+    version,
+    about = "Lint a Markdown knowledge base against what git actually has."
+)]
 pub struct Cli {
     /// Run as if started in DIR.
     #[arg(short = 'C', value_name = "DIR", global = true)]

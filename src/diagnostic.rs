@@ -50,7 +50,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(rule: &'static str, path: &str, span: Range<usize>, message: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &'static str,
+        path: &str,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             rule,
             // The sink replaces this with the configured severity.
@@ -69,7 +74,10 @@ impl Diagnostic {
     }
 
     pub fn with_label(mut self, span: Range<usize>, message: impl Into<String>) -> Self {
-        self.labels.push(Label { span, message: message.into() });
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
         self
     }
 }

@@ -25,7 +25,10 @@ pub enum Error {
     #[error("git: {0}")]
     Git(#[from] git2::Error),
     #[error("cannot read {}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{} is outside the repository at {}", path.display(), root.display())]
     OutsideRepository { path: PathBuf, root: PathBuf },
     #[error("{path} is not in the repository snapshot")]
@@ -35,7 +38,10 @@ pub enum Error {
     #[error("this is a shallow clone: docsteward cannot know how old documents are")]
     Shallow,
     #[error("unknown rule `{id}`")]
-    UnknownRule { id: String, suggestion: Option<String> },
+    UnknownRule {
+        id: String,
+        suggestion: Option<String>,
+    },
     #[error("{} was not installed by docsteward", path.display())]
     ForeignHook { path: PathBuf },
 }
@@ -75,7 +81,12 @@ impl Error {
         }
     }
 
-    pub fn config(path: &str, text: &str, span: Option<Range<usize>>, message: impl Into<String>) -> Error {
+    pub fn config(
+        path: &str,
+        text: &str,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Error {
         Error::Config(Box::new(ConfigError {
             path: path.to_owned(),
             text: text.to_owned(),

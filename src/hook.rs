@@ -38,11 +38,21 @@ pub fn install(cwd: &Path, force: bool) -> Result<Change, Error> {
         existing => existing.is_some(),
     };
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
     }
-    std::fs::write(&path, SCRIPT).map_err(|source| Error::Io { path: path.clone(), source })?;
+    std::fs::write(&path, SCRIPT).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
     make_executable(&path)?;
-    Ok(if replaced { Change::Replaced(path) } else { Change::Installed(path) })
+    Ok(if replaced {
+        Change::Replaced(path)
+    } else {
+        Change::Installed(path)
+    })
 }
 
 /// Removes the `pre-commit` hook if we wrote it.
@@ -52,7 +62,10 @@ pub fn uninstall(cwd: &Path) -> Result<Change, Error> {
         None => Ok(Change::Absent(path)),
         Some(existing) if !is_ours(&existing) => Err(Error::ForeignHook { path }),
         Some(_) => {
-            std::fs::remove_file(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+            std::fs::remove_file(&path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
             Ok(Change::Removed(path))
         }
     }
@@ -71,15 +84,22 @@ fn read(path: &Path) -> Result<Option<String>, Error> {
     match std::fs::read(path) {
         Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(Error::Io { path: path.to_owned(), source }),
+        Err(source) => Err(Error::Io {
+            path: path.to_owned(),
+            source,
+        }),
     }
 }
 
 #[cfg(unix)]
 fn make_executable(path: &Path) -> Result<(), Error> {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
-        .map_err(|source| Error::Io { path: path.to_owned(), source })
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).map_err(|source| {
+        Error::Io {
+            path: path.to_owned(),
+            source,
+        }
+    })
 }
 
 /// Git for Windows runs hooks through its own shell, whatever the file's mode.

@@ -56,10 +56,20 @@ pub struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    pub fn new(documents: &'a [Document], settings: &Settings, snapshot: &'a Snapshot) -> Index<'a> {
+    pub fn new(
+        documents: &'a [Document],
+        settings: &Settings,
+        snapshot: &'a Snapshot,
+    ) -> Index<'a> {
         let resolved: Vec<(&str, Vec<Link>, HashSet<&str>)> = documents
             .par_iter()
-            .map(|d| (d.path(), links_of(settings, snapshot, d), d.markdown.anchors().collect()))
+            .map(|d| {
+                (
+                    d.path(),
+                    links_of(settings, snapshot, d),
+                    d.markdown.anchors().collect(),
+                )
+            })
             .collect();
         let mut links = HashMap::with_capacity(resolved.len());
         let mut anchors = HashMap::with_capacity(resolved.len());
@@ -73,8 +83,15 @@ impl<'a> Index<'a> {
         for doc in documents.iter().filter(|d| defines_term(settings, d)) {
             let slug = slug_of(doc);
             terms.entry(slug.clone()).or_default().push(doc.path());
-            if let Some(name) = doc.data().and_then(|d| d.get("term")).and_then(|e| e.value.as_str()) {
-                term_names.entry(name.trim().to_lowercase()).or_default().push(doc.path());
+            if let Some(name) = doc
+                .data()
+                .and_then(|d| d.get("term"))
+                .and_then(|e| e.value.as_str())
+            {
+                term_names
+                    .entry(name.trim().to_lowercase())
+                    .or_default()
+                    .push(doc.path());
             }
             slugs.insert(doc.path(), slug);
         }
@@ -133,7 +150,9 @@ impl<'a> Index<'a> {
 
     /// Documents whose `term` equals `name` ignoring case.
     pub fn term_named(&self, name: &str) -> &[&'a str] {
-        self.term_names.get(&name.trim().to_lowercase()).map_or(&[], Vec::as_slice)
+        self.term_names
+            .get(&name.trim().to_lowercase())
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The slug a document defines, if it defines a term.
@@ -155,11 +174,19 @@ impl<'a> Index<'a> {
             }
             map
         });
-        if let Some(same) = by_name.get(paths::file_name(missing)).and_then(|v| v.first()) {
+        if let Some(same) = by_name
+            .get(paths::file_name(missing))
+            .and_then(|v| v.first())
+        {
             return Some(same);
         }
         let folder = paths::parent(missing);
-        let siblings = self.snapshot.files().iter().map(String::as_str).filter(|f| paths::parent(f) == folder);
+        let siblings = self
+            .snapshot
+            .files()
+            .iter()
+            .map(String::as_str)
+            .filter(|f| paths::parent(f) == folder);
         crate::suggest::closest(missing, siblings)
     }
 }
@@ -167,7 +194,9 @@ impl<'a> Index<'a> {
 /// Whether a document defines a term: `[terms] defined-by`, else a `term` key.
 fn defines_term(settings: &Settings, doc: &Document) -> bool {
     match &settings.terms.defined_by {
-        Some(globs) => settings.relative(doc.path()).is_some_and(|p| globs.is_match(p)),
+        Some(globs) => settings
+            .relative(doc.path())
+            .is_some_and(|p| globs.is_match(p)),
         None => doc.data().is_some_and(|d| d.get("term").is_some()),
     }
 }
@@ -183,14 +212,24 @@ pub fn slug_of(doc: &Document) -> String {
 /// String values under `key`: the value itself, or each string in a list.
 pub fn strings_under<'n>(data: &'n Node, key: &str) -> Vec<&'n Node> {
     match data.get(key).map(|e| &e.value) {
-        Some(node @ Node { value: Value::String(_), .. }) => vec![node],
-        Some(Node { value: Value::Seq(items), .. }) => items.iter().filter(|n| n.as_str().is_some()).collect(),
+        Some(
+            node @ Node {
+                value: Value::String(_),
+                ..
+            },
+        ) => vec![node],
+        Some(Node {
+            value: Value::Seq(items),
+            ..
+        }) => items.iter().filter(|n| n.as_str().is_some()).collect(),
         _ => Vec::new(),
     }
 }
 
 pub fn term_references(settings: &Settings, doc: &Document) -> Vec<TermRef> {
-    let Some(data) = doc.data() else { return Vec::new() };
+    let Some(data) = doc.data() else {
+        return Vec::new();
+    };
     settings
         .terms
         .reference_keys

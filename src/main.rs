@@ -12,13 +12,16 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color =
+        io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let stdout = io::stdout();
     let mut stdout = io::BufWriter::new(stdout.lock());
     let mut stderr = io::stderr();
     let mut progress = HistoryProgress::new();
-    let result = docsteward::run(cli, &mut stdout, &mut stderr, color, &mut |n| progress.update(n))
-        .and_then(|status| stdout.flush().map(|()| status));
+    let result = docsteward::run(cli, &mut stdout, &mut stderr, color, &mut |n| {
+        progress.update(n)
+    })
+    .and_then(|status| stdout.flush().map(|()| status));
     progress.finish();
     match result {
         Ok(status) => ExitCode::from(status.code()),
@@ -40,7 +43,11 @@ struct HistoryProgress {
 
 impl HistoryProgress {
     fn new() -> Self {
-        HistoryProgress { started: Instant::now(), bar: None, enabled: io::stderr().is_terminal() }
+        HistoryProgress {
+            started: Instant::now(),
+            bar: None,
+            enabled: io::stderr().is_terminal(),
+        }
     }
 
     fn update(&mut self, commits: usize) {
@@ -49,7 +56,10 @@ impl HistoryProgress {
         }
         let bar = self.bar.get_or_insert_with(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.set_style(ProgressStyle::with_template("{spinner} reading history: {pos} commits").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} reading history: {pos} commits")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
             bar
         });
         bar.set_position(commits as u64);

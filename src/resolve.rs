@@ -25,7 +25,11 @@ pub enum Outcome {
     CaseMismatch { path: String, actual: String },
     /// Not in the snapshot. `route` names the route pattern that produced the path;
     /// `unstaged` says the file exists in the work tree but not in the staged index.
-    Missing { path: String, route: Option<String>, unstaged: bool },
+    Missing {
+        path: String,
+        route: Option<String>,
+        unstaged: bool,
+    },
     /// `..` climbs above the repository root.
     Outside,
 }
@@ -40,9 +44,15 @@ pub struct Resolution {
 /// Resolves `target`, written in the document at `from` (repository-relative).
 pub fn resolve(settings: &Settings, snapshot: &Snapshot, from: &str, target: &str) -> Resolution {
     let target = target.trim();
-    let target = target.strip_prefix('<').and_then(|t| t.strip_suffix('>')).unwrap_or(target);
+    let target = target
+        .strip_prefix('<')
+        .and_then(|t| t.strip_suffix('>'))
+        .unwrap_or(target);
     if is_external(target) {
-        return Resolution { outcome: Outcome::External, fragment: None };
+        return Resolution {
+            outcome: Outcome::External,
+            fragment: None,
+        };
     }
     let (path_part, fragment) = match target.split_once('#') {
         Some((p, f)) => (p, Some(decode(f))),
@@ -51,7 +61,10 @@ pub fn resolve(settings: &Settings, snapshot: &Snapshot, from: &str, target: &st
     let path_part = path_part.split('?').next().unwrap_or("");
     let decoded = decode(path_part);
     if decoded.is_empty() {
-        return Resolution { outcome: Outcome::SameDocument, fragment };
+        return Resolution {
+            outcome: Outcome::SameDocument,
+            fragment,
+        };
     }
     let outcome = if let Some(rooted) = decoded.strip_prefix('/') {
         root_absolute(settings, snapshot, rooted)
@@ -74,15 +87,29 @@ fn root_absolute(settings: &Settings, snapshot: &Snapshot, rooted: &str) -> Outc
             return locate(settings, snapshot, path, Some(pattern));
         }
     }
-    let Some(first) = paths::join(&settings.base, rooted) else { return Outcome::Outside };
-    for root in &settings.links.roots {
-        if let Some(candidate) = paths::join(root, rooted) {
-            if snapshot.contains(&candidate) || snapshot.is_dir(&candidate) {
-                return locate(settings, snapshot, candidate, None);
-            }
-        }
-    }
-    locate(settings, snapshot, first, None)
+    let Some(first) = paths::join(&settings.base, rooted) else {
+        return Outcome::Outside;
+    };
+    let mut candidates = vec![first];
+    candidates.extend(
+        settings
+            .links
+            .roots
+            .iter()
+            .filter_map(|root| paths::join(root, rooted)),
+    );
+    // What git has, under any root, wins; then a near miss (other letter case, or a file
+    // only on disk) so the finding names the right place; else the knowledge base root.
+    let exact = candidates
+        .iter()
+        .position(|c| snapshot.contains(c) || snapshot.is_dir(c));
+    let near = || {
+        candidates
+            .iter()
+            .position(|c| !snapshot.case_variants(c).is_empty() || snapshot.on_disk(c))
+    };
+    let chosen = exact.or_else(near).unwrap_or(0);
+    locate(settings, snapshot, candidates.swap_remove(chosen), None)
 }
 
 /// `{slug}` when `url` matches the route pattern: one path segment, trailing slash allowed.
@@ -92,12 +119,20 @@ fn route_slug<'u>(prefix: &str, suffix: &str, url: &'u str) -> Option<&'u str> {
     (!slug.is_empty() && !slug.contains('/')).then_some(slug)
 }
 
-fn locate(settings: &Settings, snapshot: &Snapshot, path: String, route: Option<String>) -> Outcome {
+fn locate(
+    settings: &Settings,
+    snapshot: &Snapshot,
+    path: String,
+    route: Option<String>,
+) -> Outcome {
     if snapshot.contains(&path) {
         if snapshot.is_untracked(&path) {
             return Outcome::Untracked { path };
         }
-        return Outcome::Found { path, is_dir: false };
+        return Outcome::Found {
+            path,
+            is_dir: false,
+        };
     }
     if snapshot.is_dir(&path) {
         return Outcome::Found { path, is_dir: true };
@@ -107,14 +142,22 @@ fn locate(settings: &Settings, snapshot: &Snapshot, path: String, route: Option<
         return if settings.links.case_sensitive {
             Outcome::CaseMismatch { path, actual }
         } else {
-            Outcome::Found { path: actual, is_dir: false }
+            let is_dir = !snapshot.contains(&actual);
+            Outcome::Found {
+                path: actual,
+                is_dir,
+            }
         };
     }
     let on_disk = snapshot.mode() != Mode::Tree && snapshot.on_disk(&path);
     if on_disk && snapshot.mode() == Mode::Worktree {
         return Outcome::Ignored { path };
     }
-    Outcome::Missing { path, route, unstaged: on_disk }
+    Outcome::Missing {
+        path,
+        route,
+        unstaged: on_disk,
+    }
 }
 
 /// A scheme (`https:`, `mailto:`, `file:`) or a protocol-relative `//host`.
@@ -122,11 +165,15 @@ fn is_external(target: &str) -> bool {
     if target.starts_with("//") {
         return true;
     }
-    let Some(colon) = target.find(':') else { return false };
+    let Some(colon) = target.find(':') else {
+        return false;
+    };
     let scheme = &target[..colon];
     !scheme.is_empty()
         && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         && !target[..colon].contains('/')
 }
 
@@ -145,7 +192,10 @@ mod tests {
         assert!(is_external("//cdn.example.com/x.js"));
         assert!(!is_external("../a.md"));
         assert!(!is_external("notes/a:b.md"));
-        assert_eq!(route_slug("/glossary/", "", "/glossary/tacit-knowledge/"), Some("tacit-knowledge"));
+        assert_eq!(
+            route_slug("/glossary/", "", "/glossary/tacit-knowledge/"),
+            Some("tacit-knowledge")
+        );
         assert_eq!(route_slug("/glossary/", "", "/glossary/a/b"), None);
         assert_eq!(route_slug("/glossary/", "", "/glossary/"), None);
     }

@@ -38,7 +38,11 @@ impl Schema {
             .should_validate_formats(true)
             .build(&root)
             .map_err(|e| format!("schema {path} is not usable: {e}"))?;
-        Ok(Schema { path: path.to_owned(), json: root, validator })
+        Ok(Schema {
+            path: path.to_owned(),
+            json: root,
+            validator,
+        })
     }
 
     pub fn validator(&self) -> &Validator {
@@ -51,14 +55,22 @@ fn read_schema(path: &str, read: &SchemaSource) -> Result<Value, String> {
     let text = String::from_utf8(bytes).map_err(|_| format!("schema file {path} is not UTF-8"))?;
     let is_yaml = path.ends_with(".yaml") || path.ends_with(".yml");
     if is_yaml {
-        crate::document::yaml::parse_value(&text).map(|n| n.to_json()).map_err(|e| format!("schema file {path}: {}", e.message))
+        crate::document::yaml::parse_value(&text)
+            .map(|n| n.to_json())
+            .map_err(|e| format!("schema file {path}: {}", e.message))
     } else {
-        serde_json::from_str(&text).map_err(|e| format!("schema file {path} is not valid JSON: {e}"))
+        serde_json::from_str(&text)
+            .map_err(|e| format!("schema file {path} is not valid JSON: {e}"))
     }
 }
 
 /// Loads every local file that `$ref`s in `schema` (written in the file `from`) name.
-fn collect_refs(from: &str, schema: &Value, read: &SchemaSource, files: &mut HashMap<String, Value>) -> Result<(), String> {
+fn collect_refs(
+    from: &str,
+    schema: &Value,
+    read: &SchemaSource,
+    files: &mut HashMap<String, Value>,
+) -> Result<(), String> {
     let mut stack = vec![schema];
     while let Some(v) = stack.pop() {
         match v {
@@ -66,11 +78,14 @@ fn collect_refs(from: &str, schema: &Value, read: &SchemaSource, files: &mut Has
                 if let Some(Value::String(r)) = map.get("$ref") {
                     let file = r.split('#').next().unwrap_or("");
                     if !file.is_empty() && !file.contains(':') {
-                        let target = paths::join(&paths::parent(from), file)
-                            .ok_or_else(|| format!("`$ref: {r}` in {from} leads outside the repository"))?;
+                        let target = paths::join(&paths::parent(from), file).ok_or_else(|| {
+                            format!("`$ref: {r}` in {from} leads outside the repository")
+                        })?;
                         if !files.contains_key(&target) {
                             if files.len() >= MAX_FILES {
-                                return Err(format!("schema {from} refers to more than {MAX_FILES} files"));
+                                return Err(format!(
+                                    "schema {from} refers to more than {MAX_FILES} files"
+                                ));
                             }
                             let value = read_schema(&target, read)?;
                             files.insert(target.clone(), value.clone());
@@ -93,9 +108,14 @@ struct LocalFiles {
 }
 
 impl Retrieve for LocalFiles {
-    fn retrieve(&self, uri: &Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         let text = uri.as_str();
-        let found = text.strip_prefix(BASE).and_then(|p| self.files.get(p.split('#').next().unwrap_or(p)));
+        let found = text
+            .strip_prefix(BASE)
+            .and_then(|p| self.files.get(p.split('#').next().unwrap_or(p)));
         match found {
             Some(v) => Ok(v.clone()),
             None if text.starts_with(BASE) => Err(format!("{text} is not a schema file in the repository").into()),

@@ -10,9 +10,19 @@ use crate::paths;
 use crate::repo::Changes;
 use crate::resolve::Outcome;
 
-pub fn in_scope<'a>(index: &Index<'_>, settings: &Settings, selected: &HashSet<&'a str>, changes: &Changes) -> HashSet<&'a str> {
+pub fn in_scope<'a>(
+    index: &Index<'_>,
+    settings: &Settings,
+    selected: &HashSet<&'a str>,
+    changes: &Changes,
+) -> HashSet<&'a str> {
     let touched = |p: &str| changes.changed.contains(p) || changes.removed.contains(p);
-    let gone_slugs: HashSet<&str> = changes.removed.iter().chain(&changes.changed).map(|p| paths::stem(p)).collect();
+    let gone_slugs: HashSet<&str> = changes
+        .removed
+        .iter()
+        .chain(&changes.changed)
+        .map(|p| paths::stem(p))
+        .collect();
     selected
         .iter()
         .copied()
@@ -20,20 +30,34 @@ pub fn in_scope<'a>(index: &Index<'_>, settings: &Settings, selected: &HashSet<&
             if changes.changed.contains(*path) {
                 return true;
             }
-            let link_broken = index.links(path).iter().any(|link| match &link.resolution.outcome {
-                Outcome::Missing { path: target, .. } | Outcome::CaseMismatch { path: target, .. } => touched(target),
-                Outcome::Found { path: target, is_dir: false } if changes.changed.contains(target) => {
-                    let fragment = link.resolution.fragment.as_deref().filter(|f| !f.is_empty());
-                    match (fragment, index.anchors(target)) {
-                        (Some(f), Some(anchors)) => !anchors.contains(f),
-                        _ => false,
+            let link_broken = index
+                .links(path)
+                .iter()
+                .any(|link| match &link.resolution.outcome {
+                    Outcome::Missing { path: target, .. }
+                    | Outcome::CaseMismatch { path: target, .. } => touched(target),
+                    Outcome::Found {
+                        path: target,
+                        is_dir: false,
+                    } if changes.changed.contains(target) => {
+                        let fragment = link
+                            .resolution
+                            .fragment
+                            .as_deref()
+                            .filter(|f| !f.is_empty());
+                        match (fragment, index.anchors(target)) {
+                            (Some(f), Some(anchors)) => !anchors.contains(f),
+                            _ => false,
+                        }
                     }
-                }
-                _ => false,
-            });
-            link_broken || index.document(path).is_some_and(|doc| {
-                term_references(settings, doc).iter().any(|r| index.term(&r.slug).is_empty() && gone_slugs.contains(r.slug.as_str()))
-            })
+                    _ => false,
+                });
+            link_broken
+                || index.document(path).is_some_and(|doc| {
+                    term_references(settings, doc).iter().any(|r| {
+                        index.term(&r.slug).is_empty() && gone_slugs.contains(r.slug.as_str())
+                    })
+                })
         })
         .collect()
 }

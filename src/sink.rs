@@ -12,7 +12,9 @@ pub fn apply(settings: &Settings, doc: &Document, findings: Vec<Diagnostic>) -> 
     findings
         .into_iter()
         .filter_map(|mut d| {
-            let Level::On(severity) = settings.level(d.rule) else { return None };
+            let Level::On(severity) = settings.level(d.rule) else {
+                return None;
+            };
             d.severity = severity;
             (!suppressed(doc, suppressions, &d)).then_some(d)
         })
@@ -46,10 +48,10 @@ fn suppressed(doc: &Document, suppressions: &[Suppression], d: &Diagnostic) -> b
         }
         match s.kind {
             SuppressionKind::File => return true,
-            SuppressionKind::NextLine => {
-                if doc.source.line_of(s.span.end.saturating_sub(1)) + 1 == line {
-                    return true;
-                }
+            SuppressionKind::NextLine
+                if doc.source.line_of(s.span.end.saturating_sub(1)) + 1 == line =>
+            {
+                return true
             }
             SuppressionKind::Disable if doc.source.line_of(s.span.start) <= line => disabled = true,
             SuppressionKind::Enable if doc.source.line_of(s.span.start) <= line => disabled = false,

@@ -19,7 +19,11 @@ pub struct Position {
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: String) -> Self {
         let line_starts = line_starts(&text);
-        SourceFile { path: path.into(), text, line_starts }
+        SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        }
     }
 
     /// The 0-based line holding `offset`.
@@ -32,7 +36,10 @@ impl SourceFile {
 
     /// The byte offset where 0-based `line` starts (the end of the text past the last line).
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts.get(line).copied().unwrap_or(self.text.len())
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len())
     }
 
     pub fn line_count(&self) -> usize {
@@ -46,7 +53,10 @@ impl SourceFile {
         let line = self.line_of(offset);
         let start = self.line_starts[line];
         let column = self.text[start..offset].chars().count() + 1;
-        Position { line: line + 1, column }
+        Position {
+            line: line + 1,
+            column,
+        }
     }
 }
 

@@ -115,14 +115,20 @@ pub const DEFAULT_INCLUDE: &[&str] = &["**/*.md", "**/*.markdown"];
 impl Settings {
     /// Settings when there is no configuration file.
     pub fn defaults(base: &str) -> Settings {
-        Settings::resolve(Options::default(), None, base, &|_| None).unwrap_or_else(|_| unreachable!("defaults are valid"))
+        Settings::resolve(Options::default(), None, base, &|_| None)
+            .unwrap_or_else(|_| unreachable!("defaults are valid"))
     }
 
     /// Parses and resolves `text`, the file at `config_path` (repository-relative). Schema
     /// files are read through `read`, which sees the same snapshot as the documents.
     /// `base` is the knowledge base folder (repository-relative, `""` for the root); `read`
     /// reads files relative to the configuration file's folder.
-    pub fn load(text: &str, config_path: &str, base: &str, read: &SchemaSource) -> Result<Settings, Error> {
+    pub fn load(
+        text: &str,
+        config_path: &str,
+        base: &str,
+        read: &SchemaSource,
+    ) -> Result<Settings, Error> {
         let options: Options = toml::from_str(text).map_err(|e| {
             let message = e.message().trim_end().to_owned();
             let help = if message.contains("unknown field") {
@@ -132,14 +138,25 @@ impl Settings {
             };
             Error::config(config_path, text, e.span(), message).with_help(help)
         })?;
-        let cx = Cx { path: config_path, text };
-        Settings::resolve(options, Some(&cx), &base, read)
+        let cx = Cx {
+            path: config_path,
+            text,
+        };
+        Settings::resolve(options, Some(&cx), base, read)
     }
 
-    fn resolve(options: Options, cx: Option<&Cx<'_>>, base: &str, read: &SchemaSource) -> Result<Settings, Error> {
+    fn resolve(
+        options: Options,
+        cx: Option<&Cx<'_>>,
+        base: &str,
+        read: &SchemaSource,
+    ) -> Result<Settings, Error> {
         let fallback = Cx { path: "", text: "" };
         let cx = cx.unwrap_or(&fallback);
-        let defaults: Vec<Spanned<String>> = DEFAULT_INCLUDE.iter().map(|s| Spanned::new(0..0, (*s).to_owned())).collect();
+        let defaults: Vec<Spanned<String>> = DEFAULT_INCLUDE
+            .iter()
+            .map(|s| Spanned::new(0..0, (*s).to_owned()))
+            .collect();
         let include = cx.globs(options.include.as_deref().unwrap_or(&defaults))?;
         let exclude = cx.globs(options.exclude.as_deref().unwrap_or(&[]))?;
         let content = options
@@ -150,7 +167,12 @@ impl Settings {
             .collect::<Result<Vec<_>, _>>()?;
         for (i, c) in content.iter().enumerate() {
             if content[..i].iter().any(|o| o.name == c.name) {
-                return Err(Error::config(cx.path, cx.text, None, format!("content type `{}` is defined twice", c.name)));
+                return Err(Error::config(
+                    cx.path,
+                    cx.text,
+                    None,
+                    format!("content type `{}` is defined twice", c.name),
+                ));
             }
         }
         let links = options.links.unwrap_or_default();
@@ -158,19 +180,39 @@ impl Settings {
             .roots
             .unwrap_or_default()
             .iter()
-            .map(|r| cx.inside(base, r.get_ref(), r.span()).map(|p| paths::as_dir(&p)))
+            .map(|r| {
+                cx.inside(base, r.get_ref(), r.span())
+                    .map(|p| paths::as_dir(&p))
+            })
             .collect::<Result<Vec<_>, _>>()?;
-        let routes = links.routes.unwrap_or_default().iter().map(|r| cx.route(base, &r.url, &r.file)).collect::<Result<Vec<_>, _>>()?;
+        let routes = links
+            .routes
+            .unwrap_or_default()
+            .iter()
+            .map(|r| cx.route(base, &r.url, &r.file))
+            .collect::<Result<Vec<_>, _>>()?;
         let terms = options.terms.unwrap_or_default();
         let defined_by = terms.defined_by.map(|g| cx.globs(&g)).transpose()?;
         let stale_options = options.stale.unwrap_or_default();
         let stale = StaleSettings {
-            ignore_revs_file: stale_options.ignore_revs_file.unwrap_or_else(|| ".git-blame-ignore-revs".to_owned()),
-            reviewed_key: stale_options.reviewed_key.unwrap_or_else(|| "reviewed".to_owned()),
-            review_interval_key: stale_options.review_interval_key.unwrap_or_else(|| "review_interval".to_owned()),
-            owner_key: stale_options.owner_key.unwrap_or_else(|| "owner".to_owned()),
-            default_after_days: cx.duration(stale_options.default_after.as_ref())?.unwrap_or(365),
-            due_within_days: cx.duration(stale_options.due_within.as_ref())?.unwrap_or(30),
+            ignore_revs_file: stale_options
+                .ignore_revs_file
+                .unwrap_or_else(|| ".git-blame-ignore-revs".to_owned()),
+            reviewed_key: stale_options
+                .reviewed_key
+                .unwrap_or_else(|| "reviewed".to_owned()),
+            review_interval_key: stale_options
+                .review_interval_key
+                .unwrap_or_else(|| "review_interval".to_owned()),
+            owner_key: stale_options
+                .owner_key
+                .unwrap_or_else(|| "owner".to_owned()),
+            default_after_days: cx
+                .duration(stale_options.default_after.as_ref())?
+                .unwrap_or(365),
+            due_within_days: cx
+                .duration(stale_options.due_within.as_ref())?
+                .unwrap_or(30),
             exempt: cx.globs(stale_options.exempt.as_deref().unwrap_or(&[]))?,
         };
         let mut levels = HashMap::new();
@@ -179,16 +221,27 @@ impl Settings {
         }
         for (id, level) in options.rules.unwrap_or_default() {
             let Some(rule) = rules::find(id.get_ref()) else {
-                let hint = crate::suggest::closest(id.get_ref(), rules::RULES.iter().map(|r| r.id()));
-                let err = Error::config(cx.path, cx.text, Some(id.span()), format!("unknown rule `{}`", id.get_ref()));
+                let hint =
+                    crate::suggest::closest(id.get_ref(), rules::RULES.iter().map(|r| r.id()));
+                let err = Error::config(
+                    cx.path,
+                    cx.text,
+                    Some(id.span()),
+                    format!("unknown rule `{}`", id.get_ref()),
+                );
                 return Err(match hint {
                     Some(h) => err.with_help(format!("did you mean `{h}`?")),
                     None => err.with_help("`docsteward rules` lists every rule"),
                 });
             };
             let Some(parsed) = Level::parse(level.get_ref()) else {
-                return Err(Error::config(cx.path, cx.text, Some(level.span()), format!("unknown level `{}`", level.get_ref()))
-                    .with_help("use one of: error, warning, info, off"));
+                return Err(Error::config(
+                    cx.path,
+                    cx.text,
+                    Some(level.span()),
+                    format!("unknown level `{}`", level.get_ref()),
+                )
+                .with_help("use one of: error, warning, info, off"));
             };
             levels.insert(rule.id(), parsed);
         }
@@ -206,7 +259,9 @@ impl Settings {
             },
             terms: TermSettings {
                 defined_by,
-                reference_keys: terms.reference_keys.unwrap_or_else(|| vec!["relatedTerms".to_owned()]),
+                reference_keys: terms
+                    .reference_keys
+                    .unwrap_or_else(|| vec!["relatedTerms".to_owned()]),
             },
             stale,
             levels,
@@ -220,11 +275,13 @@ impl Settings {
 
     /// Whether a repository path is a document by `include` and `exclude`.
     pub fn is_document(&self, path: &str) -> bool {
-        self.relative(path).is_some_and(|p| self.include.is_match(p) && !self.exclude.is_match(p))
+        self.relative(path)
+            .is_some_and(|p| self.include.is_match(p) && !self.exclude.is_match(p))
     }
 
     pub fn is_excluded(&self, path: &str) -> bool {
-        self.relative(path).is_some_and(|p| self.exclude.is_match(p))
+        self.relative(path)
+            .is_some_and(|p| self.exclude.is_match(p))
     }
 
     /// The first content type whose paths match.
@@ -274,7 +331,10 @@ impl Cx<'_> {
 
     fn content(&self, c: ContentOptions, read: &SchemaSource) -> Result<ContentType, Error> {
         if c.paths.get_ref().is_empty() {
-            return Err(self.error(c.paths.span(), "a content type needs at least one path glob"));
+            return Err(self.error(
+                c.paths.span(),
+                "a content type needs at least one path glob",
+            ));
         }
         let paths = self.globs(c.paths.get_ref())?;
         let stale_after_days = self.duration(c.stale_after.as_ref())?;
@@ -282,11 +342,17 @@ impl Cx<'_> {
             None => None,
             Some(s) => {
                 let path = self.inside("", s.get_ref(), s.span())?;
-                let schema = Schema::load(&path, read).map_err(|message| self.error(s.span(), message))?;
+                let schema =
+                    Schema::load(&path, read).map_err(|message| self.error(s.span(), message))?;
                 Some(Arc::new(schema))
             }
         };
-        Ok(ContentType { name: c.name.into_inner(), paths, schema, stale_after_days })
+        Ok(ContentType {
+            name: c.name.into_inner(),
+            paths,
+            schema,
+            stale_after_days,
+        })
     }
 
     fn duration(&self, value: Option<&Spanned<String>>) -> Result<Option<u32>, Error> {
@@ -294,25 +360,45 @@ impl Cx<'_> {
             .map(|s| {
                 parse_duration_days(s.get_ref()).ok_or_else(|| {
                     self.error(s.span(), format!("invalid duration `{}`", s.get_ref()))
-                        .with_help("write a number and a unit: 90d, 12w, 6m (30 days), 1y (365 days)")
+                        .with_help(
+                            "write a number and a unit: 90d, 12w, 6m (30 days), 1y (365 days)",
+                        )
                 })
             })
             .transpose()
     }
 
-    fn route(&self, base: &str, url: &Spanned<String>, file: &Spanned<String>) -> Result<Route, Error> {
+    fn route(
+        &self,
+        base: &str,
+        url: &Spanned<String>,
+        file: &Spanned<String>,
+    ) -> Result<Route, Error> {
         let u = url.get_ref();
         let Some((prefix, suffix)) = u.split_once("{slug}") else {
-            return Err(self.error(url.span(), "a route URL needs a `{slug}` placeholder, like `/glossary/{slug}`"));
+            return Err(self.error(
+                url.span(),
+                "a route URL needs a `{slug}` placeholder, like `/glossary/{slug}`",
+            ));
         };
         if !u.starts_with('/') || suffix.contains("{slug}") {
-            return Err(self.error(url.span(), "a route URL starts with `/` and has one `{slug}`"));
+            return Err(self.error(
+                url.span(),
+                "a route URL starts with `/` and has one `{slug}`",
+            ));
         }
         if !file.get_ref().contains("{slug}") {
-            return Err(self.error(file.span(), "a route file needs a `{slug}` placeholder, like `glossary/{slug}.md`"));
+            return Err(self.error(
+                file.span(),
+                "a route file needs a `{slug}` placeholder, like `glossary/{slug}.md`",
+            ));
         }
         let file_path = self.inside(base, file.get_ref(), file.span())?;
-        Ok(Route { url_prefix: prefix.to_owned(), url_suffix: suffix.trim_end_matches('/').to_owned(), file: file_path })
+        Ok(Route {
+            url_prefix: prefix.to_owned(),
+            url_suffix: suffix.trim_end_matches('/').to_owned(),
+            file: file_path,
+        })
     }
 }
 
@@ -349,15 +435,32 @@ mod tests {
     fn unknown_key_points_at_its_line() {
         let text = "include = [\"**/*.md\"]\nexclude-paths = []\n";
         let err = Settings::load(text, "docsteward.toml", "", &|_| None).unwrap_err();
-        let Error::Config(c) = err else { panic!("config error") };
+        let Error::Config(c) = err else {
+            panic!("config error")
+        };
         assert_eq!(&text[c.span.unwrap()], "exclude-paths");
     }
 
     #[test]
     fn rule_levels_and_unknown_rules() {
-        let s = Settings::load("[rules]\n\"frontmatter/schema\" = \"warning\"\n", "docsteward.toml", "", &|_| None).unwrap();
+        let s = Settings::load(
+            "[rules]\n\"frontmatter/schema\" = \"warning\"\n",
+            "docsteward.toml",
+            "",
+            &|_| None,
+        )
+        .unwrap();
         assert_eq!(s.level("frontmatter/schema"), Level::On(Severity::Warning));
-        let err = Settings::load("[rules]\n\"frontmatter/shema\" = \"off\"\n", "docsteward.toml", "", &|_| None).unwrap_err();
-        assert_eq!(err.help().as_deref(), Some("did you mean `frontmatter/schema`?"));
+        let err = Settings::load(
+            "[rules]\n\"frontmatter/shema\" = \"off\"\n",
+            "docsteward.toml",
+            "",
+            &|_| None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.help().as_deref(),
+            Some("did you mean `frontmatter/schema`?")
+        );
     }
 }

@@ -47,20 +47,29 @@ pub struct Parsed {
 }
 
 pub fn parse(text: &str) -> Parsed {
-    let start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let start = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
     let first_end = line_end(text, start);
     let first = text[start..first_end].trim_end();
     match first {
         "---" => delimited(text, start, first_end, Format::Yaml, &["---", "..."]),
         "+++" => delimited(text, start, first_end, Format::Toml, &["+++"]),
         _ if first.starts_with('{') => json(text, start),
-        _ => Parsed { body_start: 0, ..Parsed::default() },
+        _ => Parsed {
+            body_start: 0,
+            ..Parsed::default()
+        },
     }
 }
 
 /// The offset of the end of the line starting at `from` (before its line break).
 fn line_end(text: &str, from: usize) -> usize {
-    text[from..].find(['\n', '\r']).map_or(text.len(), |i| from + i)
+    text[from..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| from + i)
 }
 
 /// The offset after the line break at `at` (which is a line end).
@@ -73,7 +82,13 @@ fn next_line(text: &str, at: usize) -> usize {
     }
 }
 
-fn delimited(text: &str, start: usize, first_end: usize, format: Format, closers: &[&str]) -> Parsed {
+fn delimited(
+    text: &str,
+    start: usize,
+    first_end: usize,
+    format: Format,
+    closers: &[&str],
+) -> Parsed {
     let open = start..start + 3;
     let block_start = next_line(text, first_end);
     let mut line = block_start;
@@ -107,21 +122,51 @@ fn delimited(text: &str, start: usize, first_end: usize, format: Format, closers
     finish(format, open, result, body_start)
 }
 
-fn finish(format: Format, open: Range<usize>, result: Result<Node, SyntaxError>, body_start: usize) -> Parsed {
+fn finish(
+    format: Format,
+    open: Range<usize>,
+    result: Result<Node, SyntaxError>,
+    body_start: usize,
+) -> Parsed {
     match result {
-        Ok(node) => Parsed { front_matter: Some(FrontMatter { format, open, data: Some(node) }), errors: vec![], body_start },
-        Err(e) => Parsed { front_matter: Some(FrontMatter { format, open, data: None }), errors: vec![e], body_start },
+        Ok(node) => Parsed {
+            front_matter: Some(FrontMatter {
+                format,
+                open,
+                data: Some(node),
+            }),
+            errors: vec![],
+            body_start,
+        },
+        Err(e) => Parsed {
+            front_matter: Some(FrontMatter {
+                format,
+                open,
+                data: None,
+            }),
+            errors: vec![e],
+            body_start,
+        },
     }
 }
 
 fn toml(block: &str, base: usize) -> Result<Node, SyntaxError> {
     use toml::de::DeTable;
     let table = DeTable::parse(block).map_err(|e| {
-        let span = e.span().map_or(base..base, |s| base + s.start..base + s.end);
-        SyntaxError::new(span, format!("TOML syntax error: {}", e.message().trim_end()))
+        let span = e
+            .span()
+            .map_or(base..base, |s| base + s.start..base + s.end);
+        SyntaxError::new(
+            span,
+            format!("TOML syntax error: {}", e.message().trim_end()),
+        )
     })?;
     let span = table.span();
-    Ok(toml_table(table.get_ref(), base + span.start..base + span.end, base))
+    Ok(toml_table(
+        table.get_ref(),
+        base + span.start..base + span.end,
+        base,
+    ))
 }
 
 fn toml_table(table: &toml::de::DeTable<'_>, span: Range<usize>, base: usize) -> Node {
@@ -133,7 +178,10 @@ fn toml_table(table: &toml::de::DeTable<'_>, span: Range<usize>, base: usize) ->
             value: toml_value(v, base),
         })
         .collect();
-    Node { value: Value::Map(entries), span }
+    Node {
+        value: Value::Map(entries),
+        span,
+    }
 }
 
 fn toml_value(value: &toml::Spanned<toml::de::DeValue<'_>>, base: usize) -> Node {
@@ -145,7 +193,11 @@ fn toml_value(value: &toml::Spanned<toml::de::DeValue<'_>>, base: usize) -> Node
             Ok(n) => Value::Int(n),
             Err(_) => Value::String(i.as_str().to_owned()),
         },
-        DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().map_or(Value::String(f.as_str().to_owned()), Value::Float),
+        DeValue::Float(f) => f
+            .as_str()
+            .replace('_', "")
+            .parse::<f64>()
+            .map_or(Value::String(f.as_str().to_owned()), Value::Float),
         DeValue::Boolean(b) => Value::Bool(*b),
         DeValue::Datetime(d) => Value::String(d.to_string()),
         DeValue::Array(items) => Value::Seq(items.iter().map(|i| toml_value(i, base)).collect()),
@@ -158,22 +210,45 @@ fn toml_value(value: &toml::Spanned<toml::de::DeValue<'_>>, base: usize) -> Node
 /// valid; the spans come from reading the same text as YAML, of which JSON is a subset.
 fn json(text: &str, start: usize) -> Parsed {
     let open = start..start + 1;
-    let mut stream = serde_json::Deserializer::from_str(&text[start..]).into_iter::<serde_json::Value>();
+    let mut stream =
+        serde_json::Deserializer::from_str(&text[start..]).into_iter::<serde_json::Value>();
     let value = match stream.next() {
         Some(Ok(v)) => v,
         Some(Err(e)) => {
             let at = json_error_offset(text, start, e.line(), e.column());
-            let error = SyntaxError::new(at..at, format!("JSON syntax error: {}", strip_json_position(&e.to_string())));
-            return Parsed { front_matter: Some(FrontMatter { format: Format::Json, open, data: None }), errors: vec![error], body_start: text.len() };
+            let error = SyntaxError::new(
+                at..at,
+                format!("JSON syntax error: {}", strip_json_position(&e.to_string())),
+            );
+            return Parsed {
+                front_matter: Some(FrontMatter {
+                    format: Format::Json,
+                    open,
+                    data: None,
+                }),
+                errors: vec![error],
+                body_start: text.len(),
+            };
         }
         None => return Parsed::default(),
     };
     let end = start + stream.byte_offset();
     let body_start = next_line(text, line_end(text, end).min(text.len()));
     let result = if value.is_object() {
-        yaml::parse(&text[start..end], start).or_else(|_| Ok(from_json(&value, start..end)))
+        // serde_json keeps the last of duplicate keys silently; the YAML reading reports them
+        // (and any other structural problem) with a position. Only a YAML-specific syntax
+        // complaint about valid JSON falls back to the position-less tree.
+        match yaml::parse(&text[start..end], start) {
+            Err(e) if e.message.starts_with(yaml::SYNTAX_PREFIX) => {
+                Ok(from_json(&value, start..end))
+            }
+            other => other,
+        }
     } else {
-        Err(SyntaxError::new(start..end, "JSON front matter must be an object"))
+        Err(SyntaxError::new(
+            start..end,
+            "JSON front matter must be an object",
+        ))
     };
     finish(Format::Json, open, result, body_start)
 }
@@ -199,12 +274,18 @@ fn from_json(value: &serde_json::Value, span: Range<usize>) -> Node {
     let v = match value {
         J::Null => Value::Null,
         J::Bool(b) => Value::Bool(*b),
-        J::Number(n) => n.as_i64().map_or_else(|| Value::Float(n.as_f64().unwrap_or(f64::NAN)), Value::Int),
+        J::Number(n) => n
+            .as_i64()
+            .map_or_else(|| Value::Float(n.as_f64().unwrap_or(f64::NAN)), Value::Int),
         J::String(s) => Value::String(s.clone()),
         J::Array(items) => Value::Seq(items.iter().map(|i| from_json(i, span.clone())).collect()),
         J::Object(map) => Value::Map(
             map.iter()
-                .map(|(k, v)| Entry { key: k.clone(), key_span: span.clone(), value: from_json(v, span.clone()) })
+                .map(|(k, v)| Entry {
+                    key: k.clone(),
+                    key_span: span.clone(),
+                    value: from_json(v, span.clone()),
+                })
                 .collect(),
         ),
     };
@@ -222,7 +303,10 @@ mod tests {
         assert!(parsed.errors.is_empty());
         let fm = parsed.front_matter.expect("front matter");
         assert_eq!(fm.format, Format::Yaml);
-        assert_eq!(&text[fm.data.unwrap().get("term").unwrap().value.span.clone()], "x");
+        assert_eq!(
+            &text[fm.data.unwrap().get("term").unwrap().value.span.clone()],
+            "x"
+        );
         assert_eq!(&text[parsed.body_start..], "body");
     }
 
@@ -245,7 +329,10 @@ mod tests {
         let text = "+++\ntitle = \"a\"\ntags = [\"x\", \"y\"]\n+++\nbody";
         let parsed = parse(text);
         let data = parsed.front_matter.unwrap().data.unwrap();
-        assert_eq!(&text[data.get("title").unwrap().value.span.clone()], "\"a\"");
+        assert_eq!(
+            &text[data.get("title").unwrap().value.span.clone()],
+            "\"a\""
+        );
         let text = "{\n  \"title\": \"a\",\n  \"n\": 2\n}\nbody";
         let parsed = parse(text);
         let data = parsed.front_matter.unwrap().data.unwrap();

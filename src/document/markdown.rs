@@ -82,7 +82,10 @@ pub struct Markdown {
 impl Markdown {
     /// Every anchor a link's `#fragment` may name in this document.
     pub fn anchors(&self) -> impl Iterator<Item = &str> {
-        self.headings.iter().map(|h| h.anchor.as_str()).chain(self.html_anchors.iter().map(String::as_str))
+        self.headings
+            .iter()
+            .map(|h| h.anchor.as_str())
+            .chain(self.html_anchors.iter().map(String::as_str))
     }
 
     /// The text of the first heading, a document's title when its front matter has none.
@@ -115,7 +118,12 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
         let span = body_start + range.start..body_start + range.end;
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some((level as u8, id.map(|s| s.to_string()), span.start, String::new()));
+                heading = Some((
+                    level as u8,
+                    id.map(|s| s.to_string()),
+                    span.start,
+                    String::new(),
+                ));
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, id, start, text)) = heading.take() {
@@ -127,7 +135,12 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
                         }
                         None => slugs.slug(&text),
                     };
-                    md.headings.push(Heading { level, text, span: start..span.end, anchor });
+                    md.headings.push(Heading {
+                        level,
+                        text,
+                        span: start..span.end,
+                        anchor,
+                    });
                 }
             }
             Event::Text(t) | Event::Code(t) => {
@@ -140,16 +153,32 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
                     }
                 }
             }
-            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
                 // Reference-style links are checked once, at their definition.
                 if let Some(dest) = inline_destination(text, &span, link_type) {
-                    md.references.push(Reference { kind: RefKind::Link, target: dest_url.to_string(), span: dest });
+                    md.references.push(Reference {
+                        kind: RefKind::Link,
+                        target: dest_url.to_string(),
+                        span: dest,
+                    });
                 }
             }
-            Event::Start(Tag::Image { link_type, dest_url, .. }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            }) => {
                 image_alt.push((span.start, true));
                 if let Some(dest) = inline_destination(text, &span, link_type) {
-                    md.references.push(Reference { kind: RefKind::Image, target: dest_url.to_string(), span: dest });
+                    md.references.push(Reference {
+                        kind: RefKind::Image,
+                        target: dest_url.to_string(),
+                        span: dest,
+                    });
                 }
             }
             Event::End(TagEnd::Image) => {
@@ -161,10 +190,16 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
                 scan_html(&html, span.start, &mut md);
             }
             Event::FootnoteReference(label) => {
-                md.footnote_refs.push(Footnote { label: label.to_string(), span });
+                md.footnote_refs.push(Footnote {
+                    label: label.to_string(),
+                    span,
+                });
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                md.footnote_defs.push(Footnote { label: label.to_string(), span: footnote_label_span(text, &span) });
+                md.footnote_defs.push(Footnote {
+                    label: label.to_string(),
+                    span: footnote_label_span(text, &span),
+                });
             }
             _ => {}
         }
@@ -172,7 +207,11 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
     for (_, def) in iter.reference_definitions().iter() {
         let span = body_start + def.span.start..body_start + def.span.end;
         let dest = definition_destination(text, &span).unwrap_or(span);
-        md.references.push(Reference { kind: RefKind::Definition, target: def.dest.to_string(), span: dest });
+        md.references.push(Reference {
+            kind: RefKind::Definition,
+            target: def.dest.to_string(),
+            span: dest,
+        });
     }
     drop(iter);
     md.references.sort_by_key(|r| r.span.start);
@@ -181,7 +220,11 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
 
 /// The span of an inline link's destination inside `[text](dest "title")`. `None` for
 /// reference-style links, whose destination is their definition's.
-fn inline_destination(text: &str, span: &Range<usize>, link_type: LinkType) -> Option<Range<usize>> {
+fn inline_destination(
+    text: &str,
+    span: &Range<usize>,
+    link_type: LinkType,
+) -> Option<Range<usize>> {
     if !matches!(link_type, LinkType::Inline) {
         if matches!(link_type, LinkType::Autolink) {
             return Some(span.start + 1..span.end.saturating_sub(1).max(span.start + 1));
@@ -271,7 +314,9 @@ fn scan_html(html: &str, base: usize, md: &mut Markdown) {
     while let Some(lt) = html[pos..].find('<') {
         let start = pos + lt;
         if html[start..].starts_with("<!--") {
-            let end = html[start..].find("-->").map_or(html.len(), |i| start + i + 3);
+            let end = html[start..]
+                .find("-->")
+                .map_or(html.len(), |i| start + i + 3);
             if let Some(s) = suppression(&html[start..end], base + start..base + end) {
                 md.suppressions.push(s);
             }
@@ -280,16 +325,29 @@ fn scan_html(html: &str, base: usize, md: &mut Markdown) {
         }
         let end = tag_end(html, start);
         let tag = &html[start..end];
-        let name: String = tag[1..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+        let name: String = tag[1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
         for (attr, value, value_start) in attributes(tag) {
             let value_span = base + start + value_start..base + start + value_start + value.len();
             match (name.as_str(), attr.as_str()) {
-                ("a", "href") => {
-                    md.references.push(Reference { kind: RefKind::HtmlLink, target: decode_entities(value), span: value_span })
-                }
+                ("a", "href") => md.references.push(Reference {
+                    kind: RefKind::HtmlLink,
+                    target: decode_entities(value),
+                    span: value_span,
+                }),
                 ("img", "src") => {
-                    md.references.push(Reference { kind: RefKind::HtmlImage, target: decode_entities(value), span: value_span });
-                    if !attributes(tag).iter().any(|(a, v, _)| a == "alt" && !v.trim().is_empty()) {
+                    md.references.push(Reference {
+                        kind: RefKind::HtmlImage,
+                        target: decode_entities(value),
+                        span: value_span,
+                    });
+                    if !attributes(tag)
+                        .iter()
+                        .any(|(a, v, _)| a == "alt" && !v.trim().is_empty())
+                    {
                         md.empty_alt.push(base + start..base + end);
                     }
                 }
@@ -329,7 +387,10 @@ fn attributes(tag: &str) -> Vec<(String, &str, usize)> {
             i += 1;
         }
         let name_start = i;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'=' | b'>' | b'/') {
+        while i < bytes.len()
+            && !bytes[i].is_ascii_whitespace()
+            && !matches!(bytes[i], b'=' | b'>' | b'/')
+        {
             i += 1;
         }
         if i == name_start {
@@ -349,11 +410,15 @@ fn attributes(tag: &str) -> Vec<(String, &str, usize)> {
         }
         let (value_start, value_end) = match bytes.get(i) {
             Some(&q @ (b'"' | b'\'')) => {
-                let end = tag[i + 1..].find(q as char).map_or(tag.len(), |e| i + 1 + e);
+                let end = tag[i + 1..]
+                    .find(q as char)
+                    .map_or(tag.len(), |e| i + 1 + e);
                 (i + 1, end)
             }
             _ => {
-                let end = tag[i..].find(|c: char| c.is_ascii_whitespace() || c == '>').map_or(tag.len(), |e| i + e);
+                let end = tag[i..]
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                    .map_or(tag.len(), |e| i + e);
                 (i, end)
             }
         };
@@ -363,7 +428,12 @@ fn attributes(tag: &str) -> Vec<(String, &str, usize)> {
 }
 
 fn decode_entities(value: &str) -> String {
-    value.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">")
+    value
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
 }
 
 fn suppression(comment: &str, span: Range<usize>) -> Option<Suppression> {
@@ -378,7 +448,12 @@ fn suppression(comment: &str, span: Range<usize>) -> Option<Suppression> {
     };
     // A `--` starts an explanation: `<!-- docsteward-disable rule -- why -->`.
     let rules_text = rest.split(" -- ").next().unwrap_or("");
-    let rules = rules_text.split([',', ' ']).map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned).collect();
+    let rules = rules_text
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+        .collect();
     Some(Suppression { kind, rules, span })
 }
 
@@ -438,8 +513,19 @@ mod tests {
     fn destinations_have_exact_spans() {
         let text = "See [the *term*](../glossary/a.md#x \"t\") and ![alt](<my img.png>).\n\n[ref]: ./b.md\n";
         let md = parse(text, 0);
-        let targets: Vec<(&str, &str)> = md.references.iter().map(|r| (r.target.as_str(), &text[r.span.clone()])).collect();
-        assert_eq!(targets, [("../glossary/a.md#x", "../glossary/a.md#x"), ("my img.png", "<my img.png>"), ("./b.md", "./b.md")]);
+        let targets: Vec<(&str, &str)> = md
+            .references
+            .iter()
+            .map(|r| (r.target.as_str(), &text[r.span.clone()]))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                ("../glossary/a.md#x", "../glossary/a.md#x"),
+                ("my img.png", "<my img.png>"),
+                ("./b.md", "./b.md")
+            ]
+        );
     }
 
     #[test]
@@ -464,9 +550,15 @@ mod tests {
 
     #[test]
     fn suppression_comments() {
-        let md = parse("<!-- docsteward-disable-next-line links/missing-file, images/missing-alt -->\n", 0);
+        let md = parse(
+            "<!-- docsteward-disable-next-line links/missing-file, images/missing-alt -->\n",
+            0,
+        );
         assert_eq!(md.suppressions[0].kind, SuppressionKind::NextLine);
-        assert_eq!(md.suppressions[0].rules, ["links/missing-file", "images/missing-alt"]);
+        assert_eq!(
+            md.suppressions[0].rules,
+            ["links/missing-file", "images/missing-alt"]
+        );
         let md = parse("<!-- docsteward-disable-file -->\n", 0);
         assert!(md.suppressions[0].rules.is_empty());
     }

@@ -27,7 +27,12 @@ pub struct SyntaxError {
 
 impl SyntaxError {
     pub fn new(span: Range<usize>, message: impl Into<String>) -> Self {
-        SyntaxError { span, message: message.into(), help: None, labels: Vec::new() }
+        SyntaxError {
+            span,
+            message: message.into(),
+            help: None,
+            labels: Vec::new(),
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -36,7 +41,10 @@ impl SyntaxError {
     }
 
     pub fn with_label(mut self, span: Range<usize>, message: impl Into<String>) -> Self {
-        self.labels.push(Label { span, message: message.into() });
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
         self
     }
 }
@@ -103,7 +111,10 @@ fn decode(bytes: &[u8]) -> (String, Option<InvalidUtf8>) {
         Ok(text) => (text.to_owned(), None),
         Err(e) => {
             let valid = e.valid_up_to();
-            let invalid = InvalidUtf8 { offset: valid, byte: bytes[valid] };
+            let invalid = InvalidUtf8 {
+                offset: valid,
+                byte: bytes[valid],
+            };
             (String::from_utf8_lossy(bytes).into_owned(), Some(invalid))
         }
     }

@@ -91,9 +91,12 @@ impl Node {
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
             Value::String(s) => J::String(s.clone()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
-            Value::Map(entries) => {
-                J::Object(entries.iter().map(|e| (e.key.clone(), e.value.to_json())).collect())
-            }
+            Value::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .collect(),
+            ),
         }
     }
 
@@ -133,7 +136,9 @@ pub fn display_path(path: &[Step]) -> String {
 }
 
 fn is_plain_key(k: &str) -> bool {
-    !k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
 fn plural(n: usize) -> &'static str {
@@ -165,6 +170,9 @@ mod tests {
         assert_eq!(display_path(&path), "relatedTerms[2]");
         let path = [Step::Key("author".into()), Step::Key("name".into())];
         assert_eq!(display_path(&path), "author.name");
-        assert_eq!(display_path(&[Step::Key("odd key".into())]), "[\"odd key\"]");
+        assert_eq!(
+            display_path(&[Step::Key("odd key".into())]),
+            "[\"odd key\"]"
+        );
     }
 }

@@ -13,36 +13,57 @@ use super::SyntaxError;
 /// How many nodes a block may hold once aliases are expanded. Real front matter has tens;
 /// a "billion laughs" block reaches this within a few levels and stops.
 pub const MAX_NODES: usize = 100_000;
+/// How a syntax error from the YAML parser itself starts (as opposed to docsteward's own
+/// checks: duplicates, budgets).
+pub const SYNTAX_PREFIX: &str = "YAML syntax error:";
 /// How deeply collections may nest.
 pub const MAX_DEPTH: usize = 128;
 
 /// Parses a front matter block `text`, which starts at byte `base` of the file. The block
 /// must be a map; an empty block is an empty map.
 pub fn parse(text: &str, base: usize) -> Result<Node, SyntaxError> {
-    let root = build(text, base)?.unwrap_or(Node { value: Value::Map(Vec::new()), span: base..base });
+    let root = build(text, base)?.unwrap_or(Node {
+        value: Value::Map(Vec::new()),
+        span: base..base,
+    });
     match root.value {
         Value::Map(_) => Ok(root),
-        Value::Null => Ok(Node { value: Value::Map(Vec::new()), span: root.span }),
+        Value::Null => Ok(Node {
+            value: Value::Map(Vec::new()),
+            span: root.span,
+        }),
         _ => Err(SyntaxError::new(
             root.span.clone(),
-            format!("front matter must be a map of keys to values, found {}", root.describe()),
+            format!(
+                "front matter must be a map of keys to values, found {}",
+                root.describe()
+            ),
         )),
     }
 }
 
 /// Parses a whole YAML file (a schema written in YAML, say) whatever its root.
 pub fn parse_value(text: &str) -> Result<Node, SyntaxError> {
-    Ok(build(text, 0)?.unwrap_or(Node { value: Value::Null, span: 0..0 }))
+    Ok(build(text, 0)?.unwrap_or(Node {
+        value: Value::Null,
+        span: 0..0,
+    }))
 }
 
 fn build(text: &str, base: usize) -> Result<Option<Node>, SyntaxError> {
     let offsets = CharOffsets::new(text, base);
-    let mut builder = Builder { offsets: &offsets, stack: Vec::new(), anchors: HashMap::new(), nodes: 0, root: None };
+    let mut builder = Builder {
+        offsets: &offsets,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        nodes: 0,
+        root: None,
+    };
     let mut parser = Parser::new_from_str(text);
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| {
             let at = offsets.byte(e.marker().index());
-            SyntaxError::new(at..at, format!("YAML syntax error: {}", e.info()))
+            SyntaxError::new(at..at, format!("{SYNTAX_PREFIX} {}", e.info()))
         })?;
         builder.event(event, span)?;
     }
@@ -62,7 +83,10 @@ impl CharOffsets {
     }
 
     fn byte(&self, char_index: usize) -> usize {
-        self.bytes.get(char_index).copied().unwrap_or_else(|| *self.bytes.last().unwrap_or(&0))
+        self.bytes
+            .get(char_index)
+            .copied()
+            .unwrap_or_else(|| *self.bytes.last().unwrap_or(&0))
     }
 
     fn span(&self, span: &Span) -> Range<usize> {
@@ -71,8 +95,17 @@ impl CharOffsets {
 }
 
 enum Frame {
-    Seq { anchor: usize, start: usize, items: Vec<Node> },
-    Map { anchor: usize, start: usize, entries: Vec<Entry>, key: Option<(String, Range<usize>)> },
+    Seq {
+        anchor: usize,
+        start: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        anchor: usize,
+        start: usize,
+        entries: Vec<Entry>,
+        key: Option<(String, Range<usize>)>,
+    },
 }
 
 struct Builder<'a> {
@@ -89,18 +122,44 @@ impl Builder<'_> {
         match event {
             Event::Scalar(text, style, anchor, tag) => {
                 let tag = tag.map(|t| (t.handle.clone(), t.suffix.clone()));
-                let value = resolve_scalar(&text, style, tag.as_ref().map(|(h, s)| (h.as_str(), s.as_str())));
+                let value = resolve_scalar(
+                    &text,
+                    style,
+                    tag.as_ref().map(|(h, s)| (h.as_str(), s.as_str())),
+                );
                 self.count(1, &range)?;
                 self.finish(Node { value, span: range }, anchor)
             }
-            Event::SequenceStart(anchor, _) => self.open(Frame::Seq { anchor, start: range.start, items: Vec::new() }, &range),
-            Event::MappingStart(anchor, _) => {
-                self.open(Frame::Map { anchor, start: range.start, entries: Vec::new(), key: None }, &range)
-            }
+            Event::SequenceStart(anchor, _) => self.open(
+                Frame::Seq {
+                    anchor,
+                    start: range.start,
+                    items: Vec::new(),
+                },
+                &range,
+            ),
+            Event::MappingStart(anchor, _) => self.open(
+                Frame::Map {
+                    anchor,
+                    start: range.start,
+                    entries: Vec::new(),
+                    key: None,
+                },
+                &range,
+            ),
             Event::SequenceEnd | Event::MappingEnd => {
                 let (value, anchor, start) = match self.stack.pop() {
-                    Some(Frame::Seq { anchor, start, items }) => (Value::Seq(items), anchor, start),
-                    Some(Frame::Map { anchor, start, entries, .. }) => (Value::Map(entries), anchor, start),
+                    Some(Frame::Seq {
+                        anchor,
+                        start,
+                        items,
+                    }) => (Value::Seq(items), anchor, start),
+                    Some(Frame::Map {
+                        anchor,
+                        start,
+                        entries,
+                        ..
+                    }) => (Value::Map(entries), anchor, start),
                     None => return Ok(()),
                 };
                 let end = match &value {
@@ -109,7 +168,13 @@ impl Builder<'_> {
                     _ => range.end,
                 };
                 self.count(1, &range)?;
-                self.finish(Node { value, span: start..end.max(start) }, anchor)
+                self.finish(
+                    Node {
+                        value,
+                        span: start..end.max(start),
+                    },
+                    anchor,
+                )
             }
             Event::Alias(id) => {
                 let Some(size) = self.anchors.get(&id).map(Node::size) else {
@@ -122,9 +187,11 @@ impl Builder<'_> {
                 node.span = range;
                 self.finish(node, 0)
             }
-            Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd | Event::Nothing => {
-                Ok(())
-            }
+            Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd
+            | Event::Nothing => Ok(()),
         }
     }
 
@@ -176,7 +243,10 @@ impl Builder<'_> {
                         Value::Int(i) => i.to_string(),
                         Value::Float(f) => f.to_string(),
                         Value::Seq(_) | Value::Map(_) => {
-                            return Err(SyntaxError::new(node.span, "a key must be a plain value, not a list or a map"))
+                            return Err(SyntaxError::new(
+                                node.span,
+                                "a key must be a plain value, not a list or a map",
+                            ))
                         }
                     };
                     if let Some(first) = entries.iter().find(|e| e.key == name) {
@@ -188,7 +258,11 @@ impl Builder<'_> {
                     Ok(())
                 }
                 Some((name, key_span)) => {
-                    entries.push(Entry { key: name, key_span, value: node });
+                    entries.push(Entry {
+                        key: name,
+                        key_span,
+                        value: node,
+                    });
                     Ok(())
                 }
             },
@@ -220,7 +294,9 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<(&str, &str)>) -> 
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY)
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
@@ -258,8 +334,11 @@ fn parse_int(text: &str) -> Option<i64> {
 fn looks_like_float(text: &str) -> bool {
     let t = text.strip_prefix(['-', '+']).unwrap_or(text);
     !t.is_empty()
-        && t.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.')
-        && t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        && t.bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_digit() || b == b'.')
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
         && t.bytes().any(|b| b.is_ascii_digit())
 }
 
@@ -275,14 +354,18 @@ mod tests {
     fn keeps_order_spans_and_core_schema_types() {
         let text = "term: \"CoP\"\ncount: 3\nok: yes\nratio: 1.5\nlist: [a, b]\n";
         let node = parse_ok(text);
-        let Value::Map(entries) = &node.value else { panic!("map") };
+        let Value::Map(entries) = &node.value else {
+            panic!("map")
+        };
         let keys: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
         assert_eq!(keys, ["term", "count", "ok", "ratio", "list"]);
         assert_eq!(&text[entries[0].key_span.clone()], "term");
         assert_eq!(entries[1].value.value, Value::Int(3));
         assert_eq!(entries[2].value.value, Value::String("yes".into()));
         assert_eq!(entries[3].value.value, Value::Float(1.5));
-        let Value::Seq(items) = &entries[4].value.value else { panic!("seq") };
+        let Value::Seq(items) = &entries[4].value.value else {
+            panic!("seq")
+        };
         assert_eq!(&text[items[1].span.clone()], "b");
     }
 
@@ -304,14 +387,20 @@ mod tests {
 
     #[test]
     fn alias_bomb_stops_at_the_budget() {
-        let mut text = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let mut text = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
         for (i, name) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().enumerate() {
             let prev = ["a", "b", "c", "d", "e", "f", "g", "h"][i];
             let refs = vec![format!("*{prev}"); 9].join(",");
             text.push_str(&format!("{name}: &{name} [{refs}]\n"));
         }
         let err = parse(&text, 0).unwrap_err();
-        assert!(err.message.contains("expands to more than"), "{}", err.message);
+        assert!(
+            err.message.contains("expands to more than"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
@@ -319,6 +408,10 @@ mod tests {
         let text = format!("a: {}{}", "[".repeat(10_000), "]".repeat(10_000));
         let err = parse(&text, 0).unwrap_err();
         // saphyr's own recursion limit or ours, whichever is lower: an error either way.
-        assert!(err.message.contains("nests deeper") || err.message.contains("recursion limit"), "{}", err.message);
+        assert!(
+            err.message.contains("nests deeper") || err.message.contains("recursion limit"),
+            "{}",
+            err.message
+        );
     }
 }

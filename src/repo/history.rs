@@ -46,13 +46,26 @@ impl Repo {
     /// first commit.
     pub fn start_commit(&self, rev: Option<&str>) -> Result<Option<Oid>, Error> {
         let found = match rev {
-            Some(rev) => self.repo.revparse_single(rev).and_then(|o| o.peel_to_commit()),
+            Some(rev) => self
+                .repo
+                .revparse_single(rev)
+                .and_then(|o| o.peel_to_commit()),
             None => self.repo.head().and_then(|h| h.peel_to_commit()),
         };
         match found {
             Ok(c) => Ok(Some(c.id())),
-            Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) && rev.is_none() => Ok(None),
-            Err(e) => Err(Error::Revision { rev: rev.unwrap_or("HEAD").to_owned(), message: e.message().to_owned() }),
+            Err(e)
+                if matches!(
+                    e.code(),
+                    git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+                ) && rev.is_none() =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(Error::Revision {
+                rev: rev.unwrap_or("HEAD").to_owned(),
+                message: e.message().to_owned(),
+            }),
         }
     }
 
@@ -74,7 +87,14 @@ impl Repo {
         ignore: &HashSet<Oid>,
         progress: Progress<'_>,
     ) -> Result<Vec<Option<LastChange>>, Error> {
-        walk(&self.repo, start, documents, ignore, &self.shallow_boundary(), progress)
+        walk(
+            &self.repo,
+            start,
+            documents,
+            ignore,
+            &self.shallow_boundary(),
+            progress,
+        )
     }
 
     /// The commits at the edge of a shallow clone (listed in `$GIT_DIR/shallow`).
@@ -83,7 +103,11 @@ impl Repo {
             return HashSet::new();
         }
         std::fs::read_to_string(self.repo.path().join("shallow"))
-            .map(|t| t.lines().filter_map(|l| Oid::from_str(l.trim()).ok()).collect())
+            .map(|t| {
+                t.lines()
+                    .filter_map(|l| Oid::from_str(l.trim()).ok())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -111,16 +135,35 @@ fn walk(
     let mut queue = BinaryHeap::new();
     let mut seq = 0u64;
     let start_commit = repo.find_commit(start)?;
-    pending.insert(start, documents.iter().enumerate().map(|(document, path)| Pending { path: path.clone(), document }).collect());
-    queue.push(Queued { time: start_commit.time().seconds(), seq: std::cmp::Reverse(0), oid: start });
+    pending.insert(
+        start,
+        documents
+            .iter()
+            .enumerate()
+            .map(|(document, path)| Pending {
+                path: path.clone(),
+                document,
+            })
+            .collect(),
+    );
+    queue.push(Queued {
+        time: start_commit.time().seconds(),
+        seq: std::cmp::Reverse(0),
+        oid: start,
+    });
     let mut read = 0usize;
 
     while let Some(Queued { oid, .. }) = queue.pop() {
         if unresolved == 0 {
             break;
         }
-        let Some(here) = pending.remove(&oid) else { continue };
-        let here: Vec<Pending> = here.into_iter().filter(|p| result[p.document].is_none()).collect();
+        let Some(here) = pending.remove(&oid) else {
+            continue;
+        };
+        let here: Vec<Pending> = here
+            .into_iter()
+            .filter(|p| result[p.document].is_none())
+            .collect();
         if here.is_empty() {
             continue;
         }
@@ -155,19 +198,27 @@ fn walk(
             continue;
         }
         // For each parent: which pending paths changed, and where renamed ones came from.
-        let diffs: Vec<ParentDiff> =
-            parents.iter().map(|parent| diff_against(repo, &parent.tree()?, &tree)).collect::<Result<_, git2::Error>>()?;
+        let diffs: Vec<ParentDiff> = parents
+            .iter()
+            .map(|parent| diff_against(repo, &parent.tree()?, &tree))
+            .collect::<Result<_, git2::Error>>()?;
         let ignored = ignore.contains(&oid);
         let mut forward: Vec<Vec<Pending>> = vec![Vec::new(); parents.len()];
         for p in here {
             // TREESAME to a parent: the path's history continues there and only there.
-            if let Some(i) = diffs.iter().position(|d| !d.changed.contains_key(p.path.as_str())) {
+            if let Some(i) = diffs
+                .iter()
+                .position(|d| !d.changed.contains_key(p.path.as_str()))
+            {
                 forward[i].push(p);
                 continue;
             }
             let delta = &diffs[0].changed[p.path.as_str()];
             match delta {
-                Change::RenamedFrom(old) => forward[0].push(Pending { path: old.clone(), document: p.document }),
+                Change::RenamedFrom(old) => forward[0].push(Pending {
+                    path: old.clone(),
+                    document: p.document,
+                }),
                 // A reformatting commit listed in the ignore-revs file is not a change, but
                 // the creation of a file cannot be ignored away.
                 Change::Modified if ignored && parents.len() == 1 => forward[0].push(p),
@@ -183,7 +234,11 @@ fn walk(
             slot.extend(paths);
             if was_empty {
                 seq += 1;
-                queue.push(Queued { time: parent.time().seconds(), seq: std::cmp::Reverse(seq), oid: parent.id() });
+                queue.push(Queued {
+                    time: parent.time().seconds(),
+                    seq: std::cmp::Reverse(seq),
+                    oid: parent.id(),
+                });
             }
         }
     }
@@ -202,7 +257,11 @@ struct ParentDiff {
     changed: HashMap<String, Change>,
 }
 
-fn diff_against(repo: &Repository, old: &git2::Tree<'_>, new: &git2::Tree<'_>) -> Result<ParentDiff, git2::Error> {
+fn diff_against(
+    repo: &Repository,
+    old: &git2::Tree<'_>,
+    new: &git2::Tree<'_>,
+) -> Result<ParentDiff, git2::Error> {
     let diff = repo.diff_tree_to_tree(Some(old), Some(new), None)?;
     let mut changed = HashMap::new();
     let mut deleted: HashMap<Oid, String> = HashMap::new();

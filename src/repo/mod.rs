@@ -8,7 +8,10 @@ mod snapshot;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
-use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, Repository, Status, StatusOptions, StatusShow, TreeWalkMode, TreeWalkResult};
+use git2::{
+    Delta, DiffFindOptions, DiffOptions, FileMode, Repository, Status, StatusOptions, StatusShow,
+    TreeWalkMode, TreeWalkResult,
+};
 
 use crate::error::Error;
 pub use history::LastChange;
@@ -45,11 +48,16 @@ impl Repo {
     /// Finds the repository containing `dir`.
     pub fn discover(dir: &Path) -> Result<Repo, Error> {
         let repo = Repository::discover(dir).map_err(|e| match e.code() {
-            git2::ErrorCode::NotFound => Error::NotARepository { path: dir.to_owned() },
+            git2::ErrorCode::NotFound => Error::NotARepository {
+                path: dir.to_owned(),
+            },
             _ => Error::Git(e),
         })?;
         let workdir = match repo.workdir() {
-            Some(w) => Some(w.canonicalize().map_err(|source| Error::Io { path: w.to_owned(), source })?),
+            Some(w) => Some(w.canonicalize().map_err(|source| Error::Io {
+                path: w.to_owned(),
+                source,
+            })?),
             None => None,
         };
         Ok(Repo { repo, workdir })
@@ -57,7 +65,9 @@ impl Repo {
 
     /// The folder paths are relative to: the work tree, or the git dir of a bare repository.
     pub fn root(&self) -> PathBuf {
-        self.workdir.clone().unwrap_or_else(|| self.repo.path().to_path_buf())
+        self.workdir
+            .clone()
+            .unwrap_or_else(|| self.repo.path().to_path_buf())
     }
 
     pub fn snapshot(&self, source: &Source) -> Result<Snapshot, Error> {
@@ -72,11 +82,16 @@ impl Repo {
     /// are not ignored. Submodules are not files of this repository.
     pub fn worktree(&self) -> Result<Snapshot, Error> {
         let Some(root) = self.workdir.clone() else {
-            return Err(Error::BareRepository { path: self.repo.path().to_owned() });
+            return Err(Error::BareRepository {
+                path: self.repo.path().to_owned(),
+            });
         };
         let index = self.repo.index()?;
-        let mut tracked: Vec<String> =
-            index.iter().filter(|e| e.mode != 0o160000).filter_map(|e| String::from_utf8(e.path).ok()).collect();
+        let mut tracked: Vec<String> = index
+            .iter()
+            .filter(|e| e.mode != 0o160000)
+            .filter_map(|e| String::from_utf8(e.path).ok())
+            .collect();
         let mut opts = StatusOptions::new();
         opts.show(StatusShow::Workdir)
             .include_untracked(true)
@@ -103,7 +118,9 @@ impl Repo {
     /// The staged index: paths and blobs as they would be committed.
     fn index_snapshot(&self) -> Result<Snapshot, Error> {
         if self.workdir.is_none() {
-            return Err(Error::BareRepository { path: self.repo.path().to_owned() });
+            return Err(Error::BareRepository {
+                path: self.repo.path().to_owned(),
+            });
         }
         let index = self.repo.index()?;
         let blobs = index
@@ -111,10 +128,17 @@ impl Repo {
             .filter(|e| e.mode != 0o160000)
             .filter_map(|e| {
                 let symlink = e.mode == 0o120000;
-                String::from_utf8(e.path).ok().map(|p| (p, Blob { oid: e.id, symlink }))
+                String::from_utf8(e.path)
+                    .ok()
+                    .map(|p| (p, Blob { oid: e.id, symlink }))
             })
             .collect();
-        Ok(Snapshot::objects(Mode::Index, self.repo.path().to_owned(), blobs, self.workdir.clone()))
+        Ok(Snapshot::objects(
+            Mode::Index,
+            self.repo.path().to_owned(),
+            blobs,
+            self.workdir.clone(),
+        ))
     }
 
     /// A revision's tree. Works in a bare repository.
@@ -125,49 +149,107 @@ impl Repo {
             let mode = entry.filemode();
             if entry.kind() == Some(git2::ObjectType::Blob) {
                 if let Ok(name) = entry.name() {
-                    blobs.insert(format!("{dir}{name}"), Blob { oid: entry.id(), symlink: mode == i32::from(FileMode::Link) });
+                    blobs.insert(
+                        format!("{dir}{name}"),
+                        Blob {
+                            oid: entry.id(),
+                            symlink: mode == i32::from(FileMode::Link),
+                        },
+                    );
                 }
             }
             TreeWalkResult::Ok
         })?;
-        Ok(Snapshot::objects(Mode::Tree, self.repo.path().to_owned(), blobs, self.workdir.clone()))
+        Ok(Snapshot::objects(
+            Mode::Tree,
+            self.repo.path().to_owned(),
+            blobs,
+            self.workdir.clone(),
+        ))
     }
 
     fn tree(&self, rev: &str) -> Result<git2::Tree<'_>, Error> {
-        let object = self.repo.revparse_single(rev).map_err(|e| Error::Revision { rev: rev.to_owned(), message: e.message().to_owned() })?;
-        object.peel_to_tree().map_err(|e| Error::Revision { rev: rev.to_owned(), message: e.message().to_owned() })
+        let object = self
+            .repo
+            .revparse_single(rev)
+            .map_err(|e| Error::Revision {
+                rev: rev.to_owned(),
+                message: e.message().to_owned(),
+            })?;
+        object.peel_to_tree().map_err(|e| Error::Revision {
+            rev: rev.to_owned(),
+            message: e.message().to_owned(),
+        })
     }
 
     /// What changed between `merge-base(base, snapshot)` and the snapshot, with renames found.
     pub fn changes(&self, base: &str, source: &Source) -> Result<Changes, Error> {
-        let revision_error = |e: git2::Error| Error::Revision { rev: base.to_owned(), message: e.message().to_owned() };
-        let base_commit = self.repo.revparse_single(base).and_then(|o| o.peel_to_commit()).map_err(revision_error)?;
+        let revision_error = |e: git2::Error| Error::Revision {
+            rev: base.to_owned(),
+            message: e.message().to_owned(),
+        };
+        let base_commit = self
+            .repo
+            .revparse_single(base)
+            .and_then(|o| o.peel_to_commit())
+            .map_err(revision_error)?;
         let head = match source {
-            Source::Rev(rev) => self.repo.revparse_single(rev).and_then(|o| o.peel_to_commit()),
+            Source::Rev(rev) => self
+                .repo
+                .revparse_single(rev)
+                .and_then(|o| o.peel_to_commit()),
             _ => self.repo.head().and_then(|h| h.peel_to_commit()),
         };
         let old_tree = match head {
             Ok(head) => {
-                let merge_base = self.repo.merge_base(base_commit.id(), head.id()).map_err(revision_error)?;
+                let merge_base = self
+                    .repo
+                    .merge_base(base_commit.id(), head.id())
+                    .map_err(revision_error)?;
                 Some(self.repo.find_commit(merge_base)?.tree()?)
             }
             // No commits yet: everything is new.
             Err(_) => None,
         };
         let mut opts = DiffOptions::new();
-        opts.include_untracked(true).recurse_untracked_dirs(true).ignore_submodules(true);
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .ignore_submodules(true);
         let mut diff = match source {
-            Source::Worktree => self.repo.diff_tree_to_workdir_with_index(old_tree.as_ref(), Some(&mut opts))?,
-            Source::Index => self.repo.diff_tree_to_index(old_tree.as_ref(), None, Some(&mut opts))?,
-            Source::Rev(rev) => self.repo.diff_tree_to_tree(old_tree.as_ref(), Some(&self.tree(rev)?), Some(&mut opts))?,
+            Source::Worktree => self
+                .repo
+                .diff_tree_to_workdir_with_index(old_tree.as_ref(), Some(&mut opts))?,
+            Source::Index => {
+                self.repo
+                    .diff_tree_to_index(old_tree.as_ref(), None, Some(&mut opts))?
+            }
+            Source::Rev(rev) => self.repo.diff_tree_to_tree(
+                old_tree.as_ref(),
+                Some(&self.tree(rev)?),
+                Some(&mut opts),
+            )?,
         };
-        diff.find_similar(Some(DiffFindOptions::new().renames(true).for_untracked(true)))?;
+        diff.find_similar(Some(
+            DiffFindOptions::new().renames(true).for_untracked(true),
+        ))?;
         let mut changes = Changes::default();
         for delta in diff.deltas() {
-            let new = delta.new_file().path().and_then(Path::to_str).map(str::to_owned);
-            let old = delta.old_file().path().and_then(Path::to_str).map(str::to_owned);
+            let new = delta
+                .new_file()
+                .path()
+                .and_then(Path::to_str)
+                .map(str::to_owned);
+            let old = delta
+                .old_file()
+                .path()
+                .and_then(Path::to_str)
+                .map(str::to_owned);
             match delta.status() {
-                Delta::Added | Delta::Modified | Delta::Untracked | Delta::Typechange | Delta::Copied => {
+                Delta::Added
+                | Delta::Modified
+                | Delta::Untracked
+                | Delta::Typechange
+                | Delta::Copied => {
                     changes.changed.extend(new);
                 }
                 Delta::Renamed => {
@@ -186,7 +268,14 @@ impl Repo {
     pub fn staged_changes(&self) -> Result<Option<Changes>, Error> {
         match self.repo.head() {
             Ok(_) => self.changes("HEAD", &Source::Index).map(Some),
-            Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => Ok(None),
+            Err(e)
+                if matches!(
+                    e.code(),
+                    git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+                ) =>
+            {
+                Ok(None)
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -203,8 +292,16 @@ impl Repo {
         let root = root.canonicalize().unwrap_or(root);
         let joined = cwd.join(path);
         let absolute = joined.canonicalize().unwrap_or_else(|_| normalize(&joined));
-        let rel = absolute.strip_prefix(&root).map_err(|_| Error::OutsideRepository { path: path.to_owned(), root: root.clone() })?;
-        let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let rel = absolute
+            .strip_prefix(&root)
+            .map_err(|_| Error::OutsideRepository {
+                path: path.to_owned(),
+                root: root.clone(),
+            })?;
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
         Ok(parts.join("/"))
     }
 
@@ -213,7 +310,9 @@ impl Repo {
     pub fn hooks_dir(&self) -> Result<PathBuf, Error> {
         match self.repo.config()?.get_path("core.hooksPath") {
             Ok(path) => Ok(self.root().join(path)),
-            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(self.repo.commondir().join("hooks")),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => {
+                Ok(self.repo.commondir().join("hooks"))
+            }
             Err(e) => Err(e.into()),
         }
     }

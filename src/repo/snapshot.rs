@@ -25,7 +25,10 @@ enum Reader {
     /// The work tree on disk, under this canonical root.
     Worktree(PathBuf),
     /// Blobs in the object database of the repository at this git dir.
-    Objects { git_dir: PathBuf, blobs: HashMap<String, Blob> },
+    Objects {
+        git_dir: PathBuf,
+        blobs: HashMap<String, Blob>,
+    },
 }
 
 /// A blob and whether git records it as a symbolic link.
@@ -43,8 +46,8 @@ pub struct Snapshot {
     untracked: HashSet<String>,
     /// Every folder that holds a file, without a trailing `/`.
     dirs: HashSet<String>,
-    /// Lower-cased path -> paths as git has them, built on first use.
-    folded: OnceLock<HashMap<String, Vec<usize>>>,
+    /// Lower-cased path -> files and folders as git has them, built on first use.
+    folded: OnceLock<HashMap<String, Vec<String>>>,
     reader: Reader,
     /// The work tree, for telling "on disk but not in this snapshot".
     workdir: Option<PathBuf>,
@@ -59,19 +62,46 @@ thread_local! {
 const MAX_LINK_HOPS: usize = 8;
 
 impl Snapshot {
-    pub(super) fn worktree(root: PathBuf, tracked: Vec<String>, untracked: Vec<String>) -> Snapshot {
+    pub(super) fn worktree(
+        root: PathBuf,
+        tracked: Vec<String>,
+        untracked: Vec<String>,
+    ) -> Snapshot {
         let untracked_set: HashSet<String> = untracked.iter().cloned().collect();
         let mut files = tracked;
         files.extend(untracked);
-        Snapshot::new(Mode::Worktree, files, untracked_set, Reader::Worktree(root.clone()), Some(root))
+        Snapshot::new(
+            Mode::Worktree,
+            files,
+            untracked_set,
+            Reader::Worktree(root.clone()),
+            Some(root),
+        )
     }
 
-    pub(super) fn objects(mode: Mode, git_dir: PathBuf, blobs: HashMap<String, Blob>, workdir: Option<PathBuf>) -> Snapshot {
+    pub(super) fn objects(
+        mode: Mode,
+        git_dir: PathBuf,
+        blobs: HashMap<String, Blob>,
+        workdir: Option<PathBuf>,
+    ) -> Snapshot {
         let files = blobs.keys().cloned().collect();
-        Snapshot::new(mode, files, HashSet::new(), Reader::Objects { git_dir, blobs }, workdir)
+        Snapshot::new(
+            mode,
+            files,
+            HashSet::new(),
+            Reader::Objects { git_dir, blobs },
+            workdir,
+        )
     }
 
-    fn new(mode: Mode, mut files: Vec<String>, untracked: HashSet<String>, reader: Reader, workdir: Option<PathBuf>) -> Snapshot {
+    fn new(
+        mode: Mode,
+        mut files: Vec<String>,
+        untracked: HashSet<String>,
+        reader: Reader,
+        workdir: Option<PathBuf>,
+    ) -> Snapshot {
         files.sort_unstable();
         files.dedup();
         let mut dirs = HashSet::new();
@@ -85,7 +115,16 @@ impl Snapshot {
             }
         }
         let set = files.iter().cloned().collect();
-        Snapshot { mode, files, set, untracked, dirs, folded: OnceLock::new(), reader, workdir }
+        Snapshot {
+            mode,
+            files,
+            set,
+            untracked,
+            dirs,
+            folded: OnceLock::new(),
+            reader,
+            workdir,
+        }
     }
 
     pub fn mode(&self) -> Mode {
@@ -111,24 +150,33 @@ impl Snapshot {
         self.untracked.contains(path)
     }
 
-    /// Paths that differ from `path` only in letter case.
+    /// Files and folders whose paths differ from `path` only in letter case.
     pub fn case_variants(&self, path: &str) -> Vec<&str> {
+        let path = path.trim_end_matches('/');
         let folded = self.folded.get_or_init(|| {
-            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, f) in self.files.iter().enumerate() {
-                map.entry(f.to_lowercase()).or_default().push(i);
+            let mut map: HashMap<String, Vec<String>> = HashMap::new();
+            for f in self.files.iter().chain(&self.dirs) {
+                map.entry(f.to_lowercase()).or_default().push(f.clone());
             }
             map
         });
         folded
             .get(&path.to_lowercase())
-            .map(|ids| ids.iter().map(|&i| self.files[i].as_str()).filter(|f| *f != path).collect())
+            .map(|found| {
+                found
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|f| *f != path)
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
     /// Whether `path` exists in the work tree although this snapshot does not have it.
     pub fn on_disk(&self, path: &str) -> bool {
-        self.workdir.as_ref().is_some_and(|w| std::fs::symlink_metadata(w.join(path)).is_ok())
+        self.workdir
+            .as_ref()
+            .is_some_and(|w| std::fs::symlink_metadata(w.join(path)).is_ok())
     }
 
     /// The file's bytes. A symbolic link is followed only to a file inside the repository.
@@ -140,7 +188,10 @@ impl Snapshot {
                 if meta.file_type().is_symlink() {
                     let target = full.canonicalize()?;
                     if !target.starts_with(root) {
-                        return Err(io::Error::new(io::ErrorKind::PermissionDenied, "symbolic link points outside the repository"));
+                        return Err(io::Error::new(
+                            io::ErrorKind::PermissionDenied,
+                            "symbolic link points outside the repository",
+                        ));
                     }
                     return std::fs::read(target);
                 }
@@ -149,15 +200,25 @@ impl Snapshot {
             Reader::Objects { git_dir, blobs } => {
                 let mut path = path.to_owned();
                 for _ in 0..MAX_LINK_HOPS {
-                    let blob = blobs.get(&path).ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("{path} is not in the snapshot")))?;
+                    let blob = blobs.get(&path).ok_or_else(|| {
+                        io::Error::new(
+                            io::ErrorKind::NotFound,
+                            format!("{path} is not in the snapshot"),
+                        )
+                    })?;
                     let bytes = read_blob(git_dir, blob.oid)?;
                     if !blob.symlink {
                         return Ok(bytes);
                     }
                     let target = String::from_utf8_lossy(&bytes).into_owned();
-                    path = crate::paths::join(&crate::paths::parent(&path), &target).ok_or_else(|| {
-                        io::Error::new(io::ErrorKind::PermissionDenied, "symbolic link points outside the repository")
-                    })?;
+                    path = crate::paths::join(&crate::paths::parent(&path), &target).ok_or_else(
+                        || {
+                            io::Error::new(
+                                io::ErrorKind::PermissionDenied,
+                                "symbolic link points outside the repository",
+                            )
+                        },
+                    )?;
                 }
                 Err(io::Error::other("too many levels of symbolic links"))
             }
@@ -172,8 +233,12 @@ fn read_blob(git_dir: &PathBuf, oid: Oid) -> io::Result<Vec<u8>> {
             let repo = Repository::open(git_dir).map_err(io::Error::other)?;
             *slot = Some((git_dir.clone(), repo));
         }
-        let Some((_, repo)) = slot.as_ref() else { return Err(io::Error::other("repository not open")) };
-        let blob = repo.find_blob(oid).map_err(|e| io::Error::other(format!("object {oid}: {}", e.message())))?;
+        let Some((_, repo)) = slot.as_ref() else {
+            return Err(io::Error::other("repository not open"));
+        };
+        let blob = repo
+            .find_blob(oid)
+            .map_err(|e| io::Error::other(format!("object {oid}: {}", e.message())))?;
         Ok(blob.content().to_vec())
     })
 }

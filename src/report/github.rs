@@ -26,7 +26,12 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
              the job summary lists every finding.",
             super::counts(outcome)
         );
-        writeln!(out, "::notice title={}::{}", escape_property("docsteward"), escape_data(&message))?;
+        writeln!(
+            out,
+            "::notice title={}::{}",
+            escape_property("docsteward"),
+            escape_data(&message)
+        )?;
     }
     Ok(())
 }
@@ -39,8 +44,15 @@ fn annotation(outcome: &Outcome, d: &Diagnostic) -> String {
     };
     let (start, end) = super::range(outcome, d);
     // A span that stops right after a line break ends, for a reader, on the line before.
-    let end_line = if end.line > start.line && end.column == 1 { end.line - 1 } else { end.line };
-    let mut properties = vec![("file", escape_property(&d.path)), ("line", start.line.to_string())];
+    let end_line = if end.line > start.line && end.column == 1 {
+        end.line - 1
+    } else {
+        end.line
+    };
+    let mut properties = vec![
+        ("file", escape_property(&d.path)),
+        ("line", start.line.to_string()),
+    ];
     if end_line == start.line {
         properties.push(("col", start.column.to_string()));
     }
@@ -50,10 +62,16 @@ fn annotation(outcome: &Outcome, d: &Diagnostic) -> String {
         // covered is the one before ours (an empty span marks the character it starts at).
         // A span that runs up to its line break gets no endColumn: the line's length is
         // not at hand here, and GitHub then marks from col onwards.
-        properties.push(("endColumn", end.column.saturating_sub(1).max(start.column).to_string()));
+        properties.push((
+            "endColumn",
+            end.column.saturating_sub(1).max(start.column).to_string(),
+        ));
     }
     properties.push(("title", escape_property(d.rule)));
-    let properties: Vec<String> = properties.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let properties: Vec<String> = properties
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
     let properties = properties.join(",");
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
@@ -66,7 +84,9 @@ fn annotation(outcome: &Outcome, d: &Diagnostic) -> String {
 /// The message part of a workflow command: `%` first, so that a literal `%0A` in a document
 /// stays literal instead of becoming a line break.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// A `key=value` property: also `:` (which would end the properties) and `,` (which would
@@ -77,11 +97,59 @@ fn escape_property(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
+    use crate::source::SourceFile;
+
+    fn render(text: &str, span: std::ops::Range<usize>) -> String {
+        let mut d = Diagnostic::new("links/missing-file", "a.md", span, "m");
+        d.severity = Severity::Warning;
+        let source = Arc::new(SourceFile::new("a.md", text.to_owned()));
+        let outcome = Outcome {
+            diagnostics: vec![d],
+            sources: [("a.md".to_owned(), source)].into(),
+            documents: 1,
+        };
+        let mut out = Vec::new();
+        write(&outcome, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn spans_over_several_lines_have_no_columns() {
+        assert_eq!(
+            render("ab\ncd\nef\n", 1..7),
+            "::warning file=a.md,line=1,endLine=3,title=links/missing-file::m\n"
+        );
+    }
+
+    #[test]
+    fn a_span_ending_with_its_line_break_stays_on_its_line() {
+        assert_eq!(
+            render("ab\ncd\n", 1..3),
+            "::warning file=a.md,line=1,col=2,endLine=1,title=links/missing-file::m\n"
+        );
+    }
+
+    #[test]
+    fn end_columns_are_inclusive_and_never_before_the_start() {
+        assert_eq!(
+            render("abcd\n", 1..3),
+            "::warning file=a.md,line=1,col=2,endLine=1,endColumn=3,title=links/missing-file::m\n"
+        );
+        assert_eq!(
+            render("abcd\n", 2..2),
+            "::warning file=a.md,line=1,col=3,endLine=1,endColumn=3,title=links/missing-file::m\n"
+        );
+    }
 
     #[test]
     fn data_escapes_percent_before_line_breaks() {
-        assert_eq!(escape_data("50%\r\n::add-mask::x%0A"), "50%25%0D%0A::add-mask::x%250A");
+        assert_eq!(
+            escape_data("50%\r\n::add-mask::x%0A"),
+            "50%25%0D%0A::add-mask::x%250A"
+        );
     }
 
     #[test]

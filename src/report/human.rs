@@ -6,8 +6,8 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, NamedSource,
-    SourceCode, SourceSpan, SpanContents,
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
+    MietteError, NamedSource, SourceCode, SourceSpan, SpanContents,
 };
 
 use crate::check::Outcome;
@@ -18,10 +18,16 @@ use crate::source::SourceFile;
 pub fn write(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let handler = handler(color);
     for d in &outcome.diagnostics {
-        let source = outcome.sources.get(&d.path).cloned().unwrap_or_else(|| Arc::new(SourceFile::new(d.path.clone(), String::new())));
+        let source = outcome
+            .sources
+            .get(&d.path)
+            .cloned()
+            .unwrap_or_else(|| Arc::new(SourceFile::new(d.path.clone(), String::new())));
         let report = Report::from_diagnostic(d, source);
         let mut text = String::new();
-        handler.render_report(&mut text, &report).map_err(|_| io::Error::other("rendering failed"))?;
+        handler
+            .render_report(&mut text, &report)
+            .map_err(|_| io::Error::other("rendering failed"))?;
         write!(out, "{text}")?;
     }
     writeln!(out, "{}", super::summary_line(outcome))
@@ -37,7 +43,11 @@ pub fn render_error(error: &Error, color: bool) -> String {
                 code: None,
                 severity: miette::Severity::Error,
                 help: c.help.clone(),
-                labels: c.span.clone().map(|s| vec![LabeledSpan::new_with_span(None, s)]).unwrap_or_default(),
+                labels: c
+                    .span
+                    .clone()
+                    .map(|s| vec![LabeledSpan::new_with_span(None, s)])
+                    .unwrap_or_default(),
                 source: Some(NamedSource::new(c.path.clone(), Src(source))),
             }
         }
@@ -58,15 +68,26 @@ pub fn render_error(error: &Error, color: bool) -> String {
 }
 
 fn handler(color: bool) -> GraphicalReportHandler {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    GraphicalReportHandler::new_themed(theme).with_context_lines(1).with_links(false)
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        .with_links(false)
 }
 
 /// A file's text for miette, shared rather than copied per finding.
 struct Src(Arc<SourceFile>);
 
 impl SourceCode for Src {
-    fn read_span<'a>(&'a self, span: &SourceSpan, before: usize, after: usize) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         self.0.text.read_span(span, before, after)
     }
 }
@@ -83,7 +104,11 @@ struct Report {
 impl Report {
     fn from_diagnostic(d: &Diagnostic, source: Arc<SourceFile>) -> Report {
         let mut labels = vec![LabeledSpan::new_primary_with_span(None, d.span.clone())];
-        labels.extend(d.labels.iter().map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), l.span.clone())));
+        labels.extend(
+            d.labels
+                .iter()
+                .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), l.span.clone())),
+        );
         Report {
             message: d.message.clone(),
             code: Some(d.rule),
@@ -123,7 +148,9 @@ impl MietteDiagnostic for Report {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

@@ -30,7 +30,12 @@ pub enum Format {
     Sarif,
 }
 
-pub fn write(format: Format, outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result<()> {
+pub fn write(
+    format: Format,
+    outcome: &Outcome,
+    out: &mut dyn Write,
+    color: bool,
+) -> io::Result<()> {
     match format {
         Format::Human => human::write(outcome, out, color),
         Format::Concise => concise::write(outcome, out),
@@ -44,7 +49,10 @@ pub fn write(format: Format, outcome: &Outcome, out: &mut dyn Write, color: bool
 pub fn range(outcome: &Outcome, d: &Diagnostic) -> (Position, Position) {
     match outcome.sources.get(&d.path) {
         Some(source) => (source.position(d.span.start), source.position(d.span.end)),
-        None => (Position { line: 1, column: 1 }, Position { line: 1, column: 1 }),
+        None => (
+            Position { line: 1, column: 1 },
+            Position { line: 1, column: 1 },
+        ),
     }
 }
 
@@ -52,7 +60,12 @@ pub fn range(outcome: &Outcome, d: &Diagnostic) -> (Position, Position) {
 /// percent-encoded, so that a hostile file name can neither break out of a Markdown link nor
 /// make an invalid SARIF URI.
 pub(crate) fn uri_path(path: &str) -> String {
-    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
     utf8_percent_encode(path, SEGMENT).to_string()
 }
 
@@ -63,7 +76,12 @@ pub fn counts(outcome: &Outcome) -> String {
         .iter()
         .filter_map(|(s, name)| {
             let n = outcome.count(*s);
-            (n > 0).then(|| format!("{n} {name}{}", if n == 1 || *name == "info" { "" } else { "s" }))
+            (n > 0).then(|| {
+                format!(
+                    "{n} {name}{}",
+                    if n == 1 || *name == "info" { "" } else { "s" }
+                )
+            })
         })
         .collect();
     parts.join(", ")
@@ -71,7 +89,11 @@ pub fn counts(outcome: &Outcome) -> String {
 
 /// The closing line of human and concise output.
 pub fn summary_line(outcome: &Outcome) -> String {
-    let docs = format!("{} document{}", outcome.documents, if outcome.documents == 1 { "" } else { "s" });
+    let docs = format!(
+        "{} document{}",
+        outcome.documents,
+        if outcome.documents == 1 { "" } else { "s" }
+    );
     if outcome.diagnostics.is_empty() {
         format!("No problems found in {docs}.")
     } else {

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::check::Outcome;
 use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::frontmatter;
 use crate::rules::{self, RULES};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -121,7 +122,11 @@ struct Region {
 }
 
 pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    let log = Log { schema: SCHEMA, version: "2.1.0", runs: vec![run(outcome)] };
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![run(outcome)],
+    };
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }
@@ -159,8 +164,12 @@ fn run(outcome: &Outcome) -> Run {
 
 fn descriptor(rule: &'static dyn rules::Rule) -> ReportingDescriptor {
     let id = rule.id();
-    let summary = Some(rules::summary(rule)).filter(|s| !s.is_empty()).unwrap_or_else(|| id.to_owned());
+    let summary = Some(rules::summary(rule))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| id.to_owned());
     let checks = rules::section(rule, "What it checks").unwrap_or_else(|| summary.clone());
+    let doc = rule.meta().doc;
+    let body = doc[frontmatter::parse(doc).body_start..].trim();
     let (enabled, level) = match rule.default_level() {
         Level::Off => (false, "none"),
         Level::On(severity) => (true, level(severity)),
@@ -169,7 +178,10 @@ fn descriptor(rule: &'static dyn rules::Rule) -> ReportingDescriptor {
         id,
         short_description: Text { text: summary },
         full_description: Text { text: checks },
-        help: Help { text: rule.meta().doc.to_owned(), markdown: rule.meta().doc.to_owned() },
+        help: Help {
+            text: body.to_owned(),
+            markdown: body.to_owned(),
+        },
         help_uri: format!("{}/blob/main/rules/{id}.md", env!("CARGO_PKG_REPOSITORY")),
         default_configuration: Configuration { enabled, level },
     }
@@ -183,12 +195,18 @@ fn result(outcome: &Outcome, d: &Diagnostic, fingerprint: u64) -> SarifResult {
     };
     SarifResult {
         rule_id: d.rule,
-        rule_index: RULES.iter().position(|r| r.id() == d.rule).unwrap_or_default(),
+        rule_index: RULES
+            .iter()
+            .position(|r| r.id() == d.rule)
+            .unwrap_or_default(),
         level: level(d.severity),
         message: Text { text: message },
         locations: vec![Location {
             physical_location: PhysicalLocation {
-                artifact_location: ArtifactLocation { uri: super::uri_path(&d.path), uri_base_id: "%SRCROOT%" },
+                artifact_location: ArtifactLocation {
+                    uri: super::uri_path(&d.path),
+                    uri_base_id: "%SRCROOT%",
+                },
                 region: Region {
                     start_line: start.line,
                     start_column: start.column,
@@ -212,14 +230,18 @@ fn level(severity: Severity) -> &'static str {
 /// What the finding points at; for an empty span, the line it sits on (trimmed), which is
 /// what a reader would call the offending text.
 fn offending_text<'a>(outcome: &'a Outcome, d: &Diagnostic) -> &'a str {
-    let Some(source) = outcome.sources.get(&d.path) else { return "" };
+    let Some(source) = outcome.sources.get(&d.path) else {
+        return "";
+    };
     let text = source.text.as_str();
     let span = d.span.start.min(text.len())..d.span.end.min(text.len());
     match text.get(span.clone()) {
         Some(s) if !s.is_empty() => s,
         _ => {
             let line = source.line_of(span.start);
-            text.get(source.line_start(line)..source.line_start(line + 1)).unwrap_or_default().trim()
+            text.get(source.line_start(line)..source.line_start(line + 1))
+                .unwrap_or_default()
+                .trim()
         }
     }
 }
@@ -228,7 +250,12 @@ fn offending_text<'a>(outcome: &'a Outcome, d: &Diagnostic) -> &'a str {
 /// survives lines being inserted above.
 fn fingerprint(d: &Diagnostic, text: &str, occurrence: usize) -> u64 {
     let mut hash = Fnv1a::default();
-    for part in [d.rule.as_bytes(), d.path.as_bytes(), text.as_bytes(), &(occurrence as u64).to_le_bytes()] {
+    for part in [
+        d.rule.as_bytes(),
+        d.path.as_bytes(),
+        text.as_bytes(),
+        &(occurrence as u64).to_le_bytes(),
+    ] {
         hash.write(part);
         // A separator keeps ("ab", "c") and ("a", "bc") apart.
         hash.write(&[0xff]);

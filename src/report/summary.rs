@@ -21,10 +21,18 @@ pub struct Links {
 impl Links {
     /// From the values of `GITHUB_SERVER_URL`, `GITHUB_REPOSITORY` and `GITHUB_SHA`; `None`
     /// unless the repository and the commit are known.
-    pub fn new(server: Option<String>, repository: Option<String>, sha: Option<String>) -> Option<Links> {
+    pub fn new(
+        server: Option<String>,
+        repository: Option<String>,
+        sha: Option<String>,
+    ) -> Option<Links> {
         let known = |v: Option<String>| v.filter(|v| !v.is_empty());
         let server = known(server).unwrap_or_else(|| "https://github.com".to_owned());
-        Some(Links { server: server.trim_end_matches('/').to_owned(), repository: known(repository)?, sha: known(sha)? })
+        Some(Links {
+            server: server.trim_end_matches('/').to_owned(),
+            repository: known(repository)?,
+            sha: known(sha)?,
+        })
     }
 
     fn url(&self, path: &str, line: usize) -> String {
@@ -52,7 +60,10 @@ pub fn write(outcome: &Outcome, links: Option<&Links>, out: &mut dyn Write) -> i
     for (rule, n) in by_rule {
         writeln!(out, "| {} | {n} |", cell(rule))?;
     }
-    writeln!(out, "\n| Location | Severity | Rule | Message |\n| --- | --- | --- | --- |")?;
+    writeln!(
+        out,
+        "\n| Location | Severity | Rule | Message |\n| --- | --- | --- | --- |"
+    )?;
     for d in &outcome.diagnostics {
         let (start, _) = super::range(outcome, d);
         let text = cell(&format!("{}:{}", d.path, start.line));
@@ -65,7 +76,12 @@ pub fn write(outcome: &Outcome, links: Option<&Links>, out: &mut dyn Write) -> i
             message.push_str("<br>help: ");
             message.push_str(&cell(help));
         }
-        writeln!(out, "| {location} | {} | {} | {message} |", d.severity, cell(d.rule))?;
+        writeln!(
+            out,
+            "| {location} | {} | {} | {message} |",
+            d.severity,
+            cell(d.rule)
+        )?;
     }
     writeln!(out)
 }
@@ -81,7 +97,9 @@ fn cell(s: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '|' | '`' | '\\' | '[' | ']' | '*' | '_' | '~' | '!' => out.push_str(&format!("&#{};", u32::from(c))),
+            '|' | '`' | '\\' | '[' | ']' | '*' | '_' | '~' | '!' => {
+                out.push_str(&format!("&#{};", u32::from(c)))
+            }
             '\r' if chars.peek() == Some(&'\n') => {}
             '\r' | '\n' => out.push_str("<br>"),
             c => out.push(c),
@@ -96,13 +114,19 @@ mod tests {
 
     #[test]
     fn cells_cannot_break_the_table_or_write_html() {
-        assert_eq!(cell("a|b\r\n<img src=x>`c`"), "a&#124;b<br>&lt;img src=x&gt;&#96;c&#96;");
+        assert_eq!(
+            cell("a|b\r\n<img src=x>`c`"),
+            "a&#124;b<br>&lt;img src=x&gt;&#96;c&#96;"
+        );
     }
 
     #[test]
     fn links_need_repository_and_commit() {
         assert_eq!(Links::new(None, Some("o/r".into()), None), None);
         let links = Links::new(None, Some("o/r".into()), Some("abc".into())).unwrap();
-        assert_eq!(links.url("docs/a b.md", 3), "https://github.com/o/r/blob/abc/docs/a%20b.md#L3");
+        assert_eq!(
+            links.url("docs/a b.md", 3),
+            "https://github.com/o/r/blob/abc/docs/a%20b.md#L3"
+        );
     }
 }

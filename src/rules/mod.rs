@@ -86,7 +86,11 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
 /// The `summary` in a rule's documentation front matter.
 pub fn summary(rule: &dyn Rule) -> String {
     let doc = Document::parse("rule.md", rule.meta().doc.as_bytes());
-    doc.data().and_then(|d| d.get("summary")).and_then(|e| e.value.as_str()).unwrap_or_default().to_owned()
+    doc.data()
+        .and_then(|d| d.get("summary"))
+        .and_then(|e| e.value.as_str())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The text of the `## HEADING` section of a rule's documentation (up to the next `## `

@@ -12,7 +12,10 @@ pub fn parse(text: &str) -> Option<Date> {
     if let Ok(d) = text.parse::<Date>() {
         return Some(d);
     }
-    if text.len() > 10 && text.is_char_boundary(10) && matches!(text.as_bytes()[10], b'T' | b't' | b' ') {
+    if text.len() > 10
+        && text.is_char_boundary(10)
+        && matches!(text.as_bytes()[10], b'T' | b't' | b' ')
+    {
         if let Ok(d) = text[..10].parse::<Date>() {
             return Some(d);
         }
@@ -22,7 +25,9 @@ pub fn parse(text: &str) -> Option<Date> {
 
 /// The UTC day of a commit time.
 pub fn from_seconds(seconds: i64) -> Option<Date> {
-    Timestamp::from_second(seconds).ok().map(|t| TimeZone::UTC.to_datetime(t).date())
+    Timestamp::from_second(seconds)
+        .ok()
+        .map(|t| TimeZone::UTC.to_datetime(t).date())
 }
 
 pub fn today() -> Date {
@@ -47,6 +52,9 @@ mod tests {
         assert_eq!(parse("1/5/2024"), Some(d));
         assert_eq!(parse("last spring"), None);
         assert_eq!(days_between(d, jiff::civil::date(2024, 3, 5)), 60);
-        assert_eq!(from_seconds(1_700_000_000), Some(jiff::civil::date(2023, 11, 14)));
+        assert_eq!(
+            from_seconds(1_700_000_000),
+            Some(jiff::civil::date(2023, 11, 14))
+        );
     }
 }

@@ -70,34 +70,55 @@ impl Entry {
 }
 
 /// Judges `doc`, whose last change is `last_change` (`None`: uncommitted), as of `as_of`.
-pub fn assess(settings: &Settings, doc: &Document, last_change: Option<&LastChange>, as_of: Date) -> Entry {
+pub fn assess(
+    settings: &Settings,
+    doc: &Document,
+    last_change: Option<&LastChange>,
+    as_of: Date,
+) -> Entry {
     let s = &settings.stale;
     let data = doc.data();
-    let string = |key: &str| data.and_then(|d| d.get(key)).and_then(|e| e.value.as_str()).map(str::to_owned);
+    let string = |key: &str| {
+        data.and_then(|d| d.get(key))
+            .and_then(|e| e.value.as_str())
+            .map(str::to_owned)
+    };
     let mut problems = Vec::new();
 
-    let reviewed = data.and_then(|d| d.get(&s.reviewed_key)).and_then(|e| match e.value.as_str().and_then(dates::parse) {
-        Some(date) => Some(date),
-        None => {
-            problems.push(Problem {
-                span: e.value.span.clone(),
-                message: format!("`{}` is not a date docsteward can read (use YYYY-MM-DD or MM/DD/YYYY)", s.reviewed_key),
-            });
-            None
+    let reviewed = data.and_then(|d| d.get(&s.reviewed_key)).and_then(|e| {
+        match e.value.as_str().and_then(dates::parse) {
+            Some(date) => Some(date),
+            None => {
+                problems.push(Problem {
+                    span: e.value.span.clone(),
+                    message: format!(
+                        "`{}` is not a date docsteward can read (use YYYY-MM-DD or MM/DD/YYYY)",
+                        s.reviewed_key
+                    ),
+                });
+                None
+            }
         }
     });
     let content = settings.content_type(doc.path());
-    let interval = data.and_then(|d| d.get(&s.review_interval_key)).and_then(|e| {
-        let parsed = e.value.as_str().and_then(parse_duration_days);
-        if parsed.is_none() {
-            problems.push(Problem {
-                span: e.value.span.clone(),
-                message: format!("`{}` is not a duration docsteward can read (use 90d, 12w, 6m or 1y)", s.review_interval_key),
-            });
-        }
-        parsed
-    });
-    let threshold_days = interval.or(content.and_then(|c| c.stale_after_days)).unwrap_or(s.default_after_days);
+    let interval = data
+        .and_then(|d| d.get(&s.review_interval_key))
+        .and_then(|e| {
+            let parsed = e.value.as_str().and_then(parse_duration_days);
+            if parsed.is_none() {
+                problems.push(Problem {
+                    span: e.value.span.clone(),
+                    message: format!(
+                        "`{}` is not a duration docsteward can read (use 90d, 12w, 6m or 1y)",
+                        s.review_interval_key
+                    ),
+                });
+            }
+            parsed
+        });
+    let threshold_days = interval
+        .or(content.and_then(|c| c.stale_after_days))
+        .unwrap_or(s.default_after_days);
 
     let last_change_date = last_change.and_then(|c| dates::from_seconds(c.time));
     let changed = last_change_date.unwrap_or(as_of);
@@ -119,9 +140,15 @@ pub fn assess(settings: &Settings, doc: &Document, last_change: Option<&LastChan
     };
     Entry {
         path: doc.path().to_owned(),
-        title: string("title").or_else(|| string("term")).or_else(|| doc.markdown.title().map(str::to_owned)),
+        title: string("title")
+            .or_else(|| string("term"))
+            .or_else(|| doc.markdown.title().map(str::to_owned)),
         content_type: content.map(|c| c.name.clone()),
-        owner: string(&s.owner_key).or_else(|| last_change.map(|c| c.author.clone()).filter(|a| !a.is_empty())),
+        owner: string(&s.owner_key).or_else(|| {
+            last_change
+                .map(|c| c.author.clone())
+                .filter(|a| !a.is_empty())
+        }),
         last_change: last_change.cloned(),
         last_change_date,
         reviewed,

@@ -1,6 +1,5 @@
 //! `assets/unused`: an image file that no document references.
 
-
 use crate::config::Level;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
@@ -8,7 +7,11 @@ use crate::rules::{Context, Meta, Rule};
 
 pub struct Unused;
 
-static META: Meta = Meta { id: "assets/unused", default: Level::Off, doc: include_str!("../../../rules/assets/unused.md") };
+static META: Meta = Meta {
+    id: "assets/unused",
+    default: Level::Off,
+    doc: include_str!("../../../rules/assets/unused.md"),
+};
 
 impl Rule for Unused {
     fn meta(&self) -> &'static Meta {
@@ -19,7 +22,11 @@ impl Rule for Unused {
 
     fn check_snapshot(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for path in cx.snapshot.files() {
-            if cx.settings.relative(path).is_none() || cx.settings.is_excluded(path) || !is_image(path) || cx.index.is_referenced(path) {
+            if cx.settings.relative(path).is_none()
+                || cx.settings.is_excluded(path)
+                || !is_image(path)
+                || cx.index.is_referenced(path)
+            {
                 continue;
             }
             out.push(
@@ -33,5 +40,6 @@ impl Rule for Unused {
 const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp", "avif"];
 
 fn is_image(path: &str) -> bool {
-    path.rsplit_once('.').is_some_and(|(_, ext)| IMAGE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+    path.rsplit_once('.')
+        .is_some_and(|(_, ext)| IMAGE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
 }

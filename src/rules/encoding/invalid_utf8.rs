@@ -1,6 +1,5 @@
 //! `encoding/invalid-utf8`: a file that is not valid UTF-8, reported at the first bad byte.
 
-
 use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
@@ -8,7 +7,11 @@ use crate::rules::{Context, Meta, Rule};
 
 pub struct InvalidUtf8;
 
-static META: Meta = Meta { id: "encoding/invalid-utf8", default: Level::On(Severity::Error), doc: include_str!("../../../rules/encoding/invalid-utf8.md") };
+static META: Meta = Meta {
+    id: "encoding/invalid-utf8",
+    default: Level::On(Severity::Error),
+    doc: include_str!("../../../rules/encoding/invalid-utf8.md"),
+};
 
 impl Rule for InvalidUtf8 {
     fn meta(&self) -> &'static Meta {

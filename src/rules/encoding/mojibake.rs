@@ -1,14 +1,18 @@
 //! `encoding/mojibake`: UTF-8 read as Windows-1252 and saved again (`â€“` for `–`).
 
-use std::ops::Range;
 use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::rules::{Context, Meta, Rule};
+use std::ops::Range;
 
 pub struct Mojibake;
 
-static META: Meta = Meta { id: "encoding/mojibake", default: Level::On(Severity::Warning), doc: include_str!("../../../rules/encoding/mojibake.md") };
+static META: Meta = Meta {
+    id: "encoding/mojibake",
+    default: Level::On(Severity::Warning),
+    doc: include_str!("../../../rules/encoding/mojibake.md"),
+};
 
 impl Rule for Mojibake {
     fn meta(&self) -> &'static Meta {
@@ -18,7 +22,8 @@ impl Rule for Mojibake {
     fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         for (span, intended) in find(doc.text()) {
             let seen = &doc.text()[span.clone()];
-            let message = format!("`{seen}` looks like UTF-8 text decoded as Windows-1252 (mojibake)");
+            let message =
+                format!("`{seen}` looks like UTF-8 text decoded as Windows-1252 (mojibake)");
             let help = format!("replace it with `{intended}` (U+{:04X})", intended as u32);
             out.push(Diagnostic::new(META.id, doc.path(), span, message).with_help(help));
         }
@@ -77,8 +82,15 @@ pub fn find(text: &str) -> Vec<(Range<usize>, char)> {
             _ => 0,
         };
         if len > 0 && i + len <= chars.len() {
-            let bytes: Option<Vec<u8>> = chars[i..i + len].iter().map(|&(_, c)| cp1252_byte(c)).collect();
-            if let Some(decoded) = bytes.as_deref().and_then(|b| std::str::from_utf8(b).ok()).and_then(|s| s.chars().next()) {
+            let bytes: Option<Vec<u8>> = chars[i..i + len]
+                .iter()
+                .map(|&(_, c)| cp1252_byte(c))
+                .collect();
+            if let Some(decoded) = bytes
+                .as_deref()
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .and_then(|s| s.chars().next())
+            {
                 let end = chars.get(i + len).map_or(text.len(), |&(o, _)| o);
                 found.push((start..end, decoded));
                 i += len;
@@ -94,7 +106,8 @@ pub fn find(text: &str) -> Vec<(Range<usize>, char)> {
 mod tests {
     #[test]
     fn finds_the_seeds_mojibake_and_nothing_in_clean_text() {
-        let text = "problems â€“ in short; Customer Focus â€“ 3 CoPs; cafÃ© and naïve café – “quoted”";
+        let text =
+            "problems â€“ in short; Customer Focus â€“ 3 CoPs; cafÃ© and naïve café – “quoted”";
         let found: Vec<char> = super::find(text).into_iter().map(|(_, c)| c).collect();
         assert_eq!(found, ['–', '–', 'é']);
     }

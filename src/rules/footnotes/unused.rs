@@ -1,6 +1,5 @@
 //! `footnotes/unused`: a footnote definition that is never referenced.
 
-
 use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
@@ -8,7 +7,11 @@ use crate::rules::{Context, Meta, Rule};
 
 pub struct Unused;
 
-static META: Meta = Meta { id: "footnotes/unused", default: Level::On(Severity::Warning), doc: include_str!("../../../rules/footnotes/unused.md") };
+static META: Meta = Meta {
+    id: "footnotes/unused",
+    default: Level::On(Severity::Warning),
+    doc: include_str!("../../../rules/footnotes/unused.md"),
+};
 
 impl Rule for Unused {
     fn meta(&self) -> &'static Meta {
@@ -20,7 +23,10 @@ impl Rule for Unused {
         for d in &md.footnote_defs {
             if !md.footnote_refs.iter().any(|r| r.label == d.label) {
                 let message = format!("footnote `[^{}]` is defined but never referenced", d.label);
-                out.push(Diagnostic::new(META.id, doc.path(), d.span.clone(), message).with_help("reference it in the text or remove it"));
+                out.push(
+                    Diagnostic::new(META.id, doc.path(), d.span.clone(), message)
+                        .with_help("reference it in the text or remove it"),
+                );
             }
         }
     }

@@ -14,8 +14,11 @@ use crate::suggest::closest;
 
 pub struct Schema;
 
-static META: Meta =
-    Meta { id: "frontmatter/schema", default: Level::On(Severity::Error), doc: include_str!("../../../rules/frontmatter/schema.md") };
+static META: Meta = Meta {
+    id: "frontmatter/schema",
+    default: Level::On(Severity::Error),
+    doc: include_str!("../../../rules/frontmatter/schema.md"),
+};
 
 impl Rule for Schema {
     fn meta(&self) -> &'static Meta {
@@ -23,14 +26,21 @@ impl Rule for Schema {
     }
 
     fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
-        let Some(content) = cx.settings.content_type(doc.path()) else { return };
-        let Some(schema) = &content.schema else { return };
+        let Some(content) = cx.settings.content_type(doc.path()) else {
+            return;
+        };
+        let Some(schema) = &content.schema else {
+            return;
+        };
         // A block that did not parse is `frontmatter/syntax`'s finding; checking it as empty
         // would only add noise.
         if doc.front_matter.is_some() && doc.data().is_none() {
             return;
         }
-        let empty = Node { value: crate::document::Value::Map(Vec::new()), span: 0..0 };
+        let empty = Node {
+            value: crate::document::Value::Map(Vec::new()),
+            span: 0..0,
+        };
         let data = doc.data().unwrap_or(&empty);
         let instance = data.to_json();
         // Where findings about the whole block go: the opening `---`, or line 1.
@@ -46,10 +56,16 @@ impl Rule for Schema {
                 })
                 .collect();
             let (node, key_span) = data.lookup(&path).unwrap_or((data, None));
-            let value_span = if path.is_empty() { top.clone() } else { node.span.clone() };
+            let value_span = if path.is_empty() {
+                top.clone()
+            } else {
+                node.span.clone()
+            };
             let name = display_path(&path);
             let schema_at = schema.json.pointer(error.schema_path().as_str());
-            let schema_parent = schema.json.pointer(parent_pointer(error.schema_path().as_str()));
+            let schema_parent = schema
+                .json
+                .pointer(parent_pointer(error.schema_path().as_str()));
             let mut push = |span: std::ops::Range<usize>, message: String, help: Option<String>| {
                 let mut d = Diagnostic::new(META.id, doc.path(), span, message);
                 d.help = help.or_else(|| Some(format!("required by {subject}")));
@@ -60,10 +76,19 @@ impl Rule for Schema {
                     let key = property.as_str().unwrap_or_default();
                     let mut full = path.clone();
                     full.push(Step::Key(key.to_owned()));
-                    let span = if path.is_empty() { top.clone() } else { key_span.unwrap_or(value_span) };
-                    push(span, format!("missing required key `{}`", display_path(&full)), None);
+                    let span = if path.is_empty() {
+                        top.clone()
+                    } else {
+                        key_span.unwrap_or(value_span)
+                    };
+                    push(
+                        span,
+                        format!("missing required key `{}`", display_path(&full)),
+                        None,
+                    );
                 }
-                Kind::AdditionalProperties { unexpected } | Kind::UnevaluatedProperties { unexpected } => {
+                Kind::AdditionalProperties { unexpected }
+                | Kind::UnevaluatedProperties { unexpected } => {
                     let known: Vec<&str> = schema_parent
                         .and_then(|s| s.get("properties"))
                         .and_then(Json::as_object)
@@ -72,38 +97,81 @@ impl Rule for Schema {
                     for key in unexpected {
                         let mut full = path.clone();
                         full.push(Step::Key(key.clone()));
-                        let span = node.get(key).map_or(value_span.clone(), |e| e.key_span.clone());
+                        let span = node
+                            .get(key)
+                            .map_or(value_span.clone(), |e| e.key_span.clone());
                         let help = match closest(key, known.iter().copied()) {
                             Some(k) => Some(format!("did you mean `{k}`?")),
-                            None if !known.is_empty() => Some(format!("{subject} allows: {}", quoted_list(known.iter().copied()))),
+                            None if !known.is_empty() => Some(format!(
+                                "{subject} allows: {}",
+                                quoted_list(known.iter().copied())
+                            )),
                             None => None,
                         };
                         push(span, format!("unknown key `{}`", display_path(&full)), help);
                     }
                 }
                 Kind::Enum { options } => {
-                    let allowed: Vec<String> = options.as_array().map(|a| a.iter().map(render).collect()).unwrap_or_default();
+                    let allowed: Vec<String> = options
+                        .as_array()
+                        .map(|a| a.iter().map(render).collect())
+                        .unwrap_or_default();
                     let help = node
                         .as_str()
-                        .and_then(|s| closest(s, options.as_array().into_iter().flatten().filter_map(Json::as_str)))
+                        .and_then(|s| {
+                            closest(
+                                s,
+                                options
+                                    .as_array()
+                                    .into_iter()
+                                    .flatten()
+                                    .filter_map(Json::as_str),
+                            )
+                        })
                         .map(|s| format!("did you mean `{s}`?"));
                     let message = format!(
                         "`{name}` must be one of {}, found {}",
-                        allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "),
+                        allowed
+                            .iter()
+                            .map(|a| format!("`{a}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
                         node.describe()
                     );
                     push(value_span, message, help);
                 }
                 Kind::Constant { expected_value } => {
-                    push(value_span, format!("`{name}` must be `{}`, found {}", render(expected_value), node.describe()), None);
+                    push(
+                        value_span,
+                        format!(
+                            "`{name}` must be `{}`, found {}",
+                            render(expected_value),
+                            node.describe()
+                        ),
+                        None,
+                    );
                 }
                 Kind::Type { .. } => {
-                    let expected = schema_at.map(expected_types).unwrap_or_else(|| "another type".to_owned());
-                    push(value_span, format!("`{name}` must be {expected}, found {}", node.describe()), None);
+                    let expected = schema_at
+                        .map(expected_types)
+                        .unwrap_or_else(|| "another type".to_owned());
+                    push(
+                        value_span,
+                        format!("`{name}` must be {expected}, found {}", node.describe()),
+                        None,
+                    );
                 }
                 _ => {
-                    let what = if name.is_empty() { "front matter".to_owned() } else { format!("`{name}`") };
-                    let span = if path.is_empty() { top.clone() } else { value_span };
+                    let what = if name.is_empty() {
+                        "front matter".to_owned()
+                    } else {
+                        format!("`{name}`")
+                    };
+                    let span = if path.is_empty() {
+                        top.clone()
+                    } else {
+                        value_span
+                    };
                     push(span, format!("{what}: {}", error.masked()), None);
                 }
             }
@@ -123,7 +191,10 @@ fn render(v: &Json) -> String {
 }
 
 fn quoted_list<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    items.map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+    items
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// "a string", "a string or null" from a schema's `type` keyword.
@@ -137,7 +208,12 @@ fn expected_types(types: &Json) -> String {
     };
     match types {
         Json::String(t) => one(t),
-        Json::Array(ts) => ts.iter().filter_map(Json::as_str).map(one).collect::<Vec<_>>().join(" or "),
+        Json::Array(ts) => ts
+            .iter()
+            .filter_map(Json::as_str)
+            .map(one)
+            .collect::<Vec<_>>()
+            .join(" or "),
         _ => "another type".to_owned(),
     }
 }

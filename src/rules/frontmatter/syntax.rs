@@ -8,8 +8,11 @@ use crate::rules::{Context, Meta, Rule};
 
 pub struct Syntax;
 
-static META: Meta =
-    Meta { id: "frontmatter/syntax", default: Level::On(Severity::Error), doc: include_str!("../../../rules/frontmatter/syntax.md") };
+static META: Meta = Meta {
+    id: "frontmatter/syntax",
+    default: Level::On(Severity::Error),
+    doc: include_str!("../../../rules/frontmatter/syntax.md"),
+};
 
 impl Rule for Syntax {
     fn meta(&self) -> &'static Meta {

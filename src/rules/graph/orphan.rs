@@ -1,14 +1,18 @@
 //! `graph/orphan`: a document nothing else links to or references as a term.
 
-use crate::paths;
 use crate::config::Level;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
+use crate::paths;
 use crate::rules::{Context, Meta, Rule};
 
 pub struct Orphan;
 
-static META: Meta = Meta { id: "graph/orphan", default: Level::Off, doc: include_str!("../../../rules/graph/orphan.md") };
+static META: Meta = Meta {
+    id: "graph/orphan",
+    default: Level::Off,
+    doc: include_str!("../../../rules/graph/orphan.md"),
+};
 
 impl Rule for Orphan {
     fn meta(&self) -> &'static Meta {
@@ -18,12 +22,21 @@ impl Rule for Orphan {
     fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         let name = paths::file_name(doc.path()).to_ascii_lowercase();
         // Landing pages are reached through their folder, not by name.
-        if matches!(name.as_str(), "readme.md" | "index.md" | "_index.md") || cx.index.is_referenced(doc.path()) {
+        if matches!(name.as_str(), "readme.md" | "index.md" | "_index.md")
+            || cx.index.is_referenced(doc.path())
+        {
             return;
         }
         out.push(
-            Diagnostic::new(META.id, doc.path(), 0..0, "no other document links to this one or names it as a term")
-                .with_help("link to it from a related page or an index, or remove it if it is obsolete"),
+            Diagnostic::new(
+                META.id,
+                doc.path(),
+                0..0,
+                "no other document links to this one or names it as a term",
+            )
+            .with_help(
+                "link to it from a related page or an index, or remove it if it is obsolete",
+            ),
         );
     }
 }

@@ -1,6 +1,5 @@
 //! `images/missing-alt`: an image with empty alt text.
 
-
 use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
@@ -8,7 +7,11 @@ use crate::rules::{Context, Meta, Rule};
 
 pub struct MissingAlt;
 
-static META: Meta = Meta { id: "images/missing-alt", default: Level::On(Severity::Warning), doc: include_str!("../../../rules/images/missing-alt.md") };
+static META: Meta = Meta {
+    id: "images/missing-alt",
+    default: Level::On(Severity::Warning),
+    doc: include_str!("../../../rules/images/missing-alt.md"),
+};
 
 impl Rule for MissingAlt {
     fn meta(&self) -> &'static Meta {

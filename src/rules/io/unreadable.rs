@@ -7,7 +7,11 @@ use crate::rules::{Context, Meta, Rule};
 
 pub struct Unreadable;
 
-static META: Meta = Meta { id: "io/unreadable", default: Level::On(Severity::Error), doc: include_str!("../../../rules/io/unreadable.md") };
+static META: Meta = Meta {
+    id: "io/unreadable",
+    default: Level::On(Severity::Error),
+    doc: include_str!("../../../rules/io/unreadable.md"),
+};
 
 impl Rule for Unreadable {
     fn meta(&self) -> &'static Meta {
@@ -16,7 +20,12 @@ impl Rule for Unreadable {
 
     fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         if let Some(reason) = &doc.read_error {
-            out.push(Diagnostic::new(META.id, doc.path(), 0..0, format!("cannot read this file: {reason}")));
+            out.push(Diagnostic::new(
+                META.id,
+                doc.path(),
+                0..0,
+                format!("cannot read this file: {reason}"),
+            ));
         }
     }
 }

@@ -1,15 +1,19 @@
 //! `links/case-mismatch`: a target that exists only with different letter case.
 
-use crate::paths;
-use crate::resolve::Outcome;
 use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
+use crate::paths;
+use crate::resolve::Outcome;
 use crate::rules::{Context, Meta, Rule};
 
 pub struct CaseMismatch;
 
-static META: Meta = Meta { id: "links/case-mismatch", default: Level::On(Severity::Error), doc: include_str!("../../../rules/links/case-mismatch.md") };
+static META: Meta = Meta {
+    id: "links/case-mismatch",
+    default: Level::On(Severity::Error),
+    doc: include_str!("../../../rules/links/case-mismatch.md"),
+};
 
 impl Rule for CaseMismatch {
     fn meta(&self) -> &'static Meta {
@@ -18,13 +22,17 @@ impl Rule for CaseMismatch {
 
     fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         for link in cx.index.links(doc.path()) {
-            let Outcome::CaseMismatch { path, actual } = &link.resolution.outcome else { continue };
+            let Outcome::CaseMismatch { path, actual } = &link.resolution.outcome else {
+                continue;
+            };
             let message = format!("`{path}` exists only as `{actual}`: letter case differs");
             let help = format!(
                 "write `{}`; the link works on macOS and Windows but breaks on case-sensitive servers",
                 paths::relative(&paths::parent(doc.path()), actual)
             );
-            out.push(Diagnostic::new(META.id, doc.path(), link.span.clone(), message).with_help(help));
+            out.push(
+                Diagnostic::new(META.id, doc.path(), link.span.clone(), message).with_help(help),
+            );
         }
     }
 }

@@ -1,17 +1,21 @@
 //! `links/missing-anchor`: a `#fragment` that matches no heading slug, `{#custom-id}` or HTML
 //! `id`/`name` in the target document.
 
-use std::ops::Range;
-use crate::resolve::Outcome;
-use crate::suggest;
 use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
+use crate::resolve::Outcome;
 use crate::rules::{Context, Meta, Rule};
+use crate::suggest;
+use std::ops::Range;
 
 pub struct MissingAnchor;
 
-static META: Meta = Meta { id: "links/missing-anchor", default: Level::On(Severity::Error), doc: include_str!("../../../rules/links/missing-anchor.md") };
+static META: Meta = Meta {
+    id: "links/missing-anchor",
+    default: Level::On(Severity::Error),
+    doc: include_str!("../../../rules/links/missing-anchor.md"),
+};
 
 impl Rule for MissingAnchor {
     fn meta(&self) -> &'static Meta {
@@ -20,21 +24,42 @@ impl Rule for MissingAnchor {
 
     fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         for link in cx.index.links(doc.path()) {
-            let Some(fragment) = link.resolution.fragment.as_deref().filter(|f| !f.is_empty()) else { continue };
+            let Some(fragment) = link
+                .resolution
+                .fragment
+                .as_deref()
+                .filter(|f| !f.is_empty())
+            else {
+                continue;
+            };
             let target = match &link.resolution.outcome {
                 Outcome::SameDocument => doc.path(),
-                Outcome::Found { path, is_dir: false } => path.as_str(),
+                Outcome::Found {
+                    path,
+                    is_dir: false,
+                } => path.as_str(),
                 _ => continue,
             };
             // Only Markdown documents have anchors docsteward knows; `#L10` into code is not ours.
-            let Some(anchors) = cx.index.anchors(target) else { continue };
+            let Some(anchors) = cx.index.anchors(target) else {
+                continue;
+            };
             // Browsers scroll to the top for `#top` even without such an element.
             if anchors.contains(fragment) || fragment == "top" {
                 continue;
             }
-            let place = if target == doc.path() { "this document".to_owned() } else { format!("`{target}`") };
+            let place = if target == doc.path() {
+                "this document".to_owned()
+            } else {
+                format!("`{target}`")
+            };
             let message = format!("`#{fragment}` matches no heading or anchor in {place}");
-            let mut d = Diagnostic::new(META.id, doc.path(), fragment_span(doc.text(), &link.span), message);
+            let mut d = Diagnostic::new(
+                META.id,
+                doc.path(),
+                fragment_span(doc.text(), &link.span),
+                message,
+            );
             if let Some(near) = suggest::closest(fragment, anchors.iter().copied()) {
                 d = d.with_help(format!("did you mean `#{near}`?"));
             } else if anchors.is_empty() {

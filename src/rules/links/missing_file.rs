@@ -1,16 +1,20 @@
 //! `links/missing-file`: a link, image or front matter path whose target is not in the
 //! snapshot.
 
-use crate::paths;
-use crate::resolve::Outcome;
 use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
+use crate::paths;
+use crate::resolve::Outcome;
 use crate::rules::{Context, Meta, Rule};
 
 pub struct MissingFile;
 
-static META: Meta = Meta { id: "links/missing-file", default: Level::On(Severity::Error), doc: include_str!("../../../rules/links/missing-file.md") };
+static META: Meta = Meta {
+    id: "links/missing-file",
+    default: Level::On(Severity::Error),
+    doc: include_str!("../../../rules/links/missing-file.md"),
+};
 
 impl Rule for MissingFile {
     fn meta(&self) -> &'static Meta {
@@ -19,17 +23,36 @@ impl Rule for MissingFile {
 
     fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
         for link in cx.index.links(doc.path()) {
-            let Outcome::Missing { path, route, unstaged } = &link.resolution.outcome else { continue };
-            let what = if link.is_image() { "image" } else { "link target" };
+            let Outcome::Missing {
+                path,
+                route,
+                unstaged,
+            } = &link.resolution.outcome
+            else {
+                continue;
+            };
+            let what = if link.is_image() {
+                "image"
+            } else {
+                "link target"
+            };
             let message = match route {
-                Some(route) => format!("{what} `{}` maps to `{path}` by the route `{route}`, and no such file exists", link.target),
+                Some(route) => format!(
+                    "{what} `{}` maps to `{path}` by the route `{route}`, and no such file exists",
+                    link.target
+                ),
                 None => format!("{what} `{path}` does not exist"),
             };
             let mut d = Diagnostic::new(META.id, doc.path(), link.span.clone(), message);
             if *unstaged {
-                d = d.with_help(format!("exists in the work tree but is not staged: git add {path}"));
+                d = d.with_help(format!(
+                    "exists in the work tree but is not staged: git add {path}"
+                ));
             } else if let Some(near) = cx.index.closest_path(path) {
-                d = d.with_help(format!("did you mean `{}`? (`{near}` exists)", paths::relative(&paths::parent(doc.path()), near)));
+                d = d.with_help(format!(
+                    "did you mean `{}`? (`{near}` exists)",
+                    paths::relative(&paths::parent(doc.path()), near)
+                ));
             }
             out.push(d);
         }

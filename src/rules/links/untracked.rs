@@ -1,14 +1,18 @@
 //! `links/untracked`: a target that exists on disk but that git does not track or ignores.
 
-use crate::resolve::Outcome;
 use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
+use crate::resolve::Outcome;
 use crate::rules::{Context, Meta, Rule};
 
 pub struct Untracked;
 
-static META: Meta = Meta { id: "links/untracked", default: Level::On(Severity::Warning), doc: include_str!("../../../rules/links/untracked.md") };
+static META: Meta = Meta {
+    id: "links/untracked",
+    default: Level::On(Severity::Warning),
+    doc: include_str!("../../../rules/links/untracked.md"),
+};
 
 impl Rule for Untracked {
     fn meta(&self) -> &'static Meta {
@@ -28,7 +32,9 @@ impl Rule for Untracked {
                 ),
                 _ => continue,
             };
-            out.push(Diagnostic::new(META.id, doc.path(), link.span.clone(), message).with_help(help));
+            out.push(
+                Diagnostic::new(META.id, doc.path(), link.span.clone(), message).with_help(help),
+            );
         }
     }
 }

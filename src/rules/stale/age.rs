@@ -11,7 +11,11 @@ pub const ID: &str = "stale/age";
 
 pub struct Age;
 
-static META: Meta = Meta { id: ID, default: Level::On(Severity::Warning), doc: include_str!("../../../rules/stale/age.md") };
+static META: Meta = Meta {
+    id: ID,
+    default: Level::On(Severity::Warning),
+    doc: include_str!("../../../rules/stale/age.md"),
+};
 
 impl Rule for Age {
     fn meta(&self) -> &'static Meta {
@@ -19,9 +23,16 @@ impl Rule for Age {
     }
 
     fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
-        let Some(entry) = cx.staleness.and_then(|s| s.get(doc.path())) else { return };
+        let Some(entry) = cx.staleness.and_then(|s| s.get(doc.path())) else {
+            return;
+        };
         for problem in &entry.problems {
-            out.push(Diagnostic::new(ID, doc.path(), problem.span.clone(), problem.message.clone()));
+            out.push(Diagnostic::new(
+                ID,
+                doc.path(),
+                problem.span.clone(),
+                problem.message.clone(),
+            ));
         }
         if entry.status != Status::Stale {
             return;
@@ -33,7 +44,11 @@ impl Rule for Age {
         );
         if let (Some(c), Some(date)) = (&entry.last_change, entry.last_change_date) {
             let short = c.commit.to_string();
-            message.push_str(&format!("; last change {} on {date} by {}", &short[..short.len().min(7)], c.author));
+            message.push_str(&format!(
+                "; last change {} on {date} by {}",
+                &short[..short.len().min(7)],
+                c.author
+            ));
         }
         if let Some(reviewed) = entry.reviewed {
             message.push_str(&format!("; reviewed {reviewed}"));

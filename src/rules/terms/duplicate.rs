@@ -1,6 +1,5 @@
 //! `terms/duplicate`: two documents define the same slug, or the same `term` ignoring case.
 
-
 use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
@@ -8,7 +7,11 @@ use crate::rules::{Context, Meta, Rule};
 
 pub struct Duplicate;
 
-static META: Meta = Meta { id: "terms/duplicate", default: Level::On(Severity::Error), doc: include_str!("../../../rules/terms/duplicate.md") };
+static META: Meta = Meta {
+    id: "terms/duplicate",
+    default: Level::On(Severity::Error),
+    doc: include_str!("../../../rules/terms/duplicate.md"),
+};
 
 impl Rule for Duplicate {
     fn meta(&self) -> &'static Meta {
@@ -16,27 +19,65 @@ impl Rule for Duplicate {
     }
 
     fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
-        let Some(slug) = cx.index.slug(doc.path()) else { return };
+        let Some(slug) = cx.index.slug(doc.path()) else {
+            return;
+        };
         let data = doc.data();
-        let span_of = |key: &str| data.and_then(|d| d.get(key)).map_or(0..0, |e| e.value.span.clone());
-        let others: Vec<&str> = cx.index.term(slug).iter().copied().filter(|p| *p != doc.path()).collect();
+        let span_of = |key: &str| {
+            data.and_then(|d| d.get(key))
+                .map_or(0..0, |e| e.value.span.clone())
+        };
+        let others: Vec<&str> = cx
+            .index
+            .term(slug)
+            .iter()
+            .copied()
+            .filter(|p| *p != doc.path())
+            .collect();
         if !others.is_empty() {
-            let span = if data.and_then(|d| d.get("slug")).is_some() { span_of("slug") } else { span_of("term") };
-            let message = format!("the term slug `{slug}` is also defined by {}", list(&others));
-            out.push(Diagnostic::new(META.id, doc.path(), span, message).with_help("give each term one document; merge them or rename one"));
+            let span = if data.and_then(|d| d.get("slug")).is_some() {
+                span_of("slug")
+            } else {
+                span_of("term")
+            };
+            let message = format!(
+                "the term slug `{slug}` is also defined by {}",
+                list(&others)
+            );
+            out.push(
+                Diagnostic::new(META.id, doc.path(), span, message)
+                    .with_help("give each term one document; merge them or rename one"),
+            );
         }
-        let name = data.and_then(|d| d.get("term")).and_then(|e| e.value.as_str());
+        let name = data
+            .and_then(|d| d.get("term"))
+            .and_then(|e| e.value.as_str());
         if let Some(name) = name {
-            let same_name: Vec<&str> =
-                cx.index.term_named(name).iter().copied().filter(|p| *p != doc.path() && !others.contains(p)).collect();
+            let same_name: Vec<&str> = cx
+                .index
+                .term_named(name)
+                .iter()
+                .copied()
+                .filter(|p| *p != doc.path() && !others.contains(p))
+                .collect();
             if !same_name.is_empty() {
-                let message = format!("the term `{name}` is also defined by {} (ignoring case)", list(&same_name));
-                out.push(Diagnostic::new(META.id, doc.path(), span_of("term"), message).with_help("give each term one document; merge them or rename one"));
+                let message = format!(
+                    "the term `{name}` is also defined by {} (ignoring case)",
+                    list(&same_name)
+                );
+                out.push(
+                    Diagnostic::new(META.id, doc.path(), span_of("term"), message)
+                        .with_help("give each term one document; merge them or rename one"),
+                );
             }
         }
     }
 }
 
 fn list(paths: &[&str]) -> String {
-    paths.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+    paths
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -1,15 +1,19 @@
 //! `terms/unknown`: a value under a `[terms] reference-keys` key that matches no defined term.
 
-use crate::index::term_references;
-use crate::suggest;
 use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
+use crate::index::term_references;
 use crate::rules::{Context, Meta, Rule};
+use crate::suggest;
 
 pub struct Unknown;
 
-static META: Meta = Meta { id: "terms/unknown", default: Level::On(Severity::Error), doc: include_str!("../../../rules/terms/unknown.md") };
+static META: Meta = Meta {
+    id: "terms/unknown",
+    default: Level::On(Severity::Error),
+    doc: include_str!("../../../rules/terms/unknown.md"),
+};
 
 impl Rule for Unknown {
     fn meta(&self) -> &'static Meta {
@@ -21,7 +25,10 @@ impl Rule for Unknown {
             if !cx.index.term(&r.slug).is_empty() {
                 continue;
             }
-            let message = format!("`{}` names the term `{}`, which no document defines", r.key, r.slug);
+            let message = format!(
+                "`{}` names the term `{}`, which no document defines",
+                r.key, r.slug
+            );
             let mut d = Diagnostic::new(META.id, doc.path(), r.span, message);
             if let Some(near) = suggest::closest(&r.slug, cx.index.term_slugs()) {
                 d = d.with_help(format!("did you mean `{near}`?"));

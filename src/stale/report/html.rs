@@ -42,7 +42,11 @@ svg text {{ font: 11px system-ui, sans-serif; }}
         fresh = s.fresh,
         exempt = s.exempt
     )?;
-    let overdue: Vec<_> = report.entries.iter().filter(|e| e.status == Status::Stale).collect();
+    let overdue: Vec<_> = report
+        .entries
+        .iter()
+        .filter(|e| e.status == Status::Stale)
+        .collect();
     writeln!(out, "<h2>Overdue</h2>")?;
     if overdue.is_empty() {
         writeln!(out, "<p>Nothing is overdue.</p>")?;
@@ -53,7 +57,10 @@ svg text {{ font: 11px system-ui, sans-serif; }}
                 out,
                 "<li><code>{}</code>{}: {} days old, {} over ({})</li>",
                 escape(&e.path),
-                e.title.as_deref().map(|t| format!(" — {}", escape(t))).unwrap_or_default(),
+                e.title
+                    .as_deref()
+                    .map(|t| format!(" — {}", escape(t)))
+                    .unwrap_or_default(),
                 escape(&age(e)),
                 e.overdue_days(),
                 escape(e.owner.as_deref().unwrap_or("no owner"))
@@ -110,11 +117,21 @@ document.querySelectorAll("#documents th").forEach(function (th, column) {{
 
 /// Horizontal bars: each document's age, with a mark at its threshold.
 fn chart(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let rows: Vec<_> = report.entries.iter().filter(|e| e.status != Status::Exempt).take(CHART_ROWS).collect();
+    let rows: Vec<_> = report
+        .entries
+        .iter()
+        .filter(|e| e.status != Status::Exempt)
+        .take(CHART_ROWS)
+        .collect();
     if rows.is_empty() {
         return Ok(());
     }
-    let max = rows.iter().map(|e| e.age_days.max(i64::from(e.threshold_days))).max().unwrap_or(1).max(1) as f64;
+    let max = rows
+        .iter()
+        .map(|e| e.age_days.max(i64::from(e.threshold_days)))
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
     let (label_w, bar_w, row_h) = (260.0, 520.0, 18.0);
     let height = row_h * rows.len() as f64 + 24.0;
     writeln!(out, "<h2>Age against threshold</h2>")?;
@@ -132,7 +149,15 @@ fn chart(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             Status::Due => "#d4a72c",
             _ => "#2da44e",
         };
-        let label: String = e.path.chars().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
+        let label: String = e
+            .path
+            .chars()
+            .rev()
+            .take(40)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         writeln!(
             out,
             "<text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\">{label}</text><rect x=\"{label_w}\" y=\"{y}\" width=\"{len:.1}\" height=\"{bh}\" fill=\"{color}\"><title>{title}: {age} days, threshold {thr}</title></rect><line x1=\"{mark:.1}\" x2=\"{mark:.1}\" y1=\"{y}\" y2=\"{y2}\" stroke=\"#1f2328\" stroke-width=\"2\"/><text x=\"{tx:.1}\" y=\"{ty}\">{age}</text>",

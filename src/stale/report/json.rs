@@ -47,11 +47,15 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             title: e.title.as_deref(),
             content_type: e.content_type.as_deref(),
             owner: e.owner.as_deref(),
-            last_change: e.last_change.as_ref().zip(e.last_change_date).map(|(c, date)| LastChange {
-                commit: c.commit.to_string(),
-                date: date.to_string(),
-                author: &c.author,
-            }),
+            last_change: e
+                .last_change
+                .as_ref()
+                .zip(e.last_change_date)
+                .map(|(c, date)| LastChange {
+                    commit: c.commit.to_string(),
+                    date: date.to_string(),
+                    author: &c.author,
+                }),
             reviewed: e.reviewed.map(|d| d.to_string()),
             review_lag_days: e.review_lag_days,
             age_days: e.age_days,
@@ -60,7 +64,12 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             status: e.status,
         })
         .collect();
-    let doc = Document { version: 1, as_of: report.as_of.to_string(), documents, summary: &report.summary };
+    let doc = Document {
+        version: 1,
+        as_of: report.as_of.to_string(),
+        documents,
+        summary: &report.summary,
+    };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

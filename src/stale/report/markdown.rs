@@ -7,11 +7,22 @@ use super::{age, last_change, Counts, Report};
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let s = &report.summary.by_status;
     writeln!(out, "## Staleness report, {}\n", report.as_of)?;
-    writeln!(out, "{} documents: **{} stale**, {} due, {} fresh, {} exempt.\n", s.documents, s.stale, s.due, s.fresh, s.exempt)?;
-    writeln!(out, "| Status | Age (days) | Threshold | Owner | Document | Last change | Reviewed |")?;
+    writeln!(
+        out,
+        "{} documents: **{} stale**, {} due, {} fresh, {} exempt.\n",
+        s.documents, s.stale, s.due, s.fresh, s.exempt
+    )?;
+    writeln!(
+        out,
+        "| Status | Age (days) | Threshold | Owner | Document | Last change | Reviewed |"
+    )?;
     writeln!(out, "|---|---:|---:|---|---|---|---|")?;
     for e in &report.entries {
-        let title = e.title.as_deref().map(|t| format!(" ({})", cell(t))).unwrap_or_default();
+        let title = e
+            .title
+            .as_deref()
+            .map(|t| format!(" ({})", cell(t)))
+            .unwrap_or_default();
         writeln!(
             out,
             "| {} | {} | {} | {} | `{}`{} | {} | {} |",
@@ -19,15 +30,33 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             age(e),
             e.threshold_days,
             cell(e.owner.as_deref().unwrap_or("")),
-            e.path.replace('`', "'").replace(['\n', '\r'], " ").replace('|', "\\|"),
+            e.path
+                .replace('`', "'")
+                .replace(['\n', '\r'], " ")
+                .replace('|', "\\|"),
             title,
             cell(&last_change(e)),
             e.reviewed.map(|d| d.to_string()).unwrap_or_default()
         )?;
     }
-    for (heading, groups) in [("owner", &report.summary.by_owner), ("content type", &report.summary.by_content_type)] {
-        writeln!(out, "\n### By {heading}\n\n| {heading} | documents | stale | due |\n|---|---:|---:|---:|")?;
-        for (name, Counts { documents, stale, due, .. }) in groups {
+    for (heading, groups) in [
+        ("owner", &report.summary.by_owner),
+        ("content type", &report.summary.by_content_type),
+    ] {
+        writeln!(
+            out,
+            "\n### By {heading}\n\n| {heading} | documents | stale | due |\n|---|---:|---:|---:|"
+        )?;
+        for (
+            name,
+            Counts {
+                documents,
+                stale,
+                due,
+                ..
+            },
+        ) in groups
+        {
             writeln!(out, "| {} | {documents} | {stale} | {due} |", cell(name))?;
         }
     }

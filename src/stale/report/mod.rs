@@ -71,15 +71,31 @@ pub const NONE: &str = "(none)";
 impl Report {
     pub fn new(mut entries: Vec<Entry>, as_of: Date) -> Report {
         entries.sort_by(|a, b| {
-            (a.status == Status::Exempt, -a.overdue_days(), &a.path).cmp(&(b.status == Status::Exempt, -b.overdue_days(), &b.path))
+            (a.status == Status::Exempt, -a.overdue_days(), &a.path).cmp(&(
+                b.status == Status::Exempt,
+                -b.overdue_days(),
+                &b.path,
+            ))
         });
         let mut summary = Summary::default();
         for e in &entries {
             summary.by_status.add(e.status);
-            summary.by_owner.entry(e.owner.clone().unwrap_or_else(|| NONE.to_owned())).or_default().add(e.status);
-            summary.by_content_type.entry(e.content_type.clone().unwrap_or_else(|| NONE.to_owned())).or_default().add(e.status);
+            summary
+                .by_owner
+                .entry(e.owner.clone().unwrap_or_else(|| NONE.to_owned()))
+                .or_default()
+                .add(e.status);
+            summary
+                .by_content_type
+                .entry(e.content_type.clone().unwrap_or_else(|| NONE.to_owned()))
+                .or_default()
+                .add(e.status);
         }
-        Report { as_of, entries, summary }
+        Report {
+            as_of,
+            entries,
+            summary,
+        }
     }
 }
 

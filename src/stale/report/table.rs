@@ -53,7 +53,10 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 /// Shortens `text` to `max` characters, keeping its end (the informative part of a path).
 fn clip(text: &str, max: usize) -> String {
-    let text: String = text.chars().map(|c| if c.is_control() { '?' } else { c }).collect();
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
     let n = text.chars().count();
     if n <= max {
         return text;
