@@ -1,0 +1,90 @@
+//! The README's demo, `docsteward check fixtures/handbook`, prints the handbook's deliberate
+//! defects and nothing else. The handbook is copied into a fresh repository so the result
+//! depends neither on this checkout's state nor on its history.
+
+mod common;
+
+use std::path::Path;
+
+use common::{f, TestRepo};
+
+fn copy_tree(from: &Path, rel: &str, repo: &TestRepo) {
+    for entry in std::fs::read_dir(from.join(rel)).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().into_string().unwrap();
+        let child = if rel.is_empty() {
+            name
+        } else {
+            format!("{rel}/{name}")
+        };
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(from, &child, repo);
+        } else {
+            repo.write(&child, std::fs::read(entry.path()).unwrap());
+        }
+    }
+}
+
+#[test]
+fn the_demo_shows_each_deliberate_defect_once() {
+    let repo = TestRepo::new();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/handbook"),
+        "",
+        &repo,
+    );
+    repo.commit("the handbook");
+    let out = repo.check_json(&[]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let expected = [
+        f(
+            "links/missing-file",
+            "articles/running-a-community.md",
+            12,
+            21,
+        ),
+        f(
+            "links/missing-anchor",
+            "articles/running-a-community.md",
+            17,
+            82,
+        ),
+        f(
+            "footnotes/undefined",
+            "articles/running-a-community.md",
+            26,
+            65,
+        ),
+        f("footnotes/unused", "articles/running-a-community.md", 35, 1),
+        f("encoding/mojibake", "decks/community-kickoff.md", 19, 18),
+        f("links/case-mismatch", "decks/community-kickoff.md", 37, 36),
+        f("images/missing-alt", "decks/community-kickoff.md", 51, 1),
+        f("links/outside-repo", "decks/community-kickoff.md", 54, 51),
+        f("terms/duplicate", "glossary/community-of-practice.md", 3, 7),
+        f("terms/duplicate", "glossary/cop.md", 3, 7),
+        f(
+            "terms/unknown",
+            "glossary/legitimate-peripheral-participation.md",
+            9,
+            5,
+        ),
+        f("frontmatter/syntax", "glossary/lunch-and-learn.md", 3, 22),
+        f("frontmatter/schema", "glossary/working-out-loud.md", 4, 11),
+        f("encoding/invalid-utf8", "notes/2024-03-meetup.md", 3, 18),
+    ];
+    assert_eq!(out.findings(), expected);
+    // Each default-on rule that a fresh clone can show is demonstrated.
+    let shown: std::collections::HashSet<&str> = expected.iter().map(|e| e.0.as_str()).collect();
+    for rule in docsteward::rules::RULES {
+        let on = rule.default_level() != docsteward::config::Level::Off;
+        // An untracked or unreadable file cannot survive a clone; stale/age depends on dates.
+        let cannot = ["links/untracked", "io/unreadable", "stale/age"];
+        if on && !cannot.contains(&rule.id()) {
+            assert!(
+                shown.contains(rule.id()),
+                "the demo does not show {}",
+                rule.id()
+            );
+        }
+    }
+}
