@@ -11,11 +11,11 @@ use rayon::prelude::*;
 
 use crate::config::{Level, Settings, FILE_NAME};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::Document;
+use crate::document::{Document, Limits, Skipped};
 use crate::error::Error;
 use crate::index::Index;
 use crate::paths;
-use crate::repo::{Changes, Repo, Snapshot, Source};
+use crate::repo::{Changes, CorruptObject, Repo, Snapshot, Source};
 use crate::rules::{Context, RULES};
 use crate::scope;
 use crate::source::SourceFile;
@@ -110,13 +110,42 @@ impl Session {
                 .map(String::as_str)
                 .filter(|p| !settings.is_document(p)),
         );
+        let limits = Limits {
+            max_front_matter: usize::try_from(settings.limits.max_front_matter_size)
+                .unwrap_or(usize::MAX),
+        };
+        let max_file = settings.limits.max_file_size;
         let documents = to_parse
             .par_iter()
-            .map(|path| match snapshot.read(path) {
-                Ok(bytes) => Document::parse(path, &bytes),
-                Err(e) => Document::unreadable(path, e.to_string()),
+            .map(|path| {
+                // Ask the size first, so an oversized file is never loaded.
+                let read = snapshot.size(path).and_then(|size| {
+                    if size > max_file {
+                        Ok(Err(Skipped::TooLarge {
+                            size,
+                            limit: max_file,
+                        }))
+                    } else {
+                        snapshot.read(path).map(Ok)
+                    }
+                });
+                match read {
+                    Ok(Ok(bytes)) => Ok(Document::parse_with(path, &bytes, &limits)),
+                    Ok(Err(skip)) => Ok(Document::skipped(path, skip)),
+                    Err(e) => match e
+                        .get_ref()
+                        .and_then(|inner| inner.downcast_ref::<CorruptObject>())
+                    {
+                        Some(c) => Err(Error::CorruptObject {
+                            path: (*path).to_owned(),
+                            oid: c.oid.to_string(),
+                            message: c.message.clone(),
+                        }),
+                        None => Ok(Document::skipped(path, Skipped::Unreadable(e.to_string()))),
+                    },
+                }
             })
-            .collect();
+            .collect::<Result<Vec<_>, Error>>()?;
         Ok(Session {
             repo,
             snapshot,

@@ -35,6 +35,12 @@ pub enum Error {
     NotInSnapshot { path: String, ignored: bool },
     #[error("cannot resolve revision `{rev}`: {message}")]
     Revision { rev: String, message: String },
+    #[error("cannot read {path}: object {oid} is missing or corrupt ({message})")]
+    CorruptObject {
+        path: String,
+        oid: String,
+        message: String,
+    },
     #[error("this is a shallow clone: docsteward cannot know how old documents are")]
     Shallow,
     #[error("unknown rule `{id}`")]
@@ -60,6 +66,10 @@ impl Error {
                     .to_owned(),
             ),
             Error::Config(c) => c.help.clone(),
+            Error::CorruptObject { .. } => Some(
+                "the repository is damaged: run `git fsck`, or fetch the object again (a fresh clone, or `git fetch` from a remote that has it)"
+                    .to_owned(),
+            ),
             Error::Shallow => Some(
                 "fetch the whole history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout), \
                  or pass --allow-shallow to report ages at the clone's edge as \"at least N days\", \

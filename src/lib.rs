@@ -1,6 +1,13 @@
 //! docsteward: a Git-native linter for Markdown knowledge bases. The library never prints:
 //! every reporter writes to the `Write` it is handed, and errors are values.
 
+// Nothing from a document, a configuration or a repository may panic docsteward.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod check;
 pub mod cli;
 pub mod config;

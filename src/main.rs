@@ -1,6 +1,8 @@
 //! The docsteward binary: parse arguments, run the library, map the result to an exit code
 //! (0 clean, 1 findings, 2 error). A closed output pipe is not an error.
 
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 

@@ -48,6 +48,13 @@ pub fn resolve(settings: &Settings, snapshot: &Snapshot, from: &str, target: &st
         .strip_prefix('<')
         .and_then(|t| t.strip_suffix('>'))
         .unwrap_or(target);
+    if is_local_file_url(target) {
+        // `file:` URLs and drive paths point at the author's disk, never at the repository.
+        return Resolution {
+            outcome: Outcome::Outside,
+            fragment: None,
+        };
+    }
     if is_external(target) {
         return Resolution {
             outcome: Outcome::External,
@@ -160,7 +167,19 @@ fn locate(
     }
 }
 
-/// A scheme (`https:`, `mailto:`, `file:`) or a protocol-relative `//host`.
+/// A `file:` URL, or a Windows drive path (`C:\\notes\\a.md`, `C:/notes/a.md`).
+fn is_local_file_url(target: &str) -> bool {
+    let b = target.as_bytes();
+    target
+        .get(..5)
+        .is_some_and(|s| s.eq_ignore_ascii_case("file:"))
+        || (b.len() >= 3
+            && b[0].is_ascii_alphabetic()
+            && b[1] == b':'
+            && matches!(b[2], b'\\' | b'/'))
+}
+
+/// A scheme (`https:`, `mailto:`) or a protocol-relative `//host`.
 fn is_external(target: &str) -> bool {
     if target.starts_with("//") {
         return true;
@@ -192,6 +211,10 @@ mod tests {
         assert!(is_external("//cdn.example.com/x.js"));
         assert!(!is_external("../a.md"));
         assert!(!is_external("notes/a:b.md"));
+        assert!(is_local_file_url("file:///home/me/notes.md"));
+        assert!(is_local_file_url("C:\\Users\\me\\a.md"));
+        assert!(is_local_file_url("c:/notes/a.md"));
+        assert!(!is_local_file_url("https://example.com"));
         assert_eq!(
             route_slug("/glossary/", "", "/glossary/tacit-knowledge/"),
             Some("tacit-knowledge")

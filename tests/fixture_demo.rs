@@ -71,14 +71,16 @@ fn the_demo_shows_each_deliberate_defect_once() {
         f("frontmatter/syntax", "glossary/lunch-and-learn.md", 3, 22),
         f("frontmatter/schema", "glossary/working-out-loud.md", 4, 11),
         f("encoding/invalid-utf8", "notes/2024-03-meetup.md", 3, 18),
+        f("encoding/not-text", "notes/whiteboard-scan.md", 1, 1),
     ];
     assert_eq!(out.findings(), expected);
     // Each default-on rule that a fresh clone can show is demonstrated.
     let shown: std::collections::HashSet<&str> = expected.iter().map(|e| e.0.as_str()).collect();
     for rule in docsteward::rules::RULES {
         let on = rule.default_level() != docsteward::config::Level::Off;
-        // An untracked or unreadable file cannot survive a clone; stale/age depends on dates.
-        let cannot = ["links/untracked", "io/unreadable", "stale/age"];
+        // An untracked or unreadable file cannot survive a clone, a file over the size limit
+        // is too large to keep here, and stale/age depends on dates.
+        let cannot = ["links/untracked", "io/unreadable", "limits/file-too-large", "stale/age"];
         if on && !cannot.contains(&rule.id()) {
             assert!(
                 shown.contains(rule.id()),

@@ -20,11 +20,19 @@ fn stale_json(repo: &TestRepo, extra: &[&str]) -> Value {
 
 /// The report entry for `path`.
 fn entry<'a>(report: &'a Value, path: &str) -> &'a Value {
-    report["documents"].as_array().unwrap().iter().find(|d| d["path"] == path).unwrap_or_else(|| panic!("{path} not in report"))
+    report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == path)
+        .unwrap_or_else(|| panic!("{path} not in report"))
 }
 
 fn last_commit(report: &Value, path: &str) -> String {
-    entry(report, path)["last_change"]["commit"].as_str().unwrap().to_owned()
+    entry(report, path)["last_change"]["commit"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 #[test]
@@ -42,7 +50,10 @@ fn plain_edit_moves_the_last_change() {
     assert_eq!(a["last_change"]["date"], "2023-01-11");
     assert_eq!(a["last_change"]["author"], "Bob");
     assert_eq!(a["age_days"], 49);
-    assert_eq!(a["owner"], "Bob", "owner falls back to the last change's author");
+    assert_eq!(
+        a["owner"], "Bob",
+        "owner falls back to the last change's author"
+    );
 }
 
 #[test]
@@ -67,14 +78,20 @@ fn ignore_revs_commits_are_not_changes() {
     let first = repo.commit_at("add", T0, "Ann", &[]);
     repo.write("a.md", "# A\ntext\n");
     let reformat = repo.commit_at("reformat", T0 + DAY, "Bot", &[]);
-    repo.write(".git-blame-ignore-revs", format!("# formatting\n{reformat}\n"));
+    repo.write(
+        ".git-blame-ignore-revs",
+        format!("# formatting\n{reformat}\n"),
+    );
     repo.commit_at("ignore the reformat", T0 + 2 * DAY, "Ann", &[]);
     let report = stale_json(&repo, &["--as-of", "2023-02-01"]);
     assert_eq!(last_commit(&report, "a.md"), first.to_string());
 
     // A configured file name is honoured too.
     std::fs::rename(repo.path(".git-blame-ignore-revs"), repo.path("revs.txt")).unwrap();
-    repo.write("docsteward.toml", "[stale]\nignore-revs-file = \"revs.txt\"\n");
+    repo.write(
+        "docsteward.toml",
+        "[stale]\nignore-revs-file = \"revs.txt\"\n",
+    );
     repo.commit_at("move the file", T0 + 3 * DAY, "Ann", &[]);
     let report = stale_json(&repo, &["--as-of", "2023-02-01"]);
     assert_eq!(last_commit(&report, "a.md"), first.to_string());
@@ -97,8 +114,16 @@ fn merges_follow_the_side_that_changed_the_document() {
     repo.write("side.md", "# Side\n\nEdited on the branch.\n");
     repo.commit_at("merge side", T0 + 5 * DAY, "Ann", &[side_edit]);
     let report = stale_json(&repo, &["--as-of", "2023-02-01"]);
-    assert_eq!(last_commit(&report, "side.md"), side_edit.to_string(), "the branch's change, not the merge");
-    assert_eq!(last_commit(&report, "main.md"), base.to_string(), "a merge taking one side is no change");
+    assert_eq!(
+        last_commit(&report, "side.md"),
+        side_edit.to_string(),
+        "the branch's change, not the merge"
+    );
+    assert_eq!(
+        last_commit(&report, "main.md"),
+        base.to_string(),
+        "a merge taking one side is no change"
+    );
 }
 
 #[test]
@@ -108,10 +133,22 @@ fn reviewed_dates_thresholds_owners_and_exemptions() {
         "docsteward.toml",
         "[[content]]\nname = \"term\"\npaths = [\"glossary/*.md\"]\nstale-after = \"90d\"\n\n[stale]\nexempt = [\"archive/**\"]\ndue-within = \"10d\"\n",
     );
-    repo.write("glossary/reviewed-later.md", "---\nterm: A\nreviewed: 2023-06-01\n---\n");
-    repo.write("glossary/reviewed-earlier.md", "---\nterm: B\nreviewed: 12/01/2022\nowner: \"@docs-team\"\n---\n");
-    repo.write("glossary/interval.md", "---\nterm: C\nreview_interval: 2y\n---\n");
-    repo.write("glossary/bad-date.md", "---\nterm: D\nreviewed: someday\n---\n");
+    repo.write(
+        "glossary/reviewed-later.md",
+        "---\nterm: A\nreviewed: 2023-06-01\n---\n",
+    );
+    repo.write(
+        "glossary/reviewed-earlier.md",
+        "---\nterm: B\nreviewed: 12/01/2022\nowner: \"@docs-team\"\n---\n",
+    );
+    repo.write(
+        "glossary/interval.md",
+        "---\nterm: C\nreview_interval: 2y\n---\n",
+    );
+    repo.write(
+        "glossary/bad-date.md",
+        "---\nterm: D\nreviewed: someday\n---\n",
+    );
     repo.write("archive/old.md", "# Old\n");
     repo.write("notes/default.md", "# Default threshold\n");
     repo.commit_at("add", T0, "Ann", &[]);
@@ -122,7 +159,10 @@ fn reviewed_dates_thresholds_owners_and_exemptions() {
     assert_eq!(later["threshold_days"], 90);
     assert_eq!(later["status"], "fresh");
     let earlier = entry(&report, "glossary/reviewed-earlier.md");
-    assert_eq!(earlier["age_days"], 181, "the last change is newer than the review");
+    assert_eq!(
+        earlier["age_days"], 181,
+        "the last change is newer than the review"
+    );
     assert_eq!(earlier["review_lag_days"], 31);
     assert_eq!(earlier["owner"], "@docs-team");
     assert_eq!(earlier["status"], "stale");
@@ -137,18 +177,37 @@ fn reviewed_dates_thresholds_owners_and_exemptions() {
     let report = stale_json(&repo, &["--as-of", "2023-12-25"]);
     assert_eq!(entry(&report, "notes/default.md")["status"], "due");
     // Most overdue first, exempt last.
-    let order: Vec<&str> = report["documents"].as_array().unwrap().iter().map(|d| d["path"].as_str().unwrap()).collect();
+    let order: Vec<&str> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
     assert_eq!(order.last(), Some(&"archive/old.md"));
     // Equally overdue documents (268 days past 90) are ordered by path.
-    assert_eq!(order[..2], ["glossary/bad-date.md", "glossary/reviewed-earlier.md"]);
+    assert_eq!(
+        order[..2],
+        ["glossary/bad-date.md", "glossary/reviewed-earlier.md"]
+    );
     assert_eq!(report["summary"]["by_status"]["exempt"], 1);
     assert_eq!(report["summary"]["by_owner"]["@docs-team"]["documents"], 1);
 
     // The unreadable date is a diagnostic of stale/age in `check`, at the value.
     let out = repo.check_json(&["--as-of", "2023-07-01"]);
     let findings = out.findings();
-    assert!(findings.contains(&common::f("stale/age", "glossary/bad-date.md", 3, 11)), "{findings:?}");
-    assert!(findings.contains(&common::f("stale/age", "glossary/reviewed-earlier.md", 1, 1)), "{findings:?}");
+    assert!(
+        findings.contains(&common::f("stale/age", "glossary/bad-date.md", 3, 11)),
+        "{findings:?}"
+    );
+    assert!(
+        findings.contains(&common::f(
+            "stale/age",
+            "glossary/reviewed-earlier.md",
+            1,
+            1
+        )),
+        "{findings:?}"
+    );
 }
 
 #[test]
@@ -161,7 +220,10 @@ fn stale_age_rule_names_age_threshold_and_last_change() {
     let d = &common::diagnostics(&report)[0];
     assert_eq!(d["rule"], "stale/age");
     assert_eq!(d["severity"], "warning");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(1))
+    );
     let message = d["message"].as_str().unwrap();
     let short = &first.to_string()[..7];
     assert_eq!(
@@ -170,7 +232,10 @@ fn stale_age_rule_names_age_threshold_and_last_change() {
     );
     assert_eq!(out.code, 0, "a warning alone does not fail the run");
     // --as-of moves "today": the same document is fresh a month after its change.
-    assert!(repo.check_json(&["--as-of", "2023-02-01"]).findings().is_empty());
+    assert!(repo
+        .check_json(&["--as-of", "2023-02-01"])
+        .findings()
+        .is_empty());
 }
 
 #[test]
@@ -203,19 +268,39 @@ fn shallow_clone_refuses_unless_allowed() {
         .status()
         .expect("git clone");
     assert!(status.success());
-    let out = common::run_in(&clone, &["stale", "--format", "json", "--as-of", "2023-12-01"]);
+    let out = common::run_in(
+        &clone,
+        &["stale", "--format", "json", "--as-of", "2023-12-01"],
+    );
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("shallow clone"), "{}", out.stderr);
-    assert!(out.stderr.contains("fetch-depth: 0") && out.stderr.contains("git fetch --unshallow"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("fetch-depth: 0") && out.stderr.contains("git fetch --unshallow"),
+        "{}",
+        out.stderr
+    );
     let out = common::run_in(&clone, &["check", "--as-of", "2023-12-01"]);
     assert_eq!(out.code, 2, "stale/age in check refuses as well");
-    let out = common::run_in(&clone, &["stale", "--format", "json", "--as-of", "2023-12-01", "--allow-shallow"]);
+    let out = common::run_in(
+        &clone,
+        &[
+            "stale",
+            "--format",
+            "json",
+            "--as-of",
+            "2023-12-01",
+            "--allow-shallow",
+        ],
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let report = out.json();
     let a = entry(&report, "a.md");
     assert_eq!(a["age_is_lower_bound"], true);
     assert_eq!(a["age_days"], 234, "at least the boundary commit's age");
-    let table = common::run_in(&clone, &["stale", "--as-of", "2023-12-01", "--allow-shallow"]);
+    let table = common::run_in(
+        &clone,
+        &["stale", "--as-of", "2023-12-01", "--allow-shallow"],
+    );
     assert!(table.stdout.contains("≥234"), "{}", table.stdout);
 }
 
@@ -223,8 +308,14 @@ fn shallow_clone_refuses_unless_allowed() {
 #[test]
 fn report_formats() {
     let repo = TestRepo::new();
-    repo.write("docsteward.toml", "[[content]]\nname = \"term\"\npaths = [\"glossary/*.md\"]\nstale-after = \"180d\"\n");
-    repo.write("glossary/cop.md", "---\nterm: Communities of Practice\nowner: \"@kb <team>\"\n---\n");
+    repo.write(
+        "docsteward.toml",
+        "[[content]]\nname = \"term\"\npaths = [\"glossary/*.md\"]\nstale-after = \"180d\"\n",
+    );
+    repo.write(
+        "glossary/cop.md",
+        "---\nterm: Communities of Practice\nowner: \"@kb <team>\"\n---\n",
+    );
     repo.write("guide.md", "# Contributor | guide\n");
     repo.commit_at("add", T0, "Ann", &[]);
     repo.write("guide.md", "# Contributor | guide\n\nUpdated.\n");
@@ -243,9 +334,15 @@ fn report_formats() {
     // Structure: one document, self-contained, escaped, with the chart and the sortable table.
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert_eq!(html.matches("<html").count(), 1);
-    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "no network requests");
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "no network requests"
+    );
     assert!(html.contains("<svg") && html.contains("</svg>"));
-    assert!(html.contains("&quot;@kb &lt;team&gt;&quot;") || html.contains("@kb &lt;team&gt;"), "owner escaped");
+    assert!(
+        html.contains("&quot;@kb &lt;team&gt;&quot;") || html.contains("@kb &lt;team&gt;"),
+        "owner escaped"
+    );
     assert!(!html.contains("<team>"));
     assert!(html.contains("<table id=\"documents\">"));
     insta::assert_snapshot!("stale_html", html);
@@ -266,7 +363,9 @@ fn last_change_matches_git_log_on_merged_history() {
     // Deterministic pseudo-random edits on two branches, merged three times.
     let mut seed = 7u64;
     let mut next = || {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (seed >> 33) as usize
     };
     let mut side_tip = base;
@@ -283,9 +382,15 @@ fn last_change_matches_git_log_on_merged_history() {
             let f = &files[next() % files.len()];
             // Main edits only files the side did not touch, so the merge is clean.
             let side_tree = repo.git().find_commit(side_tip).unwrap().tree().unwrap();
-            let theirs = side_tree.get_path(std::path::Path::new(f)).map(|e| e.id()).ok();
+            let theirs = side_tree
+                .get_path(std::path::Path::new(f))
+                .map(|e| e.id())
+                .ok();
             let head_tree = repo.git().head().unwrap().peel_to_tree().unwrap();
-            let ours = head_tree.get_path(std::path::Path::new(f)).map(|e| e.id()).ok();
+            let ours = head_tree
+                .get_path(std::path::Path::new(f))
+                .map(|e| e.id())
+                .ok();
             if theirs != ours {
                 continue;
             }
@@ -295,7 +400,10 @@ fn last_change_matches_git_log_on_merged_history() {
         }
         // Merge: take the side's version of every file the side changed.
         let side_tree = repo.git().find_commit(side_tip).unwrap().tree().unwrap();
-        let merge_base = repo.git().merge_base(side_tip, repo.git().head().unwrap().target().unwrap()).unwrap();
+        let merge_base = repo
+            .git()
+            .merge_base(side_tip, repo.git().head().unwrap().target().unwrap())
+            .unwrap();
         let base_tree = repo.git().find_commit(merge_base).unwrap().tree().unwrap();
         for f in &files {
             let p = std::path::Path::new(f);

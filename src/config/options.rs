@@ -16,6 +16,22 @@ pub struct Options {
     pub terms: Option<TermsOptions>,
     pub rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     pub stale: Option<StaleOptions>,
+    pub limits: Option<LimitsOptions>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LimitsOptions {
+    pub max_file_size: Option<Spanned<Size>>,
+    pub max_front_matter_size: Option<Spanned<Size>>,
+}
+
+/// A size as bytes (`1048576`) or with a unit (`"10MiB"`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Size {
+    Bytes(u64),
+    Text(String),
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use toml::Spanned;
 
-use super::options::{ContentOptions, Options};
+use super::options::{ContentOptions, Options, Size};
 use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::paths;
@@ -94,6 +94,13 @@ impl StaleSettings {
     }
 }
 
+/// Bounds on what one file may make docsteward do.
+#[derive(Debug, Clone, Copy)]
+pub struct LimitSettings {
+    pub max_file_size: u64,
+    pub max_front_matter_size: u64,
+}
+
 #[derive(Debug)]
 pub struct Settings {
     /// The configuration file, as named to the user, if there is one.
@@ -107,6 +114,7 @@ pub struct Settings {
     pub links: LinkSettings,
     pub terms: TermSettings,
     pub stale: StaleSettings,
+    pub limits: LimitSettings,
     levels: HashMap<&'static str, Level>,
 }
 
@@ -215,6 +223,15 @@ impl Settings {
                 .unwrap_or(30),
             exempt: cx.globs(stale_options.exempt.as_deref().unwrap_or(&[]))?,
         };
+        let limit_options = options.limits.unwrap_or_default();
+        let limits = LimitSettings {
+            max_file_size: cx
+                .size(limit_options.max_file_size.as_ref())?
+                .unwrap_or(10 * 1024 * 1024),
+            max_front_matter_size: cx
+                .size(limit_options.max_front_matter_size.as_ref())?
+                .unwrap_or(256 * 1024),
+        };
         let mut levels = HashMap::new();
         for rule in rules::RULES {
             levels.insert(rule.id(), rule.default_level());
@@ -264,6 +281,7 @@ impl Settings {
                     .unwrap_or_else(|| vec!["relatedTerms".to_owned()]),
             },
             stale,
+            limits,
             levels,
         })
     }
@@ -368,6 +386,20 @@ impl Cx<'_> {
             .transpose()
     }
 
+    fn size(&self, value: Option<&Spanned<Size>>) -> Result<Option<u64>, Error> {
+        value
+            .map(|s| match s.get_ref() {
+                Size::Bytes(n) => Ok(*n),
+                Size::Text(t) => parse_size(t).ok_or_else(|| {
+                    self.error(s.span(), format!("invalid size `{t}`"))
+                        .with_help(
+                            "write bytes as a number, or a size with a unit: 512KiB, 10MiB, 1GiB",
+                        )
+                }),
+            })
+            .transpose()
+    }
+
     fn route(
         &self,
         base: &str,
@@ -402,6 +434,24 @@ impl Cx<'_> {
     }
 }
 
+/// `512KiB`, `10MiB`, `1GiB`, `10MB` (decimal), or plain bytes.
+pub fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let n: u64 = s[..split].parse().ok()?;
+    let factor: u64 = match s[split..].trim() {
+        "" | "B" => 1,
+        "KiB" => 1 << 10,
+        "MiB" => 1 << 20,
+        "GiB" => 1 << 30,
+        "KB" | "kB" => 1_000,
+        "MB" => 1_000_000,
+        "GB" => 1_000_000_000,
+        _ => return None,
+    };
+    n.checked_mul(factor)
+}
+
 /// `90d`, `12w`, `6m` (30 days), `1y` (365 days).
 pub fn parse_duration_days(s: &str) -> Option<u32> {
     let s = s.trim();
@@ -429,6 +479,10 @@ mod tests {
         assert_eq!(parse_duration_days("1y"), Some(365));
         assert_eq!(parse_duration_days("1x"), None);
         assert_eq!(parse_duration_days("d"), None);
+        assert_eq!(parse_size("10MiB"), Some(10 << 20));
+        assert_eq!(parse_size("512 KiB"), Some(512 << 10));
+        assert_eq!(parse_size("12"), Some(12));
+        assert_eq!(parse_size("12 parsecs"), None);
     }
 
     #[test]

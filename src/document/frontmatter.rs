@@ -46,7 +46,8 @@ pub struct Parsed {
     pub body_start: usize,
 }
 
-pub fn parse(text: &str) -> Parsed {
+/// Parses the block at the top of `text`; a block over `max` bytes is reported, not parsed.
+pub fn parse(text: &str, max: usize) -> Parsed {
     let start = if text.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
     } else {
@@ -55,9 +56,9 @@ pub fn parse(text: &str) -> Parsed {
     let first_end = line_end(text, start);
     let first = text[start..first_end].trim_end();
     match first {
-        "---" => delimited(text, start, first_end, Format::Yaml, &["---", "..."]),
-        "+++" => delimited(text, start, first_end, Format::Toml, &["+++"]),
-        _ if first.starts_with('{') => json(text, start),
+        "---" => delimited(text, start, first_end, Format::Yaml, &["---", "..."], max),
+        "+++" => delimited(text, start, first_end, Format::Toml, &["+++"], max),
+        _ if first.starts_with('{') => json(text, start, max),
         _ => Parsed {
             body_start: 0,
             ..Parsed::default()
@@ -88,6 +89,7 @@ fn delimited(
     first_end: usize,
     format: Format,
     closers: &[&str],
+    max: usize,
 ) -> Parsed {
     let open = start..start + 3;
     let block_start = next_line(text, first_end);
@@ -114,6 +116,9 @@ fn delimited(
             body_start: text.len(),
         };
     };
+    if block_end - block_start > max {
+        return too_large(format, open, block_end - block_start, max, body_start);
+    }
     let block = &text[block_start..block_end];
     let result = match format {
         Format::Yaml => yaml::parse(block, block_start),
@@ -208,7 +213,31 @@ fn toml_value(value: &toml::Spanned<toml::de::DeValue<'_>>, base: usize) -> Node
 
 /// A JSON object at the top of the file. serde_json decides where it ends and whether it is
 /// valid; the spans come from reading the same text as YAML, of which JSON is a subset.
-fn json(text: &str, start: usize) -> Parsed {
+/// A block over the limit: reported once, not parsed, and the body still checked.
+fn too_large(
+    format: Format,
+    open: Range<usize>,
+    size: usize,
+    max: usize,
+    body_start: usize,
+) -> Parsed {
+    let error = SyntaxError::new(
+        open.clone(),
+        format!("front matter is {size} bytes, over the limit of {max}; it was not parsed"),
+    )
+    .with_help("shorten it, or raise [limits] max-front-matter-size");
+    Parsed {
+        front_matter: Some(FrontMatter {
+            format,
+            open,
+            data: None,
+        }),
+        errors: vec![error],
+        body_start,
+    }
+}
+
+fn json(text: &str, start: usize, max: usize) -> Parsed {
     let open = start..start + 1;
     let mut stream =
         serde_json::Deserializer::from_str(&text[start..]).into_iter::<serde_json::Value>();
@@ -234,6 +263,9 @@ fn json(text: &str, start: usize) -> Parsed {
     };
     let end = start + stream.byte_offset();
     let body_start = next_line(text, line_end(text, end).min(text.len()));
+    if end - start > max {
+        return too_large(Format::Json, open, end - start, max, body_start);
+    }
     let result = if value.is_object() {
         // serde_json keeps the last of duplicate keys silently; the YAML reading reports them
         // (and any other structural problem) with a position. Only a YAML-specific syntax
@@ -296,10 +328,23 @@ fn from_json(value: &serde_json::Value, span: Range<usize>) -> Node {
 mod tests {
     use super::*;
 
+    fn parse_default(text: &str) -> Parsed {
+        parse(text, crate::document::Limits::default().max_front_matter)
+    }
+
+    #[test]
+    fn a_block_over_the_limit_is_reported_not_parsed() {
+        let text = format!("---\nbig: \"{}\"\n---\n# Body\n", "x".repeat(100));
+        let parsed = parse(&text, 50);
+        assert!(parsed.errors[0].message.contains("over the limit of 50"));
+        assert!(parsed.front_matter.unwrap().data.is_none());
+        assert_eq!(&text[parsed.body_start..], "# Body\n");
+    }
+
     #[test]
     fn yaml_block_with_bom_and_crlf() {
         let text = "\u{feff}---\r\nterm: x\r\n---\r\nbody";
-        let parsed = parse(text);
+        let parsed = parse_default(text);
         assert!(parsed.errors.is_empty());
         let fm = parsed.front_matter.expect("front matter");
         assert_eq!(fm.format, Format::Yaml);
@@ -312,14 +357,14 @@ mod tests {
 
     #[test]
     fn slide_separator_after_a_heading_is_not_front_matter() {
-        let parsed = parse("# Deck\n\n---\n\n## Slide\n");
+        let parsed = parse_default("# Deck\n\n---\n\n## Slide\n");
         assert!(parsed.front_matter.is_none());
         assert!(parsed.errors.is_empty());
     }
 
     #[test]
     fn unterminated_block_is_an_error() {
-        let parsed = parse("---\nterm: x\n# Heading\n");
+        let parsed = parse_default("---\nterm: x\n# Heading\n");
         assert_eq!(parsed.errors.len(), 1);
         assert_eq!(parsed.errors[0].span, 0..3);
     }
@@ -327,14 +372,14 @@ mod tests {
     #[test]
     fn toml_and_json_blocks_have_spans() {
         let text = "+++\ntitle = \"a\"\ntags = [\"x\", \"y\"]\n+++\nbody";
-        let parsed = parse(text);
+        let parsed = parse_default(text);
         let data = parsed.front_matter.unwrap().data.unwrap();
         assert_eq!(
             &text[data.get("title").unwrap().value.span.clone()],
             "\"a\""
         );
         let text = "{\n  \"title\": \"a\",\n  \"n\": 2\n}\nbody";
-        let parsed = parse(text);
+        let parsed = parse_default(text);
         let data = parsed.front_matter.unwrap().data.unwrap();
         assert_eq!(&text[data.get("n").unwrap().value.span.clone()], "2");
         assert_eq!(&text[parsed.body_start..], "body");
@@ -343,7 +388,7 @@ mod tests {
     #[test]
     fn json_error_offset_is_in_file_coordinates() {
         let text = "{\n  \"a\": 1,\n  \"b\" 2\n}\n";
-        let parsed = parse(text);
+        let parsed = parse_default(text);
         let at = parsed.errors[0].span.start;
         assert_eq!(&text[at..at + 1], "2");
     }

@@ -65,15 +65,59 @@ pub struct Document {
     pub front_matter_errors: Vec<SyntaxError>,
     pub markdown: Markdown,
     pub invalid_utf8: Option<InvalidUtf8>,
-    /// Why the file could not be read, when it could not.
-    pub read_error: Option<String>,
+    /// Why the content was not checked, when it was not.
+    pub skipped: Option<Skipped>,
 }
+
+/// Why a document's content was not parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Skipped {
+    /// The file could not be read (a symbolic link leaving the repository, say).
+    Unreadable(String),
+    /// Larger than `[limits] max-file-size`; never loaded.
+    TooLarge { size: u64, limit: u64 },
+    /// A NUL byte: a binary file with a Markdown name.
+    Binary { offset: usize },
+    /// A UTF-16 byte order mark.
+    Utf16,
+}
+
+/// Bounds on what one document may make docsteward do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub max_front_matter: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_front_matter: 256 * 1024,
+        }
+    }
+}
+
+/// How far into a file to look for a NUL byte, as git does to call a file binary.
+const BINARY_SNIFF: usize = 8000;
 
 impl Document {
     /// Decodes `bytes` (lossily, remembering the first invalid byte) and parses them.
     pub fn parse(path: &str, bytes: &[u8]) -> Document {
+        Document::parse_with(path, bytes, &Limits::default())
+    }
+
+    /// [`Document::parse`] within `limits`.
+    pub fn parse_with(path: &str, bytes: &[u8], limits: &Limits) -> Document {
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            return Document::skipped(path, Skipped::Utf16);
+        }
+        if let Some(offset) = bytes[..bytes.len().min(BINARY_SNIFF)]
+            .iter()
+            .position(|&b| b == 0)
+        {
+            return Document::skipped(path, Skipped::Binary { offset });
+        }
         let (text, invalid_utf8) = decode(bytes);
-        let parsed = frontmatter::parse(&text);
+        let parsed = frontmatter::parse(&text, limits.max_front_matter);
         let markdown = markdown::parse(&text, parsed.body_start);
         Document {
             source: Arc::new(SourceFile::new(path, text)),
@@ -81,15 +125,20 @@ impl Document {
             front_matter_errors: parsed.errors,
             markdown,
             invalid_utf8,
-            read_error: None,
+            skipped: None,
         }
     }
 
-    /// A document listed by git that could not be read; it has no content.
-    pub fn unreadable(path: &str, reason: String) -> Document {
-        let mut doc = Document::parse(path, b"");
-        doc.read_error = Some(reason);
-        doc
+    /// A document whose content is not checked; only the reason is reported.
+    pub fn skipped(path: &str, reason: Skipped) -> Document {
+        Document {
+            source: Arc::new(SourceFile::new(path, String::new())),
+            front_matter: None,
+            front_matter_errors: Vec::new(),
+            markdown: Markdown::default(),
+            invalid_utf8: None,
+            skipped: Some(reason),
+        }
     }
 
     pub fn path(&self) -> &str {

@@ -15,7 +15,7 @@ use git2::{
 
 use crate::error::Error;
 pub use history::LastChange;
-pub use snapshot::{Blob, Mode, Snapshot};
+pub use snapshot::{Blob, CorruptObject, Mode, Snapshot};
 
 /// Which snapshot to check.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -87,9 +87,10 @@ impl Repo {
             });
         };
         let index = self.repo.index()?;
+        let submodules = gitlinks(&index);
         let mut tracked: Vec<String> = index
             .iter()
-            .filter(|e| e.mode != 0o160000)
+            .filter(|e| e.mode != GITLINK)
             .filter_map(|e| String::from_utf8(e.path).ok())
             .collect();
         let mut opts = StatusOptions::new();
@@ -112,7 +113,7 @@ impl Repo {
             }
         }
         tracked.retain(|p| !deleted.contains(p));
-        Ok(Snapshot::worktree(root, tracked, untracked))
+        Ok(Snapshot::worktree(root, tracked, untracked).with_submodules(submodules))
     }
 
     /// The staged index: paths and blobs as they would be committed.
@@ -123,9 +124,10 @@ impl Repo {
             });
         }
         let index = self.repo.index()?;
+        let submodules = gitlinks(&index);
         let blobs = index
             .iter()
-            .filter(|e| e.mode != 0o160000)
+            .filter(|e| e.mode != GITLINK)
             .filter_map(|e| {
                 let symlink = e.mode == 0o120000;
                 String::from_utf8(e.path)
@@ -138,15 +140,22 @@ impl Repo {
             self.repo.path().to_owned(),
             blobs,
             self.workdir.clone(),
-        ))
+        )
+        .with_submodules(submodules))
     }
 
     /// A revision's tree. Works in a bare repository.
     fn tree_snapshot(&self, rev: &str) -> Result<Snapshot, Error> {
         let tree = self.tree(rev)?;
         let mut blobs = HashMap::new();
+        let mut submodules = Vec::new();
         tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
             let mode = entry.filemode();
+            if entry.kind() == Some(git2::ObjectType::Commit) {
+                if let Ok(name) = entry.name() {
+                    submodules.push(format!("{dir}{name}"));
+                }
+            }
             if entry.kind() == Some(git2::ObjectType::Blob) {
                 if let Ok(name) = entry.name() {
                     blobs.insert(
@@ -165,7 +174,8 @@ impl Repo {
             self.repo.path().to_owned(),
             blobs,
             self.workdir.clone(),
-        ))
+        )
+        .with_submodules(submodules))
     }
 
     fn tree(&self, rev: &str) -> Result<git2::Tree<'_>, Error> {
@@ -316,6 +326,18 @@ impl Repo {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// The file mode git records for a submodule.
+const GITLINK: u32 = 0o160000;
+
+/// Submodule paths in an index.
+fn gitlinks(index: &git2::Index) -> Vec<String> {
+    index
+        .iter()
+        .filter(|e| e.mode == GITLINK)
+        .filter_map(|e| String::from_utf8(e.path).ok())
+        .collect()
 }
 
 /// Removes `.` and `..` without touching the file system (for paths that do not exist).

@@ -51,6 +51,8 @@ pub struct Snapshot {
     reader: Reader,
     /// The work tree, for telling "on disk but not in this snapshot".
     workdir: Option<PathBuf>,
+    /// Submodule paths (gitlinks).
+    submodules: Vec<String>,
 }
 
 thread_local! {
@@ -124,7 +126,13 @@ impl Snapshot {
             folded: OnceLock::new(),
             reader,
             workdir,
+            submodules: Vec::new(),
         }
+    }
+
+    pub(super) fn with_submodules(mut self, submodules: Vec<String>) -> Snapshot {
+        self.submodules = submodules;
+        self
     }
 
     pub fn mode(&self) -> Mode {
@@ -179,6 +187,38 @@ impl Snapshot {
             .is_some_and(|w| std::fs::symlink_metadata(w.join(path)).is_ok())
     }
 
+    /// The file's size in bytes, without reading it (an object header for blobs).
+    pub fn size(&self, path: &str) -> io::Result<u64> {
+        match &self.reader {
+            Reader::Worktree(root) => std::fs::metadata(root.join(path)).map(|m| m.len()),
+            Reader::Objects { git_dir, blobs } => {
+                let blob = blobs.get(path).ok_or_else(|| {
+                    io::Error::new(
+                        io::ErrorKind::NotFound,
+                        format!("{path} is not in the snapshot"),
+                    )
+                })?;
+                with_repo(git_dir, |repo| {
+                    let odb = repo.odb().map_err(io::Error::other)?;
+                    let (size, _) = odb
+                        .read_header(blob.oid)
+                        .map_err(|e| corrupt(blob.oid, &e))?;
+                    Ok(size as u64)
+                })
+            }
+        }
+    }
+
+    /// Whether `path` is inside a submodule (whose files belong to another repository).
+    pub fn in_submodule(&self, path: &str) -> bool {
+        self.submodules.iter().any(|s| {
+            path == s
+                || path
+                    .strip_prefix(s.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+    }
+
     /// The file's bytes. A symbolic link is followed only to a file inside the repository.
     pub fn read(&self, path: &str) -> io::Result<Vec<u8>> {
         match &self.reader {
@@ -226,19 +266,42 @@ impl Snapshot {
     }
 }
 
-fn read_blob(git_dir: &PathBuf, oid: Oid) -> io::Result<Vec<u8>> {
+/// A blob that the object database lacks or cannot read: the repository is damaged.
+#[derive(Debug, thiserror::Error)]
+#[error("object {oid} is missing or corrupt: {message}")]
+pub struct CorruptObject {
+    pub oid: Oid,
+    pub message: String,
+}
+
+fn corrupt(oid: Oid, e: &git2::Error) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        CorruptObject {
+            oid,
+            message: e.message().to_owned(),
+        },
+    )
+}
+
+/// Runs `f` with this thread's handle on the repository at `git_dir`.
+fn with_repo<T>(git_dir: &PathBuf, f: impl FnOnce(&Repository) -> io::Result<T>) -> io::Result<T> {
     OPEN.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.as_ref().is_none_or(|(dir, _)| dir != git_dir) {
             let repo = Repository::open(git_dir).map_err(io::Error::other)?;
             *slot = Some((git_dir.clone(), repo));
         }
-        let Some((_, repo)) = slot.as_ref() else {
-            return Err(io::Error::other("repository not open"));
-        };
-        let blob = repo
-            .find_blob(oid)
-            .map_err(|e| io::Error::other(format!("object {oid}: {}", e.message())))?;
+        match slot.as_ref() {
+            Some((_, repo)) => f(repo),
+            None => Err(io::Error::other("repository not open")),
+        }
+    })
+}
+
+fn read_blob(git_dir: &PathBuf, oid: Oid) -> io::Result<Vec<u8>> {
+    with_repo(git_dir, |repo| {
+        let blob = repo.find_blob(oid).map_err(|e| corrupt(oid, &e))?;
         Ok(blob.content().to_vec())
     })
 }

@@ -7,12 +7,16 @@ use crate::check::Outcome;
 pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     for d in &outcome.diagnostics {
         let (start, _) = super::range(outcome, d);
-        // A message never spans lines here: one finding, one line.
-        let message = d.message.replace(['\n', '\r'], " ");
+        // One finding, one line: line breaks and other control characters are escaped.
         writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
-            d.path, start.line, start.column, d.severity, d.rule, message
+            super::printable(&d.path),
+            start.line,
+            start.column,
+            d.severity,
+            d.rule,
+            super::printable(&d.message)
         )?;
     }
     writeln!(out, "{}", super::summary_line(outcome))

@@ -1,6 +1,7 @@
 //! `--format human`: miette's graphical diagnostics with the source snippet and the label on
 //! the exact span, and a summary line. Also renders run-stopping errors for the binary.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -10,19 +11,23 @@ use miette::{
     MietteError, NamedSource, SourceCode, SourceSpan, SpanContents,
 };
 
+use super::printable;
 use crate::check::Outcome;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
-use crate::source::SourceFile;
 
 pub fn write(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let handler = handler(color);
+    // Each file's text, made terminal-safe once however many findings point into it.
+    let mut texts: HashMap<&str, Arc<str>> = HashMap::new();
     for d in &outcome.diagnostics {
-        let source = outcome
-            .sources
-            .get(&d.path)
-            .cloned()
-            .unwrap_or_else(|| Arc::new(SourceFile::new(d.path.clone(), String::new())));
+        let source = texts
+            .entry(d.path.as_str())
+            .or_insert_with(|| {
+                let text = outcome.sources.get(&d.path).map_or("", |s| s.text.as_str());
+                Arc::from(super::neutralized(text).as_ref())
+            })
+            .clone();
         let report = Report::from_diagnostic(d, source);
         let mut text = String::new();
         handler
@@ -37,7 +42,7 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result<
 pub fn render_error(error: &Error, color: bool) -> String {
     let report = match error {
         Error::Config(c) => {
-            let source = Arc::new(SourceFile::new(c.path.clone(), c.text.clone()));
+            let source: Arc<str> = Arc::from(super::neutralized(&c.text).as_ref());
             Report {
                 message: c.message.clone(),
                 code: None,
@@ -48,11 +53,11 @@ pub fn render_error(error: &Error, color: bool) -> String {
                     .clone()
                     .map(|s| vec![LabeledSpan::new_with_span(None, s)])
                     .unwrap_or_default(),
-                source: Some(NamedSource::new(c.path.clone(), Src(source))),
+                source: Some(NamedSource::new(super::printable(&c.path), Src(source))),
             }
         }
         other => Report {
-            message: other.to_string(),
+            message: printable(&other.to_string()).into_owned(),
             code: None,
             severity: miette::Severity::Error,
             help: other.help(),
@@ -79,7 +84,7 @@ fn handler(color: bool) -> GraphicalReportHandler {
 }
 
 /// A file's text for miette, shared rather than copied per finding.
-struct Src(Arc<SourceFile>);
+struct Src(Arc<str>);
 
 impl SourceCode for Src {
     fn read_span<'a>(
@@ -88,7 +93,7 @@ impl SourceCode for Src {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        self.0.text.read_span(span, before, after)
+        self.0.as_ref().read_span(span, before, after)
     }
 }
 
@@ -102,24 +107,22 @@ struct Report {
 }
 
 impl Report {
-    fn from_diagnostic(d: &Diagnostic, source: Arc<SourceFile>) -> Report {
+    fn from_diagnostic(d: &Diagnostic, source: Arc<str>) -> Report {
         let mut labels = vec![LabeledSpan::new_primary_with_span(None, d.span.clone())];
-        labels.extend(
-            d.labels
-                .iter()
-                .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), l.span.clone())),
-        );
+        labels.extend(d.labels.iter().map(|l| {
+            LabeledSpan::new_with_span(Some(printable(&l.message).into_owned()), l.span.clone())
+        }));
         Report {
-            message: d.message.clone(),
+            message: printable(&d.message).into_owned(),
             code: Some(d.rule),
             severity: match d.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             },
-            help: d.help.clone(),
+            help: d.help.as_deref().map(|h| printable(h).into_owned()),
             labels,
-            source: Some(NamedSource::new(d.path.clone(), Src(source))),
+            source: Some(NamedSource::new(printable(&d.path), Src(source))),
         }
     }
 }

@@ -100,3 +100,54 @@ pub fn summary_line(outcome: &Outcome) -> String {
         format!("Found {} in {docs}.", counts(outcome))
     }
 }
+
+/// `text` with control characters shown as escapes (`\u{1b}`), so that no file name,
+/// message or value can move a terminal's cursor or start an escape sequence.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// `text` with control characters other than line breaks and tabs replaced by `?` of the
+/// same byte length, so byte spans into it stay valid.
+pub fn neutralized(text: &str) -> std::borrow::Cow<'_, str> {
+    let keep = |c: char| !c.is_control() || matches!(c, '\n' | '\r' | '\t');
+    if text.chars().all(keep) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if keep(c) {
+                    c.to_string()
+                } else {
+                    "?".repeat(c.len_utf8())
+                }
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_are_defused() {
+        assert_eq!(super::printable("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\\u{a}c");
+        let text = "x\u{1b}]0;title\u{7}\u{85}y\n";
+        let neutral = super::neutralized(text);
+        assert_eq!(neutral.len(), text.len());
+        assert_eq!(neutral, "x?]0;title???y\n");
+    }
+}

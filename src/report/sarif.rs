@@ -169,7 +169,7 @@ fn descriptor(rule: &'static dyn rules::Rule) -> ReportingDescriptor {
         .unwrap_or_else(|| id.to_owned());
     let checks = rules::section(rule, "What it checks").unwrap_or_else(|| summary.clone());
     let doc = rule.meta().doc;
-    let body = doc[frontmatter::parse(doc).body_start..].trim();
+    let body = doc[frontmatter::parse(doc, usize::MAX).body_start..].trim();
     let (enabled, level) = match rule.default_level() {
         Level::Off => (false, "none"),
         Level::On(severity) => (true, level(severity)),

@@ -8,6 +8,7 @@ pub mod frontmatter;
 pub mod graph;
 pub mod images;
 pub mod io;
+pub mod limits;
 pub mod links;
 pub mod stale;
 pub mod terms;
@@ -59,6 +60,8 @@ pub trait Rule: Sync {
 /// Every rule, in the order `docsteward rules` lists them.
 pub static RULES: &[&dyn Rule] = &[
     &io::unreadable::Unreadable,
+    &limits::file_too_large::FileTooLarge,
+    &encoding::not_text::NotText,
     &frontmatter::syntax::Syntax,
     &frontmatter::schema::Schema,
     &encoding::invalid_utf8::InvalidUtf8,

@@ -98,20 +98,39 @@ impl TestRepo {
 
     /// Stages every change in the work tree (additions, edits and deletions) and commits it
     /// on `HEAD` at `seconds`, by `author`, with `extra_parents` after `HEAD` (a merge).
-    pub fn commit_at(&self, message: &str, seconds: i64, author: &str, extra_parents: &[git2::Oid]) -> git2::Oid {
+    pub fn commit_at(
+        &self,
+        message: &str,
+        seconds: i64,
+        author: &str,
+        extra_parents: &[git2::Oid],
+    ) -> git2::Oid {
         let mut index = self.repo.index().expect("index");
-        index.add_all(["*"], IndexAddOption::DEFAULT, None).expect("add all");
+        index
+            .add_all(["*"], IndexAddOption::DEFAULT, None)
+            .expect("add all");
         index.update_all(["*"], None).expect("stage deletions");
         index.write().expect("write index");
-        let tree = self.repo.find_tree(index.write_tree().expect("write tree")).expect("tree");
+        let tree = self
+            .repo
+            .find_tree(index.write_tree().expect("write tree"))
+            .expect("tree");
         let email = format!("{}@example.com", author.to_lowercase().replace(' ', "."));
         let sig = Signature::new(author, &email, &Time::new(seconds, 0)).expect("signature");
-        let mut parents: Vec<git2::Commit<'_>> = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok()).into_iter().collect();
+        let mut parents: Vec<git2::Commit<'_>> = self
+            .repo
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_commit().ok())
+            .into_iter()
+            .collect();
         for oid in extra_parents {
             parents.push(self.repo.find_commit(*oid).expect("parent"));
         }
         let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
-        self.repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents).expect("commit")
+        self.repo
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+            .expect("commit")
     }
 
     /// Creates branch `name` at `at` and checks it out, work tree included.
@@ -123,13 +142,26 @@ impl TestRepo {
 
     /// Checks out the existing branch `name`, work tree included.
     pub fn switch(&self, name: &str) {
-        self.repo.set_head(&format!("refs/heads/{name}")).expect("set HEAD");
-        self.repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force().remove_untracked(true))).expect("checkout");
+        self.repo
+            .set_head(&format!("refs/heads/{name}"))
+            .expect("set HEAD");
+        self.repo
+            .checkout_head(Some(
+                git2::build::CheckoutBuilder::new()
+                    .force()
+                    .remove_untracked(true),
+            ))
+            .expect("checkout");
     }
 
     /// The name of the branch `HEAD` points to.
     pub fn current_branch(&self) -> String {
-        self.repo.head().expect("HEAD").shorthand().expect("branch name").to_owned()
+        self.repo
+            .head()
+            .expect("HEAD")
+            .shorthand()
+            .expect("branch name")
+            .to_owned()
     }
 
     /// Runs docsteward with `args` in the repository root.
@@ -158,8 +190,16 @@ impl Default for TestRepo {
 
 /// Runs the built binary in `dir` with `NO_COLOR=1` and no git environment leaking in.
 pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    run_with_env(dir, args, &[])
+}
+
+/// [`run_in`] with extra environment variables (`GITHUB_STEP_SUMMARY`, say).
+pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let out = Command::new(env!("CARGO_BIN_EXE_docsteward"))
         .args(args)
+        // Tests that run inside GitHub Actions must not write to the real job summary.
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .envs(env.iter().copied())
         .current_dir(dir)
         .env("NO_COLOR", "1")
         // "Today" for staleness is the commits' pinned day, so no test depends on the date.
@@ -174,4 +214,19 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Output {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         code: out.status.code().expect("exit code"),
     }
+}
+
+/// Whether the external command `name` (a validator, pre-commit, actionlint) is on `PATH`.
+/// When it is not, a test may skip with a message, but only outside CI: with `CI` set this
+/// panics, so that a missing install step cannot pass unnoticed.
+pub fn have_tool(name: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()));
+    if !found {
+        if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+            panic!("`{name}` is not installed, and CI is set: .ci/run should have installed it");
+        }
+        eprintln!("skipped: `{name}` is not installed (CI installs it; see .ci/run)");
+    }
+    found
 }

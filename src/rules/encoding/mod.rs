@@ -2,3 +2,4 @@
 
 pub mod invalid_utf8;
 pub mod mojibake;
+pub mod not_text;

@@ -2,7 +2,7 @@
 
 use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::Document;
+use crate::document::{Document, Skipped};
 use crate::rules::{Context, Meta, Rule};
 
 pub struct Unreadable;
@@ -19,7 +19,7 @@ impl Rule for Unreadable {
     }
 
     fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
-        if let Some(reason) = &doc.read_error {
+        if let Some(Skipped::Unreadable(reason)) = &doc.skipped {
             out.push(Diagnostic::new(
                 META.id,
                 doc.path(),
