@@ -230,3 +230,29 @@ pub fn have_tool(name: &str) -> bool {
     }
     found
 }
+
+/// `PATH` with the folder of the binary under test first, as if it were installed: for
+/// scripts and hooks that call `docsteward` by name.
+pub fn path_with_binary() -> std::ffi::OsString {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_docsteward"))
+        .parent()
+        .expect("binary folder")
+        .to_owned();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(&rest)))
+        .expect("PATH")
+}
+
+/// The artifact URI of each result of a SARIF log, in order.
+pub fn sarif_uris(log: &serde_json::Value) -> Vec<&str> {
+    log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .expect("uri")
+        })
+        .collect()
+}
