@@ -6,11 +6,15 @@ use std::path::PathBuf;
 use std::collections::HashSet;
 use std::path::Path;
 
-use crate::check::{check_with_progress, CheckOptions, Session};
-use crate::cli::{CheckArgs, Cli, Command, HookAction, StaleArgs};
+use crate::baseline::{self, Baseline};
+use crate::check::{check_with_progress, BaselineChoice, CheckOptions, Session};
+use crate::cli::{BaselineArgs, CheckArgs, Cli, Command, HookAction, InitArgs, StaleArgs};
+use crate::config::Settings;
 use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::hook;
+use crate::init;
+use crate::repo::Repo;
 use crate::repo::Source;
 use crate::report;
 use crate::rules::{self, RULES};
@@ -51,6 +55,8 @@ pub fn run(
             run_check(cli.directory, cli.config, args, stdout, color, progress)?
         }
         Command::Stale(args) => run_stale(cli.directory, cli.config, args, stdout, progress)?,
+        Command::Baseline(args) => run_baseline(cli.directory, cli.config, args, stdout, progress)?,
+        Command::Init(args) => run_init(cli.directory, args, stdout, progress)?,
         Command::Rules => {
             list_rules(stdout)?;
             Ok(ExitStatus::Clean)
@@ -96,11 +102,21 @@ fn run_check(
         changed_since: args.changed_since,
         as_of: as_of(args.history.as_of),
         allow_shallow: args.history.allow_shallow,
+        baseline: match (args.no_baseline, args.baseline) {
+            (true, _) => BaselineChoice::Off,
+            (false, Some(file)) => BaselineChoice::File(file),
+            (false, None) => BaselineChoice::Auto,
+        },
     };
     let outcome = match check_with_progress(&options, progress) {
         Ok(outcome) => outcome,
         Err(e) => return Ok(Err(e)),
     };
+    if args.prune_baseline {
+        if let Some(applied) = outcome.baseline.as_ref().filter(|a| !a.stale.is_empty()) {
+            applied.prune()?;
+        }
+    }
     write_to(args.output.as_deref(), stdout, |out, to_terminal| {
         report::write(args.format, &outcome, out, color && to_terminal)
     })?;
@@ -129,6 +145,7 @@ fn run_stale(
         changed_since: None,
         as_of: as_of(args.history.as_of),
         allow_shallow: args.history.allow_shallow,
+        baseline: BaselineChoice::Off,
     };
     let report = match Session::open(&options).and_then(|session| {
         let selected: HashSet<&str> = session.selected.iter().map(String::as_str).collect();
@@ -154,6 +171,110 @@ fn as_of(explicit: Option<jiff::civil::Date>) -> Option<jiff::civil::Date> {
         let epoch = std::env::var("SOURCE_DATE_EPOCH").ok()?;
         stale::dates::from_seconds(epoch.trim().parse().ok()?)
     })
+}
+
+fn run_baseline(
+    directory: Option<PathBuf>,
+    config: Option<PathBuf>,
+    args: BaselineArgs,
+    stdout: &mut dyn Write,
+    progress: &mut dyn FnMut(usize),
+) -> io::Result<Result<ExitStatus, Error>> {
+    let options = CheckOptions {
+        cwd: working_directory(directory)?,
+        config,
+        paths: args.paths,
+        as_of: as_of(args.history.as_of),
+        allow_shallow: args.history.allow_shallow,
+        baseline: BaselineChoice::Off,
+        ..CheckOptions::default()
+    };
+    let (outcome, root) = match check_with_progress(&options, progress)
+        .and_then(|outcome| Ok((outcome, Repo::discover(&options.cwd)?.root())))
+    {
+        Ok(found) => found,
+        Err(e) => return Ok(Err(e)),
+    };
+    let file = match &args.output {
+        Some(file) => options.cwd.join(file),
+        None => root.join(baseline::FILE_NAME),
+    };
+    let recorded = Baseline::from_outcome(&outcome);
+    std::fs::write(&file, recorded.to_json())
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", file.display())))?;
+    writeln!(
+        stdout,
+        "Recorded {} finding{} in {}; `docsteward check` now reports only new ones.",
+        recorded.findings.len(),
+        if recorded.findings.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        file.display()
+    )?;
+    Ok(Ok(ExitStatus::Clean))
+}
+
+fn run_init(
+    directory: Option<PathBuf>,
+    args: InitArgs,
+    stdout: &mut dyn Write,
+    progress: &mut dyn FnMut(usize),
+) -> io::Result<Result<ExitStatus, Error>> {
+    let cwd = working_directory(directory)?;
+    let options = CheckOptions {
+        cwd,
+        baseline: BaselineChoice::Off,
+        ..CheckOptions::default()
+    };
+    // Inference reads the documents as they are, not through a configuration it may replace.
+    let session = match Session::open_with(&options, Some(Settings::defaults(""))) {
+        Ok(session) => session,
+        Err(e) => return Ok(Err(e)),
+    };
+    let inference = init::infer(&session.documents, &session.snapshot);
+    let plan = init::Plan::new(&inference);
+    if args.dry_run {
+        for (path, text) in &plan.files {
+            writeln!(stdout, "==> {path} <==\n{text}")?;
+        }
+        return Ok(Ok(ExitStatus::Clean));
+    }
+    let root = session.repo.root();
+    if let Err(e) = plan.write(&root, args.force) {
+        return Ok(Err(e));
+    }
+    for (path, _) in &plan.files {
+        writeln!(stdout, "wrote {path}")?;
+    }
+    let check_options = CheckOptions {
+        cwd: root,
+        baseline: BaselineChoice::Off,
+        as_of: as_of(None),
+        ..CheckOptions::default()
+    };
+    let outcome = match check_with_progress(&check_options, progress) {
+        Ok(outcome) => outcome,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut by_rule: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for d in &outcome.diagnostics {
+        *by_rule.entry(d.rule).or_default() += 1;
+    }
+    writeln!(
+        stdout,
+        "\n`docsteward check` with this configuration finds:"
+    )?;
+    if by_rule.is_empty() {
+        writeln!(stdout, "  nothing")?;
+    }
+    for (rule, n) in &by_rule {
+        writeln!(stdout, "  {n:>5}  {rule}")?;
+    }
+    writeln!(stdout, "{}", report::summary_line(&outcome))?;
+    writeln!(stdout, "Run `docsteward check` for the details, or `docsteward baseline` to accept today's findings.")?;
+    Ok(Ok(ExitStatus::Clean))
 }
 
 /// `-C DIR`, else the current directory.

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
+use crate::baseline::{self, Applied, Baseline};
 use crate::config::{Level, Settings, FILE_NAME};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Document, Limits, Skipped};
@@ -39,6 +40,20 @@ pub struct CheckOptions {
     pub as_of: Option<Date>,
     /// Report ages at a shallow clone's boundary as lower bounds instead of refusing.
     pub allow_shallow: bool,
+    /// Which baseline absorbs known findings.
+    pub baseline: BaselineChoice,
+}
+
+/// Where a check's baseline comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum BaselineChoice {
+    /// `.docsteward-baseline.json` at the repository root, when it exists.
+    #[default]
+    Auto,
+    /// `--baseline FILE`, relative to the working directory.
+    File(PathBuf),
+    /// No baseline: every finding (`docsteward baseline` itself runs this way).
+    Off,
 }
 
 /// The findings of a run and the files they point into.
@@ -49,6 +64,8 @@ pub struct Outcome {
     pub sources: HashMap<String, Arc<SourceFile>>,
     /// How many documents were checked.
     pub documents: usize,
+    /// What the baseline absorbed, when there is one.
+    pub baseline: Option<Applied>,
 }
 
 impl Outcome {
@@ -75,6 +92,11 @@ pub struct Session {
 
 impl Session {
     pub fn open(options: &CheckOptions) -> Result<Session, Error> {
+        Session::open_with(options, None)
+    }
+
+    /// [`Session::open`] with `settings` instead of the configuration file, when given.
+    pub fn open_with(options: &CheckOptions, settings: Option<Settings>) -> Result<Session, Error> {
         let repo = Repo::discover(&options.cwd)?;
         let snapshot = Arc::new(repo.snapshot(&options.source)?);
         let targets = options
@@ -91,7 +113,10 @@ impl Session {
                     .unwrap_or_default(),
             ),
         };
-        let settings = load_settings(&repo, &snapshot, options, &start)?;
+        let settings = match settings {
+            Some(settings) => settings,
+            None => load_settings(&repo, &snapshot, options, &start)?,
+        };
         let known: Vec<&str> = snapshot
             .files()
             .iter()
@@ -289,11 +314,42 @@ pub fn check_with_progress(
         .filter(|d| with_findings.contains(d.path()))
         .map(|d| (d.path().to_owned(), Arc::clone(&d.source)))
         .collect();
-    Ok(Outcome {
+    let mut outcome = Outcome {
         diagnostics,
         sources,
         documents: reported.len(),
-    })
+        baseline: None,
+    };
+    if let Some((file, path)) = baseline_location(&session, options) {
+        let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let baseline = Baseline::parse(&text).map_err(|message| Error::Baseline {
+            file: file.clone(),
+            message,
+        })?;
+        // Entries can only be judged stale for what this run looked at.
+        let everything = session.targets.is_empty() && changes.is_none();
+        let applied = baseline.apply(&file, &path, &mut outcome, |p| {
+            everything || reported.contains(p)
+        });
+        outcome.baseline = Some(applied);
+    }
+    Ok(outcome)
+}
+
+/// The baseline file a check uses, as named to the user and on disk.
+fn baseline_location(session: &Session, options: &CheckOptions) -> Option<(String, PathBuf)> {
+    match &options.baseline {
+        BaselineChoice::Off => None,
+        BaselineChoice::File(file) => Some((file.display().to_string(), options.cwd.join(file))),
+        BaselineChoice::Auto => {
+            let path = session.repo.root().join(baseline::FILE_NAME);
+            path.is_file()
+                .then(|| (baseline::FILE_NAME.to_owned(), path))
+        }
+    }
 }
 
 /// `--config FILE`, else the nearest `docsteward.toml` from `start` up to the root, else

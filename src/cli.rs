@@ -28,6 +28,11 @@ pub struct Cli {
 pub enum Command {
     /// Check documents: front matter, references, and more.
     Check(CheckArgs),
+    /// Infer docsteward.toml and a JSON Schema per content type from the documents.
+    Init(InitArgs),
+    /// Record today's findings in `.docsteward-baseline.json`, so that checks report only new
+    /// ones.
+    Baseline(BaselineArgs),
     /// Report how stale each document is, from git history.
     Stale(StaleArgs),
     /// List every rule with its default level and summary.
@@ -82,6 +87,36 @@ pub struct CheckArgs {
     pub changed_since: Option<String>,
     #[command(flatten)]
     pub history: HistoryArgs,
+    /// Absorb the findings recorded in FILE instead of `.docsteward-baseline.json`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Ignore any baseline: report every finding.
+    #[arg(long)]
+    pub no_baseline: bool,
+    /// Rewrite the baseline without the entries that no longer match anything.
+    #[arg(long, conflicts_with = "no_baseline")]
+    pub prune_baseline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Files or folders to record (default: every document).
+    pub paths: Vec<PathBuf>,
+    /// Write the baseline to FILE instead of `.docsteward-baseline.json` at the root.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub history: HistoryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Print what would be written instead of writing it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite docsteward.toml and schema files that already exist.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options for judging documents' age from history.

@@ -41,6 +41,10 @@ pub enum Error {
         oid: String,
         message: String,
     },
+    #[error("{path} exists already")]
+    WouldOverwrite { path: String },
+    #[error("baseline {file} cannot be read: {message}")]
+    Baseline { file: String, message: String },
     #[error("this is a shallow clone: docsteward cannot know how old documents are")]
     Shallow,
     #[error("unknown rule `{id}`")]
@@ -69,6 +73,13 @@ impl Error {
             Error::CorruptObject { .. } => Some(
                 "the repository is damaged: run `git fsck`, or fetch the object again (a fresh clone, or `git fetch` from a remote that has it)"
                     .to_owned(),
+            ),
+            Error::WouldOverwrite { .. } => Some(
+                "docsteward init does not replace files: pass --force to overwrite, or --dry-run to see what it would write"
+                    .to_owned(),
+            ),
+            Error::Baseline { .. } => Some(
+                "write it again with `docsteward baseline`, or pass --no-baseline".to_owned(),
             ),
             Error::Shallow => Some(
                 "fetch the whole history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout), \

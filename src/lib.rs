@@ -8,14 +8,17 @@
 )]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod error;
+pub mod fingerprint;
 pub mod hook;
 pub mod index;
+pub mod init;
 pub mod paths;
 pub mod repo;
 pub mod report;

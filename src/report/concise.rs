@@ -19,5 +19,8 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             super::printable(&d.message)
         )?;
     }
+    for line in super::baseline_lines(outcome) {
+        writeln!(out, "{}", super::printable(&line))?;
+    }
     writeln!(out, "{}", super::summary_line(outcome))
 }

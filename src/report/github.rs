@@ -18,6 +18,14 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     for d in &outcome.diagnostics {
         writeln!(out, "{}", annotation(outcome, d))?;
     }
+    for line in super::baseline_lines(outcome) {
+        writeln!(
+            out,
+            "::notice title={}::{}",
+            escape_property("docsteward baseline"),
+            escape_data(&line)
+        )?;
+    }
     let errors = outcome.count(Severity::Error);
     let warnings = outcome.count(Severity::Warning);
     if errors > SHOWN || warnings > SHOWN {

@@ -13,6 +13,16 @@ struct Document<'a> {
     version: u32,
     diagnostics: Vec<Finding<'a>>,
     summary: Summary,
+    /// Present when a baseline absorbed findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineSummary<'a>>,
+}
+
+#[derive(Serialize)]
+struct BaselineSummary<'a> {
+    file: &'a str,
+    suppressed: usize,
+    stale: &'a [crate::baseline::Entry],
 }
 
 #[derive(Serialize)]
@@ -58,6 +68,11 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let doc = Document {
         version: 1,
         diagnostics,
+        baseline: outcome.baseline.as_ref().map(|b| BaselineSummary {
+            file: &b.file,
+            suppressed: b.suppressed,
+            stale: &b.stale,
+        }),
         summary: Summary {
             documents: outcome.documents,
             errors: outcome.count(Severity::Error),

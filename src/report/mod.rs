@@ -101,6 +101,34 @@ pub fn summary_line(outcome: &Outcome) -> String {
     }
 }
 
+/// What the baseline did, as sentences for the text formats (none without a baseline).
+pub fn baseline_lines(outcome: &Outcome) -> Vec<String> {
+    let Some(b) = &outcome.baseline else {
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    if b.suppressed > 0 {
+        let s = if b.suppressed == 1 { "" } else { "s" };
+        lines.push(format!(
+            "The baseline {} absorbed {} known finding{s}.",
+            b.file, b.suppressed
+        ));
+    }
+    for e in &b.stale {
+        lines.push(format!(
+            "baseline entry no longer matches anything: {} [{}] {}",
+            e.path, e.rule, e.message
+        ));
+    }
+    if !b.stale.is_empty() {
+        lines.push(
+            "Debt paid off: remove those entries with `docsteward check --prune-baseline`."
+                .to_owned(),
+        );
+    }
+    lines
+}
+
 /// `text` with control characters shown as escapes (`\u{1b}`), so that no file name,
 /// message or value can move a terminal's cursor or start an escape sequence.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {

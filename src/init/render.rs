@@ -1,0 +1,169 @@
+//! Writes an [`Inference`] as `docsteward.toml` (with a comment of evidence beside each
+//! choice) and as JSON Schemas (evidence in `$comment`).
+
+use serde_json::{json, Map, Value as Json};
+
+use super::infer::{ContentType, Inference, Kind};
+
+/// A TOML string literal, escaped.
+fn s(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+fn list(items: &[String]) -> String {
+    format!(
+        "[{}]",
+        items.iter().map(|i| s(i)).collect::<Vec<_>>().join(", ")
+    )
+}
+
+pub fn config(inference: &Inference) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "# Written by `docsteward init` from {} documents. Each choice says what evidence\n# produced it; edit freely. Reference: docsteward's README, \"Configuration\".\n",
+        inference.documents
+    ));
+    out.push_str("include = [\"**/*.md\", \"**/*.markdown\"]\n");
+    for t in &inference.types {
+        out.push_str(&format!(
+            "\n# {} of {} documents in {} have front matter{}.\n[[content]]\nname = {}\npaths = {}\nschema = {}\n",
+            t.with_front_matter,
+            t.documents,
+            if t.folder.is_empty() { "the repository root" } else { &t.folder },
+            if t.closed { " with consistent keys" } else { "" },
+            s(&t.name),
+            list(&t.extensions.iter().map(|e| format!("{}*.{e}", t.folder)).collect::<Vec<_>>()),
+            s(&t.schema_path()),
+        ));
+    }
+    let links = !inference.roots.is_empty()
+        || !inference.path_keys.is_empty()
+        || !inference.routes.is_empty();
+    if links {
+        out.push_str("\n[links]\n");
+        if !inference.roots.is_empty() {
+            for r in &inference.roots {
+                out.push_str(&format!("# {}\n", r.why));
+            }
+            out.push_str(&format!(
+                "roots = {}\n",
+                list(
+                    &inference
+                        .roots
+                        .iter()
+                        .map(|r| r.value.clone())
+                        .collect::<Vec<_>>()
+                )
+            ));
+        }
+        if !inference.path_keys.is_empty() {
+            for k in &inference.path_keys {
+                out.push_str(&format!("# {}: {}\n", k.value, k.why));
+            }
+            out.push_str(&format!(
+                "front-matter-keys = {}\n",
+                list(
+                    &inference
+                        .path_keys
+                        .iter()
+                        .map(|k| k.value.clone())
+                        .collect::<Vec<_>>()
+                )
+            ));
+        }
+        for r in &inference.routes {
+            out.push_str(&format!(
+                "\n# {}\n[[links.routes]]\nurl = {}\nfile = {}\n",
+                r.why,
+                s(&r.value.0),
+                s(&r.value.1)
+            ));
+        }
+    }
+    if !inference.reference_keys.is_empty() {
+        out.push_str("\n[terms]\n");
+        for k in &inference.reference_keys {
+            out.push_str(&format!("# {}: {}\n", k.value, k.why));
+        }
+        out.push_str(&format!(
+            "reference-keys = {}\n",
+            list(
+                &inference
+                    .reference_keys
+                    .iter()
+                    .map(|k| k.value.clone())
+                    .collect::<Vec<_>>()
+            )
+        ));
+        if !inference.term_folders.is_empty() {
+            out.push_str("# The folders whose documents those values name.\n");
+            out.push_str(&format!(
+                "defined-by = {}\n",
+                list(
+                    &inference
+                        .term_folders
+                        .iter()
+                        .map(|f| format!("{f}*.md"))
+                        .collect::<Vec<_>>()
+                )
+            ));
+        }
+    }
+    out
+}
+
+pub fn schema(t: &ContentType) -> String {
+    let mut properties = Map::new();
+    for p in &t.properties {
+        let mut prop = match (&p.kind, &p.enumeration) {
+            (_, Some(values)) => json!({ "enum": values }),
+            (Kind::String, None) => json!({ "type": "string" }),
+            (Kind::Date, None) => json!({ "type": "string", "format": "date" }),
+            (Kind::Integer, None) => json!({ "type": "integer" }),
+            (Kind::Number, None) => json!({ "type": "number" }),
+            (Kind::Boolean, None) => json!({ "type": "boolean" }),
+            (Kind::StringList, None) => json!({ "type": "array", "items": { "type": "string" } }),
+            (Kind::Object, None) => json!({ "type": "object" }),
+            (Kind::Mixed, None) => json!({}),
+        };
+        let mut why = format!("{} of {} documents have it", p.present, t.with_front_matter);
+        if let Some(values) = &p.enumeration {
+            why.push_str(&format!(
+                "; {} values, each used at least twice",
+                values.len()
+            ));
+        }
+        if p.kind == Kind::Mixed {
+            why.push_str("; its values have different types");
+        }
+        if let Json::Object(map) = &mut prop {
+            map.insert("$comment".to_owned(), Json::String(why));
+        }
+        properties.insert(p.key.clone(), prop);
+    }
+    let required: Vec<&str> = t
+        .properties
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| p.key.as_str())
+        .collect();
+    let mut schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$comment": format!(
+            "Inferred by docsteward init from the {} documents with front matter in {}",
+            t.with_front_matter,
+            if t.folder.is_empty() { "the repository root" } else { &t.folder }
+        ),
+        "type": "object",
+        "required": required,
+        "properties": properties,
+    });
+    if t.closed {
+        if let Json::Object(map) = &mut schema {
+            map.insert("additionalProperties".to_owned(), Json::Bool(false));
+        }
+    }
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

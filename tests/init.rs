@@ -1,0 +1,244 @@
+//! `docsteward init` on repositories shaped like real ones: the inferred configuration and
+//! schemas, and that checking with them finds the planted problems and nothing else.
+
+mod common;
+
+use common::{f, TestRepo};
+
+/// An Astro content site, as the knowledge base behind seed 002 is built.
+fn astro() -> TestRepo {
+    let repo = TestRepo::new();
+    let terms = [
+        ("tacit-knowledge", "concept", "advanced"),
+        ("communities-of-practice", "practice", "intermediate"),
+        ("organizational-learning", "concept", "intermediate"),
+        ("discussion-as-emergence", "pattern", "advanced"),
+        ("situated-learning", "concept", "beginner"),
+        (
+            "legitimate-peripheral-participation",
+            "practice",
+            "beginner",
+        ),
+        ("knowledge-stewardship", "role", "intermediate"),
+        ("working-out-loud", "practice", "beginner"),
+        ("boundary-objects", "pattern", "advanced"),
+        ("lunch-and-learn", "role", "beginner"),
+    ];
+    for (i, (slug, category, difficulty)) in terms.iter().enumerate() {
+        let related: Vec<String> = (1..=2)
+            .map(|k| format!("\"{}\"", terms[(i + k) % terms.len()].0))
+            .collect();
+        repo.write(
+            &format!("src/content/glossary/{slug}.md"),
+            format!(
+                "---\nterm: \"{title}\"\ncategory: \"{category}\"\ndifficulty: \"{difficulty}\"\nrelatedTerms: [{related}]\ntags: [\"learning\", \"{category}\"]\n---\n\n{title} in practice. See [{other}](/glossary/{other}).\n",
+                title = slug.replace('-', " "),
+                related = related.join(", "),
+                other = terms[(i + 3) % terms.len()].0,
+            ),
+        );
+    }
+    for n in 1..=4 {
+        repo.write(
+            &format!("src/content/slides/slide-{n}.md"),
+            format!(
+                "---\nslideNumber: {n}\ntitle: \"Slide {n}\"\nglossaryTerms: [\"tacit-knowledge\", \"situated-learning\"]\nbookCover: \"/covers/book.jpg\"\n---\n\n# Slide {n}\n\nRead about [stewardship](/glossary/knowledge-stewardship/).\n"
+            ),
+        );
+    }
+    repo.write("public/covers/book.jpg", b"\xff\xd8\xff");
+    repo.write("README.md", "# The site\n");
+    repo
+}
+
+/// A Hugo site: sections under content/, images under static/.
+fn hugo() -> TestRepo {
+    let repo = TestRepo::new();
+    for n in 1..=5 {
+        repo.write(
+            &format!("content/posts/post-{n}.md"),
+            format!(
+                "---\ntitle: \"Post {n}\"\ndate: 2024-0{n}-10\ndraft: {}\ntags: [\"cop\"]\n---\n\n![Diagram](/images/diagram-{}.png)\n",
+                n == 5,
+                n % 2
+            ),
+        );
+    }
+    for n in 1..=3 {
+        repo.write(&format!("content/docs/guide-{n}.md"), format!("---\ntitle: \"Guide {n}\"\nweight: {n}\n---\n\nSee [post](../posts/post-{n}.md).\n"));
+    }
+    repo.write("static/images/diagram-0.png", b"\x89PNG");
+    repo.write("static/images/diagram-1.png", b"\x89PNG");
+    repo
+}
+
+/// A plain folder of notes without front matter.
+fn notes() -> TestRepo {
+    let repo = TestRepo::new();
+    for n in 1..=4 {
+        repo.write(
+            &format!("notes/note-{n}.md"),
+            format!("# Note {n}\n\nNext: [note](note-{}.md)\n", n % 4 + 1),
+        );
+    }
+    repo
+}
+
+fn dry_run(repo: &TestRepo) -> String {
+    let out = repo.run(&["init", "--dry-run"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.stdout
+}
+
+#[test]
+fn astro_site_inference() {
+    let repo = astro();
+    repo.commit("site");
+    insta::assert_snapshot!("init_astro", dry_run(&repo));
+}
+
+#[test]
+fn hugo_site_inference() {
+    let repo = hugo();
+    repo.commit("site");
+    insta::assert_snapshot!("init_hugo", dry_run(&repo));
+}
+
+#[test]
+fn plain_notes_inference() {
+    let repo = notes();
+    repo.commit("notes");
+    let text = dry_run(&repo);
+    assert!(
+        !text.contains("[[content]]"),
+        "no front matter, no content types:\n{text}"
+    );
+    insta::assert_snapshot!("init_notes", text);
+}
+
+#[test]
+fn init_then_check_reports_only_the_planted_problems() {
+    let repo = astro();
+    // Planted: a slide naming a term nobody defines, a missing cover, a broken route link.
+    repo.write(
+        "src/content/slides/slide-4.md",
+        "---\nslideNumber: 4\ntitle: \"Slide 4\"\nglossaryTerms: [\"tacit-knowledge\", \"situated-lerning\"]\nbookCover: \"/covers/missing.jpg\"\n---\n\n# Slide 4\n\nRead about [stewardship](/glossary/knowledge-stewardshp/).\n",
+    );
+    repo.commit("site");
+    let out = repo.run(&["init"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("wrote docsteward.toml"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("links/missing-file"),
+        "init prints findings by rule:\n{}",
+        out.stdout
+    );
+    let findings = repo.check_json(&[]).findings();
+    assert_eq!(
+        findings,
+        [
+            f("terms/unknown", "src/content/slides/slide-4.md", 4, 36),
+            f("links/missing-file", "src/content/slides/slide-4.md", 5, 12),
+            f(
+                "links/missing-file",
+                "src/content/slides/slide-4.md",
+                10,
+                26
+            ),
+        ]
+    );
+}
+
+#[test]
+fn hugo_init_then_check_finds_the_broken_image_only() {
+    let repo = hugo();
+    repo.write("content/posts/post-6.md", "---\ntitle: \"Post 6\"\ndate: 2024-06-10\ndraft: false\ntags: [\"cop\"]\n---\n\n![Diagram](/images/diagram-9.png)\n");
+    repo.commit("site");
+    assert_eq!(repo.run(&["init"]).code, 0);
+    assert_eq!(
+        repo.check_json(&[]).findings(),
+        [f("links/missing-file", "content/posts/post-6.md", 8, 12)]
+    );
+}
+
+#[test]
+fn init_refuses_to_overwrite_and_is_idempotent_with_force() {
+    let repo = astro();
+    repo.commit("site");
+    assert_eq!(repo.run(&["init"]).code, 0);
+    let config = std::fs::read_to_string(repo.path("docsteward.toml")).unwrap();
+    let schema = std::fs::read_to_string(repo.path("schemas/glossary.schema.json")).unwrap();
+    let out = repo.run(&["init"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("exists already") && out.stderr.contains("--force"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(repo.run(&["init", "--force"]).code, 0);
+    assert_eq!(
+        std::fs::read_to_string(repo.path("docsteward.toml")).unwrap(),
+        config
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.path("schemas/glossary.schema.json")).unwrap(),
+        schema
+    );
+}
+
+#[test]
+fn init_touches_only_the_files_it_names() {
+    let repo = astro();
+    repo.commit("site");
+    let before = files(repo.root());
+    let out = repo.run(&["init"]);
+    let after = files(repo.root());
+    let added: Vec<&String> = after.iter().filter(|f| !before.contains(f)).collect();
+    assert_eq!(
+        added,
+        [
+            "docsteward.toml",
+            "schemas/glossary.schema.json",
+            "schemas/slides.schema.json"
+        ],
+        "{}",
+        out.stdout
+    );
+    for f in &before {
+        assert_eq!(
+            std::fs::read(repo.path(f)).unwrap(),
+            std::fs::read(repo.path(f)).unwrap()
+        );
+    }
+    // Dry runs write nothing at all.
+    let repo = astro();
+    repo.commit("site");
+    let before = files(repo.root());
+    dry_run(&repo);
+    assert_eq!(files(repo.root()), before);
+}
+
+/// Every file under `root` outside `.git`, sorted, with its bytes' length.
+fn files(root: &std::path::Path) -> Vec<String> {
+    fn walk(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name().is_some_and(|n| n == ".git") {
+                continue;
+            }
+            if p.is_dir() {
+                walk(&p, root, out);
+            } else {
+                out.push(p.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, root, &mut out);
+    out.sort();
+    out
+}
