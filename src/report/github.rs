@@ -118,6 +118,7 @@ mod tests {
             diagnostics: vec![d],
             sources: [("a.md".to_owned(), source)].into(),
             documents: 1,
+            ..Outcome::default()
         };
         let mut out = Vec::new();
         write(&outcome, &mut out).unwrap();
