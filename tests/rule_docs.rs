@@ -179,3 +179,29 @@ fn rule_docs_pass_docsteward_check_in_this_repository() {
     );
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
 }
+
+/// The README's rules table lists every rule, in the table's order, with its default level.
+#[test]
+fn readme_lists_every_rule_with_its_default() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let rows: Vec<(String, String)> = readme
+        .lines()
+        .filter(|l| l.starts_with("| [`"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let id = cells[1]
+                .trim_start_matches("[`")
+                .split('`')
+                .next()
+                .unwrap()
+                .to_owned();
+            (id, cells[2].to_owned())
+        })
+        .collect();
+    let expected: Vec<(String, String)> = docsteward::rules::RULES
+        .iter()
+        .map(|r| (r.id().to_owned(), r.default_level().as_str().to_owned()))
+        .collect();
+    assert_eq!(rows, expected);
+}
