@@ -80,7 +80,12 @@ fn the_demo_shows_each_deliberate_defect_once() {
         let on = rule.default_level() != docsteward::config::Level::Off;
         // An untracked or unreadable file cannot survive a clone, a file over the size limit
         // is too large to keep here, and stale/age depends on dates.
-        let cannot = ["links/untracked", "io/unreadable", "limits/file-too-large", "stale/age"];
+        let cannot = [
+            "links/untracked",
+            "io/unreadable",
+            "limits/file-too-large",
+            "stale/age",
+        ];
         if on && !cannot.contains(&rule.id()) {
             assert!(
                 shown.contains(rule.id()),
