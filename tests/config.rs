@@ -3,18 +3,7 @@
 
 mod common;
 
-use common::{f, run_in, TestRepo};
-
-const TERM_SCHEMA: &str = r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "required": ["term", "category"],
-  "properties": {
-    "term": { "type": "string" },
-    "category": { "enum": ["concept", "practice", "pattern"] }
-  }
-}
-"#;
+use common::{f, run_in, TestRepo, TERM_SCHEMA};
 
 const TERM_CONFIG: &str = "[[content]]\nname = \"term\"\npaths = [\"glossary/*.md\"]\nschema = \"schemas/term.schema.json\"\n";
 

@@ -2,20 +2,9 @@
 
 mod common;
 
-use common::{f, TestRepo};
+use common::{f, TestRepo, TERM_SCHEMA};
 
 const TERM_CONFIG: &str = "[[content]]\nname = \"term\"\npaths = [\"glossary/*.md\"]\nschema = \"schemas/term.schema.json\"\n";
-
-const TERM_SCHEMA: &str = r#"{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "required": ["term", "category"],
-  "properties": {
-    "term": { "type": "string" },
-    "category": { "enum": ["concept", "practice", "pattern"] }
-  }
-}
-"#;
 
 fn findings(repo: &TestRepo) -> Vec<(String, String, u64, u64)> {
     let out = repo.check_json(&[]);

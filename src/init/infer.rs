@@ -267,6 +267,25 @@ fn strings(node: &Node) -> Vec<&str> {
     }
 }
 
+/// Every string written in front matter, as (document, key, value): each string value and
+/// each string in a list.
+fn front_matter_strings(documents: &[Document]) -> impl Iterator<Item = (&Document, &str, &str)> {
+    documents.iter().flat_map(|d| {
+        let entries: &[crate::document::node::Entry] = match d.data() {
+            Some(Node {
+                value: Value::Map(entries),
+                ..
+            }) => entries,
+            _ => &[],
+        };
+        entries.iter().flat_map(move |e| {
+            strings(&e.value)
+                .into_iter()
+                .map(move |v| (d, e.key.as_str(), v))
+        })
+    })
+}
+
 /// Keys whose values mostly name other documents by slug: the term reference keys.
 fn reference_keys(
     documents: &[Document],
@@ -275,28 +294,17 @@ fn reference_keys(
 ) {
     // Key -> (values, values naming a document, folders of the named documents).
     let mut seen: BTreeMap<&str, (usize, usize, BTreeMap<String, usize>)> = BTreeMap::new();
-    for d in documents {
-        let Some(Node {
-            value: Value::Map(entries),
-            ..
-        }) = d.data()
-        else {
+    for (d, key, v) in front_matter_strings(documents) {
+        // A value naming the document itself (a `slug` or `term` key) is no reference.
+        if v.trim() == paths::stem(d.path()) {
             continue;
-        };
-        for e in entries {
-            for v in strings(&e.value) {
-                // A value naming the document itself (a `slug` or `term` key) is no reference.
-                if v.trim() == paths::stem(d.path()) {
-                    continue;
-                }
-                let entry = seen.entry(&e.key).or_default();
-                entry.0 += 1;
-                if let Some(folders) = slugs.get(v.trim()) {
-                    entry.1 += 1;
-                    for f in folders {
-                        *entry.2.entry(f.clone()).or_default() += 1;
-                    }
-                }
+        }
+        let entry = seen.entry(key).or_default();
+        entry.0 += 1;
+        if let Some(folders) = slugs.get(v.trim()) {
+            entry.1 += 1;
+            for f in folders {
+                *entry.2.entry(f.clone()).or_default() += 1;
             }
         }
     }
@@ -333,24 +341,11 @@ fn shown(folder: &str) -> String {
 
 /// Every root-absolute target written in a link or a front matter value.
 fn rooted_targets(documents: &[Document]) -> Vec<String> {
-    let mut out = Vec::new();
-    for d in documents {
-        for r in &d.markdown.references {
-            if let Some(t) = rooted(&r.target) {
-                out.push(t);
-            }
-        }
-        if let Some(Node {
-            value: Value::Map(entries),
-            ..
-        }) = d.data()
-        {
-            for e in entries {
-                out.extend(strings(&e.value).into_iter().filter_map(rooted));
-            }
-        }
-    }
-    out
+    let links = documents
+        .iter()
+        .flat_map(|d| d.markdown.references.iter().map(|r| r.target.as_str()));
+    let values = front_matter_strings(documents).map(|(_, _, v)| v);
+    links.chain(values).filter_map(rooted).collect()
 }
 
 /// `/covers/a.jpg` -> `covers/a.jpg`, without query or fragment; `None` for anything else.
@@ -426,29 +421,18 @@ fn path_keys(
     inference: &mut Inference,
 ) {
     let mut seen: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for d in documents {
-        let Some(Node {
-            value: Value::Map(entries),
-            ..
-        }) = d.data()
-        else {
+    for (d, key, v) in front_matter_strings(documents) {
+        // Only values that look like paths are candidates at all.
+        if !(v.contains('/')
+            || v.rsplit_once('.')
+                .is_some_and(|(_, ext)| (1..=5).contains(&ext.len())))
+        {
             continue;
-        };
-        for e in entries {
-            for v in strings(&e.value) {
-                // Only values that look like paths are candidates at all.
-                if !(v.contains('/')
-                    || v.rsplit_once('.')
-                        .is_some_and(|(_, ext)| (1..=5).contains(&ext.len())))
-                {
-                    continue;
-                }
-                let entry = seen.entry(&e.key).or_default();
-                entry.0 += 1;
-                if exists_from(snapshot, roots, d.path(), v) {
-                    entry.1 += 1;
-                }
-            }
+        }
+        let entry = seen.entry(key).or_default();
+        entry.0 += 1;
+        if exists_from(snapshot, roots, d.path(), v) {
+            entry.1 += 1;
         }
     }
     for (key, (total, existing)) in seen {

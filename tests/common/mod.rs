@@ -9,6 +9,18 @@ use std::process::Command;
 use git2::{IndexAddOption, Repository, Signature, Time};
 use tempfile::TempDir;
 
+/// A small term schema (draft 2020-12) that several test files validate against.
+pub const TERM_SCHEMA: &str = r#"{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "required": ["term", "category"],
+  "properties": {
+    "term": { "type": "string" },
+    "category": { "enum": ["concept", "practice", "pattern"] }
+  }
+}
+"#;
+
 /// A git repository in a temporary folder, removed when dropped.
 pub struct TestRepo {
     dir: TempDir,
