@@ -353,7 +353,14 @@ fn report_formats() {
 #[test]
 fn last_change_matches_git_log_on_merged_history() {
     let repo = TestRepo::new();
-    let files: Vec<String> = (0..12).map(|i| format!("docs/d{i}.md")).collect();
+    // Root-level files, a folder and a nested folder, so subtrees are compared at every depth.
+    let files: Vec<String> = (0..12)
+        .map(|i| match i % 3 {
+            0 => format!("docs/sub/d{i}.md"),
+            1 => format!("d{i}.md"),
+            _ => format!("docs/d{i}.md"),
+        })
+        .collect();
     for f in &files {
         repo.write(f, format!("# {f}\n"));
     }

@@ -6,9 +6,11 @@
 //! version is no change; the path follows that parent), follows exact-blob renames back to
 //! the old path, and skips commits listed in an ignore-revs file.
 
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 
-use git2::{Delta, Oid, Repository};
+use std::cmp::Ordering;
+
+use git2::{Delta, ObjectType, Oid, Repository};
 
 use super::Repo;
 use crate::error::Error;
@@ -27,14 +29,6 @@ pub struct LastChange {
 
 /// Reports how many commits the walk has read, for a progress bar.
 pub type Progress<'a> = &'a mut dyn FnMut(usize);
-
-/// One pending document: where its content lives at this point in history.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct Pending {
-    /// The path at this commit (differs from `document` after a rename).
-    path: String,
-    document: usize,
-}
 
 impl Repo {
     /// Whether the repository is a shallow clone.
@@ -121,6 +115,11 @@ struct Queued {
     oid: Oid,
 }
 
+/// Documents whose last change is still unknown, by the path their content has at one point
+/// in history (it differs from the document's path before a rename). Sorted, so a subtree
+/// can be asked whether it holds any of them.
+type Group = BTreeMap<String, usize>;
+
 fn walk(
     repo: &Repository,
     start: Oid,
@@ -130,8 +129,9 @@ fn walk(
     progress: Progress<'_>,
 ) -> Result<Vec<Option<LastChange>>, Error> {
     let mut result: Vec<Option<LastChange>> = vec![None; documents.len()];
-    let mut unresolved = documents.len();
-    let mut pending: HashMap<Oid, HashSet<Pending>> = HashMap::new();
+    // Each unresolved document is in exactly one commit's group: the walk moves groups to
+    // parents and splits them only at merges, so no commit copies the whole set.
+    let mut pending: HashMap<Oid, Group> = HashMap::new();
     let mut queue = BinaryHeap::new();
     let mut seq = 0u64;
     let start_commit = repo.find_commit(start)?;
@@ -139,11 +139,9 @@ fn walk(
         start,
         documents
             .iter()
+            .cloned()
             .enumerate()
-            .map(|(document, path)| Pending {
-                path: path.clone(),
-                document,
-            })
+            .map(|(d, p)| (p, d))
             .collect(),
     );
     queue.push(Queued {
@@ -154,17 +152,10 @@ fn walk(
     let mut read = 0usize;
 
     while let Some(Queued { oid, .. }) = queue.pop() {
-        if unresolved == 0 {
-            break;
-        }
-        let Some(here) = pending.remove(&oid) else {
+        let Some(mut group) = pending.remove(&oid) else {
             continue;
         };
-        let here: Vec<Pending> = here
-            .into_iter()
-            .filter(|p| result[p.document].is_none())
-            .collect();
-        if here.is_empty() {
+        if group.is_empty() {
             continue;
         }
         read += 1;
@@ -174,76 +165,98 @@ fn walk(
         let commit = repo.find_commit(oid)?;
         let tree = commit.tree()?;
         let parents: Vec<git2::Commit<'_>> = commit.parents().collect();
-        let mut resolve = |p: &Pending, result: &mut Vec<Option<LastChange>>, at_boundary: bool| {
-            if result[p.document].is_none() {
-                let author = commit.author();
-                result[p.document] = Some(LastChange {
-                    commit: oid,
-                    time: commit.time().seconds(),
-                    author: author.name().unwrap_or("").to_owned(),
-                    author_email: author.email().unwrap_or("").to_owned(),
-                    at_boundary,
-                });
-                unresolved -= 1;
-            }
+        let resolve = |document: usize, result: &mut Vec<Option<LastChange>>, at_boundary: bool| {
+            let author = commit.author();
+            result[document] = Some(LastChange {
+                commit: oid,
+                time: commit.time().seconds(),
+                author: author.name().unwrap_or("").to_owned(),
+                author_email: author.email().unwrap_or("").to_owned(),
+                at_boundary,
+            });
         };
         if parents.is_empty() {
             // A root commit, or the edge of a shallow clone: whatever is here was made here.
             let at_boundary = boundary.contains(&oid);
-            for p in &here {
-                if tree.get_path(std::path::Path::new(&p.path)).is_ok() || at_boundary {
-                    resolve(p, &mut result, at_boundary);
+            for (path, document) in group {
+                if at_boundary || tree.get_path(std::path::Path::new(&path)).is_ok() {
+                    resolve(document, &mut result, at_boundary);
                 }
             }
             continue;
         }
-        // For each parent: which pending paths changed, and where renamed ones came from.
-        let diffs: Vec<ParentDiff> = parents
-            .iter()
-            .map(|parent| diff_against(repo, &parent.tree()?, &tree))
-            .collect::<Result<_, git2::Error>>()?;
+        // Against the first parent: which pending paths changed, and how.
+        let first = diff_against(repo, &parents[0].tree()?, &tree, &group)?;
         let ignored = ignore.contains(&oid);
-        let mut forward: Vec<Vec<Pending>> = vec![Vec::new(); parents.len()];
-        for p in here {
-            // TREESAME to a parent: the path's history continues there and only there.
-            if let Some(i) = diffs
-                .iter()
-                .position(|d| !d.changed.contains_key(p.path.as_str()))
-            {
-                forward[i].push(p);
+        let mut moved: Vec<Group> = vec![Group::new(); parents.len()];
+        for (path, change) in first.changed {
+            let Some(document) = group.remove(&path) else {
                 continue;
+            };
+            // A merge that takes another parent's version is no change: the path's history
+            // continues in the first parent that has it unchanged (git's simplification).
+            let mut treesame = None;
+            for (i, parent) in parents.iter().enumerate().skip(1) {
+                if unchanged_against(&parent.tree()?, &tree, &path)? {
+                    treesame = Some(i);
+                    break;
+                }
             }
-            let delta = &diffs[0].changed[p.path.as_str()];
-            match delta {
-                Change::RenamedFrom(old) => forward[0].push(Pending {
-                    path: old.clone(),
-                    document: p.document,
-                }),
+            match (treesame, change) {
+                (Some(i), _) => {
+                    moved[i].insert(path, document);
+                }
+                (None, Change::RenamedFrom(old)) => {
+                    moved[0].insert(old, document);
+                }
                 // A reformatting commit listed in the ignore-revs file is not a change, but
                 // the creation of a file cannot be ignored away.
-                Change::Modified if ignored && parents.len() == 1 => forward[0].push(p),
-                _ => resolve(&p, &mut result, false),
+                (None, Change::Modified) if ignored && parents.len() == 1 => {
+                    moved[0].insert(path, document);
+                }
+                (None, _) => resolve(document, &mut result, false),
             }
         }
-        for (parent, paths) in parents.iter().zip(forward) {
-            if paths.is_empty() {
+        // Everything else is unchanged against the first parent and moves there whole.
+        moved[0].append(&mut group);
+        for (parent, group) in parents.iter().zip(moved) {
+            if group.is_empty() {
                 continue;
             }
-            let slot = pending.entry(parent.id()).or_default();
-            let was_empty = slot.is_empty();
-            slot.extend(paths);
-            if was_empty {
-                seq += 1;
-                queue.push(Queued {
-                    time: parent.time().seconds(),
-                    seq: std::cmp::Reverse(seq),
-                    oid: parent.id(),
-                });
+            match pending.entry(parent.id()) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(group);
+                    seq += 1;
+                    queue.push(Queued {
+                        time: parent.time().seconds(),
+                        seq: std::cmp::Reverse(seq),
+                        oid: parent.id(),
+                    });
+                }
+                std::collections::hash_map::Entry::Occupied(mut slot) => {
+                    let existing = slot.get_mut();
+                    let mut group = group;
+                    if existing.len() < group.len() {
+                        std::mem::swap(existing, &mut group);
+                    }
+                    existing.append(&mut group);
+                }
             }
         }
     }
     progress(read);
     Ok(result)
+}
+
+/// Whether `path` has the same blob in `old` as in `new`.
+fn unchanged_against(
+    old: &git2::Tree<'_>,
+    new: &git2::Tree<'_>,
+    path: &str,
+) -> Result<bool, git2::Error> {
+    let p = std::path::Path::new(path);
+    let theirs = old.get_path(p).ok().map(|e| e.id());
+    Ok(theirs.is_some() && theirs == new.get_path(p).ok().map(|e| e.id()))
 }
 
 enum Change {
@@ -257,42 +270,165 @@ struct ParentDiff {
     changed: HashMap<String, Change>,
 }
 
+/// Which of `pending` (sorted repository paths, all present in `new`) differ between `old`
+/// and `new`, and how. Only subtrees that differ and hold a pending path are read: the cost
+/// follows what changed, not the size of the tree.
 fn diff_against(
     repo: &Repository,
     old: &git2::Tree<'_>,
     new: &git2::Tree<'_>,
+    pending: &Group,
 ) -> Result<ParentDiff, git2::Error> {
-    let diff = repo.diff_tree_to_tree(Some(old), Some(new), None)?;
     let mut changed = HashMap::new();
-    let mut deleted: HashMap<Oid, String> = HashMap::new();
-    let mut added: Vec<(String, Oid)> = Vec::new();
-    for delta in diff.deltas() {
-        let path = |f: git2::DiffFile<'_>| f.path().and_then(|p| p.to_str()).map(str::to_owned);
-        match delta.status() {
-            Delta::Added => {
-                if let Some(p) = path(delta.new_file()) {
-                    added.push((p, delta.new_file().id()));
-                }
-            }
-            Delta::Deleted => {
-                if let Some(p) = path(delta.old_file()) {
-                    deleted.insert(delta.old_file().id(), p.clone());
-                    changed.insert(p, Change::Modified);
-                }
-            }
-            _ => {
-                if let Some(p) = path(delta.new_file()) {
-                    changed.insert(p, Change::Modified);
+    compare(
+        repo,
+        Some(old),
+        new,
+        &mut String::new(),
+        pending,
+        &mut changed,
+    )?;
+    if changed.values().any(|c| matches!(c, Change::Added)) {
+        // A pending path new in this commit may be a pure rename: the same blob under a path
+        // this commit deleted. Rare (once per document's life), so a full diff is fine here.
+        let deleted = deleted_blobs(repo, old, new)?;
+        for (path, change) in changed.iter_mut() {
+            if matches!(change, Change::Added) {
+                let oid = new.get_path(std::path::Path::new(path))?.id();
+                if let Some(old_path) = deleted.get(&oid) {
+                    *change = Change::RenamedFrom(old_path.clone());
                 }
             }
         }
     }
-    for (p, oid) in added {
-        let change = match deleted.get(&oid) {
-            Some(old) => Change::RenamedFrom(old.clone()),
-            None => Change::Added,
-        };
-        changed.insert(p, change);
-    }
     Ok(ParentDiff { changed })
+}
+
+/// Walks `old` and `new` side by side (both sorted in git's tree order) below `prefix`,
+/// recording pending blobs that differ and descending into differing subtrees that hold
+/// pending paths.
+fn compare(
+    repo: &Repository,
+    old: Option<&git2::Tree<'_>>,
+    new: &git2::Tree<'_>,
+    prefix: &mut String,
+    pending: &Group,
+    out: &mut HashMap<String, Change>,
+) -> Result<(), git2::Error> {
+    let olds: Vec<git2::TreeEntry<'_>> = old.map(|t| t.iter().collect()).unwrap_or_default();
+    let mut i = 0;
+    for entry in new.iter() {
+        let is_tree = entry.kind() == Some(ObjectType::Tree);
+        let mut same_name = None;
+        while let Some(o) = olds.get(i) {
+            match git_order(
+                o.name_bytes(),
+                o.kind() == Some(ObjectType::Tree),
+                entry.name_bytes(),
+                is_tree,
+            ) {
+                Ordering::Less => i += 1,
+                Ordering::Equal => {
+                    same_name = Some(o);
+                    i += 1;
+                    break;
+                }
+                Ordering::Greater => break,
+            }
+        }
+        if same_name.is_some_and(|o| o.id() == entry.id()) {
+            continue;
+        }
+        let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
+            continue;
+        };
+        let len = prefix.len();
+        prefix.push_str(name);
+        if is_tree {
+            prefix.push('/');
+            if holds_prefix(pending, prefix) {
+                let new_sub = repo.find_tree(entry.id())?;
+                let old_sub = match same_name {
+                    Some(o) => Some(repo.find_tree(o.id())?),
+                    None => None,
+                };
+                compare(repo, old_sub.as_ref(), &new_sub, prefix, pending, out)?;
+            }
+        } else if pending.contains_key(prefix.as_str()) {
+            out.insert(
+                prefix.clone(),
+                if same_name.is_some() {
+                    Change::Modified
+                } else {
+                    Change::Added
+                },
+            );
+        }
+        prefix.truncate(len);
+    }
+    Ok(())
+}
+
+/// Whether any pending path starts with `prefix`.
+fn holds_prefix(pending: &Group, prefix: &str) -> bool {
+    pending
+        .range::<str, _>((
+            std::ops::Bound::Included(prefix),
+            std::ops::Bound::Unbounded,
+        ))
+        .next()
+        .is_some_and(|(p, _)| p.starts_with(prefix))
+}
+
+/// git's tree order: names compare bytewise, a subtree as if its name ended in `/`.
+fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> Ordering {
+    let common = a.len().min(b.len());
+    a[..common].cmp(&b[..common]).then_with(|| {
+        let next = |name: &[u8], tree: bool| match name.get(common) {
+            Some(&c) => c,
+            None if tree => b'/',
+            None => 0,
+        };
+        next(a, a_tree).cmp(&next(b, b_tree))
+    })
+}
+
+/// Blob ids deleted between `old` and `new`, with the paths they had.
+fn deleted_blobs(
+    repo: &Repository,
+    old: &git2::Tree<'_>,
+    new: &git2::Tree<'_>,
+) -> Result<HashMap<Oid, String>, git2::Error> {
+    let diff = repo.diff_tree_to_tree(Some(old), Some(new), None)?;
+    Ok(diff
+        .deltas()
+        .filter(|d| d.status() == Delta::Deleted)
+        .filter_map(|d| Some((d.old_file().id(), d.old_file().path()?.to_str()?.to_owned())))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tree_order_puts_a_folder_after_a_file_with_a_dot() {
+        // git sorts "a.md" < "a/" (as "a/") < "a0": '.' < '/' < '0'.
+        assert_eq!(git_order(b"a.md", false, b"a", true), Ordering::Less);
+        assert_eq!(git_order(b"a", true, b"a0", false), Ordering::Less);
+        assert_eq!(git_order(b"a", false, b"a", true), Ordering::Less);
+        assert_eq!(git_order(b"x", true, b"x", true), Ordering::Equal);
+    }
+
+    #[test]
+    fn prefix_ranges() {
+        let group: Group = ["a.md", "docs/a.md", "docs/b/c.md", "docsx.md"]
+            .iter()
+            .map(|p| ((*p).to_owned(), 0))
+            .collect();
+        assert!(holds_prefix(&group, "docs/"));
+        assert!(holds_prefix(&group, "docs/b/"));
+        assert!(!holds_prefix(&group, "none/"));
+        assert!(!holds_prefix(&group, "docs/c/"));
+    }
 }
