@@ -14,6 +14,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // SAFETY: no thread has been started and no repository opened yet.
+    if let Err(e) = unsafe { docsteward::repo::configure_process() } {
+        let _ = writeln!(io::stderr(), "error: {e}");
+        return ExitCode::from(2);
+    }
     let color =
         io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let stdout = io::stdout();

@@ -434,3 +434,34 @@ fn last_change_matches_git_log_on_merged_history() {
         assert_eq!(last_commit(&report, f), expected, "{f}");
     }
 }
+
+#[test]
+fn pure_renames_across_folders_keep_the_age() {
+    let repo = TestRepo::new();
+    repo.write("drafts/lonely.md", "# Moves out, folder emptied\n");
+    repo.write("archive/kept.md", "# Stays\n");
+    repo.write("archive/moving.md", "# Moves out, folder kept\n");
+    let first = repo.commit_at("add", T0, "Ann", &[]);
+    std::fs::create_dir_all(repo.path("published")).unwrap();
+    std::fs::rename(
+        repo.path("drafts/lonely.md"),
+        repo.path("published/lonely.md"),
+    )
+    .unwrap();
+    std::fs::rename(
+        repo.path("archive/moving.md"),
+        repo.path("published/moving.md"),
+    )
+    .unwrap();
+    repo.commit_at("publish", T0 + 9 * DAY, "Bob", &[]);
+    let report = stale_json(&repo, &["--as-of", "2023-02-01"]);
+    assert_eq!(
+        last_commit(&report, "published/lonely.md"),
+        first.to_string()
+    );
+    assert_eq!(
+        last_commit(&report, "published/moving.md"),
+        first.to_string()
+    );
+    assert_eq!(last_commit(&report, "archive/kept.md"), first.to_string());
+}

@@ -261,7 +261,8 @@ fn unchanged_against(
 
 enum Change {
     Modified,
-    Added,
+    /// New in this commit, with this blob.
+    Added(Oid),
     /// Added with exactly the blob a deleted path had: a pure rename from that path.
     RenamedFrom(String),
 }
@@ -270,8 +271,19 @@ struct ParentDiff {
     changed: HashMap<String, Change>,
 }
 
-/// Which of `pending` (sorted repository paths, all present in `new`) differ between `old`
-/// and `new`, and how. Only subtrees that differ and hold a pending path are read: the cost
+/// What one side-by-side walk of two trees saw.
+#[derive(Default)]
+struct Walked {
+    changed: HashMap<String, Change>,
+    /// Blobs that left the paths walked, by id: the sources of renames.
+    deleted: HashMap<Oid, String>,
+    /// A differing subtree was skipped (it held no pending path), so `deleted` may be
+    /// incomplete.
+    skipped: bool,
+}
+
+/// Which of `pending` (repository paths, all present in `new`) differ between `old` and
+/// `new`, and how. Only subtrees that differ and hold a pending path are read: the cost
 /// follows what changed, not the size of the tree.
 fn diff_against(
     repo: &Repository,
@@ -279,43 +291,61 @@ fn diff_against(
     new: &git2::Tree<'_>,
     pending: &Group,
 ) -> Result<ParentDiff, git2::Error> {
-    let mut changed = HashMap::new();
+    let mut walked = Walked::default();
     compare(
         repo,
         Some(old),
         new,
         &mut String::new(),
         pending,
-        &mut changed,
+        &mut walked,
     )?;
-    if changed.values().any(|c| matches!(c, Change::Added)) {
-        // A pending path new in this commit may be a pure rename: the same blob under a path
-        // this commit deleted. Rare (once per document's life), so a full diff is fine here.
-        let deleted = deleted_blobs(repo, old, new)?;
-        for (path, change) in changed.iter_mut() {
-            if matches!(change, Change::Added) {
-                let oid = new.get_path(std::path::Path::new(path))?.id();
-                if let Some(old_path) = deleted.get(&oid) {
-                    *change = Change::RenamedFrom(old_path.clone());
-                }
+    let mut everything_deleted: Option<HashMap<Oid, String>> = None;
+    for change in walked.changed.values_mut() {
+        let Change::Added(oid) = *change else {
+            continue;
+        };
+        // A pending path new in this commit is a pure rename when a path this commit
+        // deleted had the same blob. The walk saw the deletions next to the pending paths;
+        // only when it skipped a differing subtree is a full diff needed, and only once.
+        let mut source = walked.deleted.get(&oid).cloned();
+        if source.is_none() && walked.skipped {
+            if everything_deleted.is_none() {
+                everything_deleted = Some(deleted_blobs(repo, old, new)?);
             }
+            source = everything_deleted
+                .as_ref()
+                .and_then(|d| d.get(&oid).cloned());
+        }
+        if let Some(source) = source {
+            *change = Change::RenamedFrom(source);
         }
     }
-    Ok(ParentDiff { changed })
+    Ok(ParentDiff {
+        changed: walked.changed,
+    })
 }
 
 /// Walks `old` and `new` side by side (both sorted in git's tree order) below `prefix`,
-/// recording pending blobs that differ and descending into differing subtrees that hold
-/// pending paths.
+/// recording pending blobs that differ and blobs that were deleted, and descending into
+/// differing subtrees that hold pending paths.
 fn compare(
     repo: &Repository,
     old: Option<&git2::Tree<'_>>,
     new: &git2::Tree<'_>,
     prefix: &mut String,
     pending: &Group,
-    out: &mut HashMap<String, Change>,
+    out: &mut Walked,
 ) -> Result<(), git2::Error> {
     let olds: Vec<git2::TreeEntry<'_>> = old.map(|t| t.iter().collect()).unwrap_or_default();
+    let gone = |o: &git2::TreeEntry<'_>, prefix: &str, out: &mut Walked| match o.kind() {
+        Some(ObjectType::Blob) => {
+            if let Ok(name) = std::str::from_utf8(o.name_bytes()) {
+                out.deleted.insert(o.id(), format!("{prefix}{name}"));
+            }
+        }
+        _ => out.skipped = true,
+    };
     let mut i = 0;
     for entry in new.iter() {
         let is_tree = entry.kind() == Some(ObjectType::Tree);
@@ -327,7 +357,10 @@ fn compare(
                 entry.name_bytes(),
                 is_tree,
             ) {
-                Ordering::Less => i += 1,
+                Ordering::Less => {
+                    gone(o, prefix, out);
+                    i += 1;
+                }
                 Ordering::Equal => {
                     same_name = Some(o);
                     i += 1;
@@ -353,18 +386,21 @@ fn compare(
                     None => None,
                 };
                 compare(repo, old_sub.as_ref(), &new_sub, prefix, pending, out)?;
+            } else if same_name.is_some() {
+                out.skipped = true;
             }
         } else if pending.contains_key(prefix.as_str()) {
-            out.insert(
-                prefix.clone(),
-                if same_name.is_some() {
-                    Change::Modified
-                } else {
-                    Change::Added
-                },
-            );
+            let change = if same_name.is_some() {
+                Change::Modified
+            } else {
+                Change::Added(entry.id())
+            };
+            out.changed.insert(prefix.clone(), change);
         }
         prefix.truncate(len);
+    }
+    for o in &olds[i.min(olds.len())..] {
+        gone(o, prefix, out);
     }
     Ok(())
 }

@@ -17,6 +17,19 @@ use crate::error::Error;
 pub use history::LastChange;
 pub use snapshot::{Blob, CorruptObject, Mode, Snapshot};
 
+/// Process-wide libgit2 settings for a docsteward run: a smaller object cache (libgit2's
+/// default may grow to 256 MiB; a history walk reads each commit once and each tree at most
+/// twice, so a small cache serves it as well).
+///
+/// # Safety
+/// libgit2's global options must not change while another thread uses libgit2: call this
+/// before any repository is opened, as the binary does first thing in `main`.
+pub unsafe fn configure_process() -> Result<(), Error> {
+    // SAFETY: the caller guarantees no other thread uses libgit2 yet.
+    unsafe { git2::opts::set_cache_max_size(48 * 1024 * 1024)? };
+    Ok(())
+}
+
 /// Which snapshot to check.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Source {
