@@ -17,6 +17,7 @@ use crate::error::Error;
 use crate::index::Index;
 use crate::paths;
 use crate::repo::{Changes, CorruptObject, Repo, Snapshot, Source};
+use crate::resolve::{resolve, Outcome as Resolved};
 use crate::rules::{Context, RULES};
 use crate::scope;
 use crate::source::SourceFile;
@@ -88,6 +89,15 @@ pub struct Session {
     pub documents: Vec<Document>,
     /// The documents the command-line paths select (all when none are given).
     pub selected: HashSet<String>,
+    /// The knowledge base's documents by `include` and `exclude`.
+    known: HashSet<String>,
+}
+
+/// How much of a document to parse.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    Full,
+    FrontMatter,
 }
 
 impl Session {
@@ -97,6 +107,14 @@ impl Session {
 
     /// [`Session::open`] with `settings` instead of the configuration file, when given.
     pub fn open_with(options: &CheckOptions, settings: Option<Settings>) -> Result<Session, Error> {
+        let mut session = Session::load(options, settings)?;
+        session.parse(None)?;
+        Ok(session)
+    }
+
+    /// Opens the repository, its snapshot and settings, and selects documents, without
+    /// reading any of them yet (see [`Session::parse`]).
+    pub fn load(options: &CheckOptions, settings: Option<Settings>) -> Result<Session, Error> {
         let repo = Repo::discover(&options.cwd)?;
         let snapshot = Arc::new(repo.snapshot(&options.source)?);
         let targets = options
@@ -128,19 +146,87 @@ impl Session {
         } else {
             select(&repo, &snapshot, &settings, &targets)?
         };
-        let mut to_parse: Vec<&str> = known;
+        let known: HashSet<String> = known.into_iter().map(str::to_owned).collect();
+        Ok(Session {
+            repo,
+            snapshot,
+            settings,
+            targets,
+            documents: Vec::new(),
+            selected,
+            known,
+        })
+    }
+
+    /// Parses the documents: every one in full (`full` is `None`), or only `full` and the
+    /// documents they link to in full and the rest to their front matter, which is all
+    /// that term definitions need. A run scoped to a few documents thus reads the others'
+    /// front matter only.
+    pub fn parse(&mut self, full: Option<&HashSet<String>>) -> Result<(), Error> {
+        let (settings, snapshot, known) = (&self.settings, &*self.snapshot, &self.known);
+        // A scoped run reads, besides its own documents, only those that may define terms.
+        let mut to_parse: Vec<&str> = self
+            .known
+            .iter()
+            .map(String::as_str)
+            .filter(|p| full.is_none_or(|full| full.contains(*p) || settings.may_define_term(p)))
+            .collect();
         to_parse.extend(
-            selected
+            self.selected
                 .iter()
                 .map(String::as_str)
-                .filter(|p| !settings.is_document(p)),
+                .filter(|p| !self.known.contains(*p)),
         );
+        to_parse.sort_unstable();
+        let depth = |path: &str| match full {
+            None => Depth::Full,
+            Some(full) if full.contains(path) => Depth::Full,
+            Some(_) => Depth::FrontMatter,
+        };
+        let mut documents = self.read_and_parse(&to_parse, &depth)?;
+        if let Some(full) = full {
+            // The documents that the fully parsed ones link to need their anchors.
+            let targets: HashSet<String> = documents
+                .iter()
+                .filter(|d| full.contains(d.path()))
+                .flat_map(|d| {
+                    d.markdown
+                        .references
+                        .iter()
+                        .map(move |r| resolve(settings, snapshot, d.path(), &r.target))
+                })
+                .filter_map(|r| match r.outcome {
+                    Resolved::Found {
+                        path,
+                        is_dir: false,
+                    } if known.contains(&path) && !full.contains(&path) => Some(path),
+                    _ => None,
+                })
+                .collect();
+            if !targets.is_empty() {
+                let paths: Vec<&str> = targets.iter().map(String::as_str).collect();
+                let reparsed = self.read_and_parse(&paths, &|_| Depth::Full)?;
+                documents.retain(|d| !targets.contains(d.path()));
+                documents.extend(reparsed);
+            }
+        }
+        self.documents = documents;
+        Ok(())
+    }
+
+    fn read_and_parse(
+        &self,
+        to_parse: &[&str],
+        depth: &(dyn Fn(&str) -> Depth + Sync),
+    ) -> Result<Vec<Document>, Error> {
+        let settings = &self.settings;
+        let snapshot = &self.snapshot;
         let limits = Limits {
             max_front_matter: usize::try_from(settings.limits.max_front_matter_size)
                 .unwrap_or(usize::MAX),
         };
         let max_file = settings.limits.max_file_size;
-        let documents = to_parse
+        to_parse
             .par_iter()
             .map(|path| {
                 // Ask the size first, so an oversized file is never loaded.
@@ -155,7 +241,10 @@ impl Session {
                     }
                 });
                 match read {
-                    Ok(Ok(bytes)) => Ok(Document::parse_with(path, &bytes, &limits)),
+                    Ok(Ok(bytes)) => Ok(match depth(path) {
+                        Depth::Full => Document::parse_with(path, &bytes, &limits),
+                        Depth::FrontMatter => Document::parse_front_matter(path, &bytes, &limits),
+                    }),
                     Ok(Err(skip)) => Ok(Document::skipped(path, skip)),
                     Err(e) => match e
                         .get_ref()
@@ -170,15 +259,7 @@ impl Session {
                     },
                 }
             })
-            .collect::<Result<Vec<_>, Error>>()?;
-        Ok(Session {
-            repo,
-            snapshot,
-            settings,
-            targets,
-            documents,
-            selected,
-        })
+            .collect::<Result<Vec<_>, Error>>()
     }
 
     /// Staleness of `paths` (documents of this session) as of `as_of`, from one walk over
@@ -248,19 +329,36 @@ pub fn check_with_progress(
     options: &CheckOptions,
     progress: &mut dyn FnMut(usize),
 ) -> Result<Outcome, Error> {
-    let session = Session::open(options)?;
-    let settings = &session.settings;
+    let mut session = Session::load(options, None)?;
     // A staged check looks at what the commit would change; so does --changed-since.
     let changes: Option<Changes> = match (&options.changed_since, &options.source) {
         (Some(base), source) => Some(session.repo.changes(base, source)?),
         (None, Source::Index) if session.targets.is_empty() => session.repo.staged_changes()?,
         _ => None,
     };
+    // Without --changed-since the documents to report are known before anything is read,
+    // so only they (and what they link to) are parsed in full. graph/orphan needs every
+    // document's links, and --changed-since widens to documents whose links broke.
+    let known_scope: Option<HashSet<String>> = match (&options.changed_since, &changes) {
+        _ if session.settings.level(crate::rules::graph::orphan::ID) != Level::Off => None,
+        (None, Some(changes)) => Some(
+            session
+                .selected
+                .intersection(&changes.changed)
+                .cloned()
+                .collect(),
+        ),
+        (None, None) if !session.targets.is_empty() => Some(session.selected.clone()),
+        _ => None,
+    };
+    session.parse(known_scope.as_ref())?;
+    let settings = &session.settings;
     let index = Index::new(&session.documents, settings, &session.snapshot);
     let selected: HashSet<&str> = session.selected.iter().map(String::as_str).collect();
-    let reported: HashSet<&str> = match &changes {
-        None => selected,
-        Some(changes) => scope::in_scope(&index, settings, &selected, changes),
+    let reported: HashSet<&str> = match (&known_scope, &changes) {
+        (Some(scope), _) => scope.iter().map(String::as_str).collect(),
+        (None, None) => selected,
+        (None, Some(changes)) => scope::in_scope(&index, settings, &selected, changes),
     };
     let staleness = if settings.level(crate::rules::stale::age::ID) == Level::Off {
         None

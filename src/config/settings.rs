@@ -308,6 +308,15 @@ impl Settings {
         self.content.iter().find(|c| c.paths.is_match(rel))
     }
 
+    /// Whether a document can define a term: it matches `[terms] defined-by`, or, without
+    /// that key, any document can (by having a `term` key).
+    pub fn may_define_term(&self, path: &str) -> bool {
+        match &self.terms.defined_by {
+            Some(globs) => self.relative(path).is_some_and(|p| globs.is_match(p)),
+            None => true,
+        }
+    }
+
     pub fn level(&self, rule: &str) -> Level {
         self.levels.get(rule).copied().unwrap_or(Level::Off)
     }

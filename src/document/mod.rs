@@ -129,6 +129,25 @@ impl Document {
         }
     }
 
+    /// Decodes `bytes` and parses only the front matter: enough to know the terms and the
+    /// metadata a document declares, without reading its body.
+    pub fn parse_front_matter(path: &str, bytes: &[u8], limits: &Limits) -> Document {
+        let mut doc = Document::parse_with(path, &[], limits);
+        if bytes.starts_with(&[0xFF, 0xFE])
+            || bytes.starts_with(&[0xFE, 0xFF])
+            || bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0)
+        {
+            return Document::parse_with(path, bytes, limits);
+        }
+        let (text, invalid_utf8) = decode(bytes);
+        let parsed = frontmatter::parse(&text, limits.max_front_matter);
+        doc.source = Arc::new(SourceFile::new(path, text));
+        doc.front_matter = parsed.front_matter;
+        doc.front_matter_errors = parsed.errors;
+        doc.invalid_utf8 = invalid_utf8;
+        doc
+    }
+
     /// A document whose content is not checked; only the reason is reported.
     pub fn skipped(path: &str, reason: Skipped) -> Document {
         Document {

@@ -8,8 +8,10 @@ use crate::rules::{Context, Meta, Rule};
 
 pub struct Orphan;
 
+pub const ID: &str = "graph/orphan";
+
 static META: Meta = Meta {
-    id: "graph/orphan",
+    id: ID,
     default: Level::Off,
     doc: include_str!("../../../rules/graph/orphan.md"),
 };

@@ -1,0 +1,304 @@
+//! Snapshot modes: the staged index, a revision's tree (also in a bare repository), and
+//! change-scoped runs that widen to documents a change broke; and that no mode writes to the
+//! repository.
+
+mod common;
+
+use std::path::Path;
+
+use common::{f, TestRepo};
+
+/// Every file under the work tree and `.git/index`, with contents: what must not change.
+fn state(root: &Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            if rel == ".git" {
+                out.push((
+                    ".git/index".into(),
+                    std::fs::read(p.join("index")).unwrap_or_default(),
+                ));
+            } else if p.is_dir() {
+                walk(&p, root, out);
+            } else {
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, root, &mut out);
+    out.sort();
+    out
+}
+
+/// Stages `path` with `contents` in the index only (the work tree keeps what it has).
+fn stage(repo: &TestRepo, path: &str, contents: &str) {
+    let git = repo.git();
+    let oid = git.blob(contents.as_bytes()).unwrap();
+    let mut index = git.index().unwrap();
+    let entry = git2::IndexEntry {
+        ctime: git2::IndexTime::new(0, 0),
+        mtime: git2::IndexTime::new(0, 0),
+        dev: 0,
+        ino: 0,
+        mode: 0o100644,
+        uid: 0,
+        gid: 0,
+        file_size: contents.len() as u32,
+        id: oid,
+        flags: 0,
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
+    };
+    index.add(&entry).unwrap();
+    index.write().unwrap();
+}
+
+#[test]
+fn staged_defect_is_found_even_when_the_work_tree_fixed_it() {
+    let repo = TestRepo::new();
+    repo.write("a.md", "# A\n")
+        .write("b.md", "# B\n")
+        .commit("base");
+    stage(&repo, "a.md", "# A\n\n[broken](missing.md)\n");
+    // The work tree has a fix that is not staged.
+    repo.write("a.md", "# A\n\n[fine](b.md)\n");
+    let out = repo.check_json(&["--staged"]);
+    assert_eq!(out.findings(), [f("links/missing-file", "a.md", 3, 10)]);
+    assert_eq!(
+        out.json()["summary"]["documents"],
+        1,
+        "only the staged change is in scope"
+    );
+    assert!(
+        repo.check_json(&[]).findings().is_empty(),
+        "the work tree is clean"
+    );
+}
+
+#[test]
+fn work_tree_defect_that_is_not_staged_does_not_fail_the_commit() {
+    let repo = TestRepo::new();
+    repo.write("a.md", "# A\n")
+        .write("b.md", "# B\n")
+        .commit("base");
+    stage(&repo, "a.md", "# A\n\n[fine](b.md)\n");
+    repo.write("a.md", "# A\n\n[broken](missing.md)\n");
+    assert!(repo.check_json(&["--staged"]).findings().is_empty());
+    assert_eq!(
+        repo.check_json(&[]).findings(),
+        [f("links/missing-file", "a.md", 3, 10)]
+    );
+}
+
+#[test]
+fn staged_link_to_an_unstaged_file_says_to_add_it() {
+    let repo = TestRepo::new();
+    repo.write("a.md", "# A\n").commit("base");
+    stage(&repo, "a.md", "# A\n\n![Diagram](diagram.png)\n");
+    repo.write("diagram.png", b"\x89PNG");
+    let out = repo.check_json(&["--staged"]);
+    let d = &common::diagnostics(&out.json())[0].clone();
+    assert_eq!(d["rule"], "links/missing-file");
+    assert_eq!(
+        d["help"],
+        "exists in the work tree but is not staged: git add diagram.png"
+    );
+}
+
+#[test]
+fn staged_scope_before_the_first_commit_is_everything_staged() {
+    let repo = TestRepo::new();
+    stage(&repo, "a.md", "# A\n\n[x](missing.md)\n");
+    stage(&repo, "b.md", "# B\n");
+    let out = repo.check_json(&["--staged"]);
+    assert_eq!(out.findings(), [f("links/missing-file", "a.md", 3, 5)]);
+    assert_eq!(out.json()["summary"]["documents"], 2);
+}
+
+#[test]
+fn a_scoped_staged_run_still_resolves_anchors_and_terms_in_unchanged_documents() {
+    let repo = TestRepo::new();
+    repo.write(
+        "docsteward.toml",
+        "[terms]\nreference-keys = [\"relatedTerms\"]\n",
+    );
+    repo.write(
+        "glossary/tacit.md",
+        "---\nterm: Tacit\n---\n# Tacit\n\n## Three elements\n",
+    );
+    repo.write(
+        "glossary/cop.md",
+        "---\nterm: CoP\nrelatedTerms: [tacit]\n---\n# CoP\n",
+    );
+    repo.commit("base");
+    stage(
+        &repo,
+        "glossary/cop.md",
+        "---\nterm: CoP\nrelatedTerms: [tacit, nowhere]\n---\n# CoP\n\nSee [elements](tacit.md#three-elements) and [none](tacit.md#four).\n",
+    );
+    let out = repo.check_json(&["--staged"]);
+    assert_eq!(
+        out.findings(),
+        [
+            f("terms/unknown", "glossary/cop.md", 3, 23),
+            f("links/missing-anchor", "glossary/cop.md", 7, 60)
+        ]
+    );
+}
+
+#[test]
+fn rev_checks_a_revision_even_in_a_bare_repository() {
+    let repo = TestRepo::new();
+    repo.write("a.md", "# A\n\n[x](gone.md)\n")
+        .write("gone.md", "# Gone\n")
+        .commit("first");
+    std::fs::remove_file(repo.path("gone.md")).unwrap();
+    repo.commit_at("delete", 1_700_000_100, "Test", &[]);
+    assert!(repo.check_json(&["--rev", "HEAD~1"]).findings().is_empty());
+    assert_eq!(
+        repo.check_json(&["--rev", "HEAD"]).findings(),
+        [f("links/missing-file", "a.md", 3, 5)]
+    );
+
+    // A bare clone made with git2: no work tree at all.
+    let bare_dir = tempfile::tempdir().unwrap();
+    let bare = git2::Repository::init_bare(bare_dir.path()).unwrap();
+    let mut remote = repo
+        .git()
+        .remote_anonymous(bare_dir.path().to_str().unwrap())
+        .unwrap();
+    let head = repo.git().head().unwrap().name().unwrap().to_owned();
+    remote.push(&[format!("{head}:{head}")], None).unwrap();
+    bare.set_head(&head).unwrap();
+    let out = common::run_in(
+        bare_dir.path(),
+        &["check", "--rev", "HEAD", "--format", "json"],
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.findings(), [f("links/missing-file", "a.md", 3, 5)]);
+    let out = common::run_in(bare_dir.path(), &["check"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("bare repository") && out.stderr.contains("--rev"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// A base commit with a glossary and an article that links into it.
+fn base_repo() -> (TestRepo, String) {
+    let repo = TestRepo::new();
+    repo.write(
+        "glossary/tacit.md",
+        "---\nterm: Tacit\n---\n# Tacit\n\n## Three elements\n",
+    );
+    repo.write(
+        "glossary/cop.md",
+        "---\nterm: CoP\nrelatedTerms: [tacit]\n---\n# CoP\n",
+    );
+    repo.write(
+        "articles/intro.md",
+        "# Intro\n\nSee [tacit](../glossary/tacit.md#three-elements).\n",
+    );
+    repo.write("articles/other.md", "# Other\n\n[broken](nowhere.md)\n");
+    let base = repo.commit_at("base", 1_700_000_000, "Test", &[]);
+    (repo, base.to_string())
+}
+
+#[test]
+fn changed_since_reports_changed_documents_only() {
+    let (repo, base) = base_repo();
+    repo.write("articles/new.md", "# New\n\n[x](missing.md)\n");
+    repo.commit_at("add", 1_700_000_100, "Test", &[]);
+    let out = repo.check_json(&["--changed-since", &base]);
+    // articles/other.md's old defect is outside the change.
+    assert_eq!(
+        out.findings(),
+        [f("links/missing-file", "articles/new.md", 3, 5)]
+    );
+}
+
+#[test]
+fn changed_since_widens_to_links_broken_by_a_rename_or_delete() {
+    let (repo, base) = base_repo();
+    std::fs::rename(
+        repo.path("glossary/tacit.md"),
+        repo.path("glossary/tacit-knowledge.md"),
+    )
+    .unwrap();
+    repo.commit_at("rename", 1_700_000_100, "Test", &[]);
+    let out = repo.check_json(&["--changed-since", &base]);
+    assert_eq!(
+        out.findings(),
+        [
+            f("links/missing-file", "articles/intro.md", 3, 13),
+            f("terms/unknown", "glossary/cop.md", 3, 16)
+        ]
+    );
+}
+
+#[test]
+fn changed_since_widens_to_anchors_broken_by_a_renamed_heading() {
+    let (repo, base) = base_repo();
+    repo.write(
+        "glossary/tacit.md",
+        "---\nterm: Tacit\n---\n# Tacit\n\n## The three elements\n",
+    );
+    repo.commit_at("heading", 1_700_000_100, "Test", &[]);
+    let out = repo.check_json(&["--changed-since", &base]);
+    assert_eq!(
+        out.findings(),
+        [f("links/missing-anchor", "articles/intro.md", 3, 33)]
+    );
+}
+
+#[test]
+fn changed_since_combines_with_staged_and_rev() {
+    let (repo, base) = base_repo();
+    stage(
+        &repo,
+        "glossary/cop.md",
+        "---\nterm: CoP\nrelatedTerms: [tacit, ghost]\n---\n# CoP\n",
+    );
+    let out = repo.check_json(&["--staged", "--changed-since", &base]);
+    assert_eq!(
+        out.findings(),
+        [f("terms/unknown", "glossary/cop.md", 3, 23)]
+    );
+    assert!(repo
+        .check_json(&["--rev", "HEAD", "--changed-since", &base])
+        .findings()
+        .is_empty());
+    let out = repo.check_json(&["--changed-since", "no-such-branch"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no-such-branch"), "{}", out.stderr);
+}
+
+#[test]
+fn no_mode_writes_to_the_repository() {
+    let (repo, base) = base_repo();
+    stage(&repo, "articles/intro.md", "# Intro\n\nStaged.\n");
+    repo.write("articles/other.md", "# Other\n\nIn the work tree only.\n");
+    repo.write("untracked.md", "# Untracked\n");
+    let before = state(repo.root());
+    for args in [
+        vec!["check"],
+        vec!["check", "--staged"],
+        vec!["check", "--rev", "HEAD"],
+        vec!["check", "--changed-since", base.as_str()],
+        vec!["check", "--staged", "--changed-since", base.as_str()],
+        vec!["check", "--format", "sarif"],
+        vec!["stale", "--format", "html"],
+        vec!["rules"],
+    ] {
+        let out = repo.run(&args);
+        assert!(out.code <= 1, "{args:?}: {}", out.stderr);
+        assert_eq!(
+            state(repo.root()),
+            before,
+            "{args:?} changed the repository"
+        );
+    }
+}
