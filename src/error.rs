@@ -18,6 +18,8 @@ pub struct ConfigError {
 pub enum Error {
     #[error("{} is not inside a git repository", path.display())]
     NotARepository { path: PathBuf },
+    #[error("the repository at {} belongs to another user", path.display())]
+    NotOwned { path: PathBuf },
     #[error("{} is a bare repository, which has no work tree to check", path.display())]
     BareRepository { path: PathBuf },
     #[error("{}: {}", .0.path, .0.message)]
@@ -64,6 +66,10 @@ impl Error {
                 "run docsteward inside a git repository, pass -C DIR, or create one with `git init` and add the documents"
                     .to_owned(),
             ),
+            Error::NotOwned { path } => Some(format!(
+                "git refuses repositories owned by someone else (safe.directory); if you trust it: git config --global --add safe.directory {}",
+                path.display()
+            )),
             Error::BareRepository { .. } => Some("check a revision's tree instead: --rev HEAD".to_owned()),
             Error::Revision { .. } => Some(
                 "name a branch, tag or commit that exists here; in CI, fetch the history first (actions/checkout with fetch-depth: 0)"

@@ -132,6 +132,13 @@ fn locate(
     path: String,
     route: Option<String>,
 ) -> Outcome {
+    // A submodule's files belong to another repository: not docsteward's to judge.
+    if snapshot.in_submodule(&path) {
+        return Outcome::Found {
+            path,
+            is_dir: false,
+        };
+    }
     if snapshot.contains(&path) {
         if snapshot.is_untracked(&path) {
             return Outcome::Untracked { path };

@@ -51,8 +51,12 @@ impl SourceFile {
     pub fn position(&self, offset: usize) -> Position {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let line = self.line_of(offset);
-        let start = self.line_starts[line];
-        let column = self.text[start..offset].chars().count() + 1;
+        let mut start = self.line_starts[line];
+        // A byte order mark is not a character any editor, annotation or viewer counts.
+        if line == 0 && self.text.starts_with('\u{feff}') {
+            start = '\u{feff}'.len_utf8().min(offset.max(start));
+        }
+        let column = self.text[start.min(offset)..offset].chars().count() + 1;
         Position {
             line: line + 1,
             column,
@@ -97,5 +101,9 @@ mod tests {
         assert_eq!(file.position(8), Position { line: 3, column: 1 });
         assert_eq!(file.position(10), Position { line: 4, column: 1 });
         assert_eq!(file.position(99), Position { line: 4, column: 2 });
+        let bom = SourceFile::new("b.md", "\u{feff}ab".to_owned());
+        assert_eq!(bom.position(3), Position { line: 1, column: 1 });
+        assert_eq!(bom.position(4), Position { line: 1, column: 2 });
+        assert_eq!(bom.position(0), Position { line: 1, column: 1 });
     }
 }

@@ -106,12 +106,24 @@ pub fn options() -> Options {
 
 /// Parses the body of `text`, which starts at `body_start`. Spans are offsets into `text`.
 pub fn parse(text: &str, body_start: usize) -> Markdown {
-    let body = &text[body_start..];
+    // pulldown-cmark ends some blocks (an ATX heading) only at `\n`; a lone `\r`, which
+    // CommonMark also counts as a line ending, becomes `\n`: same length, same spans.
+    let normalized;
+    let body = match text[body_start..].contains('\r') {
+        true => {
+            normalized = lone_cr_to_lf(&text[body_start..]);
+            normalized.as_str()
+        }
+        false => &text[body_start..],
+    };
     let mut md = Markdown::default();
     let mut slugs = Slugger::default();
     let mut heading: Option<(u8, Option<String>, usize, String)> = None;
-    // Open images: where each starts and whether its alt text is still empty.
-    let mut image_alt: Vec<(usize, bool)> = Vec::new();
+    // Open images: where each starts and how many pieces of text had been seen then. An
+    // image's alt text is all the text inside it, nested images' included, so it is empty
+    // when the count has not moved by its end (O(1) per event however deep the nesting).
+    let mut image_alt: Vec<(usize, usize)> = Vec::new();
+    let mut texts_seen = 0usize;
     let parser = Parser::new_ext(body, options());
     let mut iter = parser.into_offset_iter();
     for (event, range) in iter.by_ref() {
@@ -147,10 +159,8 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
                 if let Some((.., text)) = heading.as_mut() {
                     text.push_str(&t);
                 }
-                if let Some((_, empty)) = image_alt.last_mut() {
-                    if !t.trim().is_empty() {
-                        *empty = false;
-                    }
+                if !t.trim().is_empty() {
+                    texts_seen += 1;
                 }
             }
             Event::Start(Tag::Link {
@@ -172,7 +182,7 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
                 dest_url,
                 ..
             }) => {
-                image_alt.push((span.start, true));
+                image_alt.push((span.start, texts_seen));
                 if let Some(dest) = inline_destination(text, &span, link_type) {
                     md.references.push(Reference {
                         kind: RefKind::Image,
@@ -182,8 +192,10 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
                 }
             }
             Event::End(TagEnd::Image) => {
-                if let Some((start, true)) = image_alt.pop() {
-                    md.empty_alt.push(start..span.end);
+                if let Some((start, seen)) = image_alt.pop() {
+                    if seen == texts_seen {
+                        md.empty_alt.push(start..span.end);
+                    }
                 }
             }
             Event::Html(html) | Event::InlineHtml(html) => {
@@ -231,15 +243,63 @@ fn inline_destination(
         }
         return None;
     }
-    let src = &text[span.clone()];
-    let close = closing_bracket(src)?;
-    let rest = &src[close + 1..];
-    let open = rest.strip_prefix('(')?;
-    let lead = open.len() - open.trim_start().len();
-    let dest_start = span.start + close + 2 + lead;
+    // Read from the end: `[text](dest "title")` closes with the parenthesis that opened
+    // right after the text's `]`. Scanning the text from the front instead would make
+    // nested images (each span holding all inner ones) quadratic.
+    let dest_start = match opening_paren(text, span) {
+        Some(open) => open + 1,
+        None => {
+            let src = &text[span.clone()];
+            let close = closing_bracket(src)?;
+            span.start + close + 1 + usize::from(src[close + 1..].starts_with('('))
+        }
+    };
     let after = &text[dest_start..span.end];
-    let len = destination_len(after);
-    Some(dest_start..dest_start + len)
+    let lead = after.len() - after.trim_start().len();
+    let len = destination_len(&after[lead..]);
+    Some(dest_start + lead..dest_start + lead + len)
+}
+
+/// The `(` that the `)` ending `span` closes, when a `]` stands right before it.
+fn opening_paren(text: &str, span: &Range<usize>) -> Option<usize> {
+    let bytes = &text.as_bytes()[span.clone()];
+    if bytes.last() != Some(&b')') {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    for i in (0..bytes.len()).rev() {
+        let escaped = i > 0 && bytes[i - 1] == b'\\';
+        match (bytes[i], quote) {
+            (_, _) if escaped => {}
+            (q @ (b'"' | b'\''), None) if depth == 1 => quote = Some(q),
+            (c, Some(q)) if c == q => quote = None,
+            (_, Some(_)) => {}
+            (b')', None) => depth += 1,
+            (b'(', None) => {
+                depth -= 1;
+                if depth == 0 {
+                    return (i > 0 && bytes[i - 1] == b']').then_some(span.start + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `text` with each `\r` not followed by `\n` replaced by `\n`.
+fn lone_cr_to_lf(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if c == '\r' && bytes.get(i + 1) != Some(&b'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The span of the destination in a definition `[label]: dest "title"`.
@@ -526,6 +586,25 @@ mod tests {
                 ("./b.md", "./b.md")
             ]
         );
+    }
+
+    #[test]
+    fn destinations_with_titles_parentheses_and_nesting() {
+        let text = "[a](x(1).md \"t (y)\") ![![i](in.png)](out.png) [b](<s p.md> 'q')\n";
+        let md = parse(text, 0);
+        let spans: Vec<&str> = md
+            .references
+            .iter()
+            .map(|r| &text[r.span.clone()])
+            .collect();
+        assert_eq!(spans, ["x(1).md", "in.png", "out.png", "<s p.md>"]);
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_headings() {
+        let md = parse("# Title\r\r[x](a.md)\r", 0);
+        assert_eq!(md.headings[0].text, "Title");
+        assert_eq!(md.references.len(), 1);
     }
 
     #[test]

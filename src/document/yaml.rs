@@ -278,7 +278,8 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<(&str, &str)>) -> 
             match suffix {
                 "str" => return Value::String(text.to_owned()),
                 "null" => return Value::Null,
-                "bool" | "int" | "float" => {}
+                // An explicit core tag asks for that type even when the text is quoted.
+                "bool" | "int" | "float" => return resolve_scalar(text, ScalarStyle::Plain, None),
                 _ => return Value::String(text.to_owned()),
             }
         } else {

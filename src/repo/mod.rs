@@ -68,6 +68,9 @@ impl Repo {
             git2::ErrorCode::NotFound => Error::NotARepository {
                 path: dir.to_owned(),
             },
+            git2::ErrorCode::Owner => Error::NotOwned {
+                path: dir.to_owned(),
+            },
             _ => Error::Git(e),
         })?;
         let workdir = match repo.workdir() {

@@ -226,11 +226,20 @@ impl Snapshot {
                 let full = root.join(path);
                 let meta = std::fs::symlink_metadata(&full)?;
                 if meta.file_type().is_symlink() {
+                    // Followed only to one of this snapshot's own files: not outside the
+                    // repository, not into `.git` (where CI keeps credentials), not to an
+                    // ignored file such as `.env`.
                     let target = full.canonicalize()?;
-                    if !target.starts_with(root) {
+                    let inside = target
+                        .strip_prefix(root)
+                        .ok()
+                        .and_then(|rel| rel.to_str())
+                        .map(|rel| rel.replace(std::path::MAIN_SEPARATOR, "/"))
+                        .filter(|rel| self.contains(rel));
+                    if inside.is_none() {
                         return Err(io::Error::new(
                             io::ErrorKind::PermissionDenied,
-                            "symbolic link points outside the repository",
+                            "symbolic link points to a file that is not in the repository's snapshot",
                         ));
                     }
                     return std::fs::read(target);
@@ -251,6 +260,13 @@ impl Snapshot {
                         return Ok(bytes);
                     }
                     let target = String::from_utf8_lossy(&bytes).into_owned();
+                    // An absolute target names the file system's root, never the repository's.
+                    if target.starts_with('/') {
+                        return Err(io::Error::new(
+                            io::ErrorKind::PermissionDenied,
+                            "symbolic link points outside the repository",
+                        ));
+                    }
                     path = crate::paths::join(&crate::paths::parent(&path), &target).ok_or_else(
                         || {
                             io::Error::new(

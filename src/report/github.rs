@@ -92,9 +92,12 @@ fn annotation(outcome: &Outcome, d: &Diagnostic) -> String {
 /// The message part of a workflow command: `%` first, so that a literal `%0A` in a document
 /// stays literal instead of becoming a line break.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let escaped = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    // Other control characters (ESC, BEL) would reach the log raw; show them escaped.
+    super::printable(&escaped).into_owned()
 }
 
 /// A `key=value` property: also `:` (which would end the properties) and `,` (which would

@@ -268,3 +268,55 @@ pub fn sarif_uris(log: &serde_json::Value) -> Vec<&str> {
         })
         .collect()
 }
+
+/// [`run_in`], but the binary is killed once it has run for `limit`: `None` then, with how
+/// long it ran. For cases that must finish in bounded time, so a regression fails the test
+/// instead of hanging the suite.
+pub fn run_within(
+    dir: &Path,
+    args: &[&str],
+    limit: std::time::Duration,
+) -> (Option<Output>, std::time::Duration) {
+    use std::io::Read;
+    use std::process::Stdio;
+    let start = std::time::Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docsteward"))
+        .args(args)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run docsteward");
+    // Drain both pipes while waiting, so a large report cannot block the child.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = drain(Box::new(child.stderr.take().expect("stderr")));
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let output = Output {
+                stdout: stdout.join().expect("stdout thread"),
+                stderr: stderr.join().expect("stderr thread"),
+                code: status.code().expect("exit code"),
+            };
+            return (Some(output), start.elapsed());
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return (None, start.elapsed());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

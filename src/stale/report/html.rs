@@ -185,6 +185,9 @@ pub fn escape(text: &str) -> String {
             '>' => s.push_str("&gt;"),
             '"' => s.push_str("&quot;"),
             '\'' => s.push_str("&#39;"),
+            // A line break or other control character in a value (a file name, say) would
+            // start a new line of a CI log; as a character reference it is the same text.
+            c if c.is_control() => s.push_str(&format!("&#{};", u32::from(c))),
             c => s.push(c),
         }
     }

@@ -30,9 +30,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             age(e),
             e.threshold_days,
             cell(e.owner.as_deref().unwrap_or("")),
-            e.path
+            // Inside a code span `&lt;` would show literally, so the path keeps `<`.
+            crate::report::printable(&e.path.replace(['\n', '\r'], " "))
                 .replace('`', "'")
-                .replace(['\n', '\r'], " ")
                 .replace('|', "\\|"),
             title,
             cell(&last_change(e)),
@@ -65,9 +65,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 /// Text made safe for one table cell: no pipes, line breaks or HTML.
 fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
+    crate::report::printable(&text.replace(['\n', '\r'], " "))
+        .replace('\\', "\\\\")
         .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('`', "'")
