@@ -53,6 +53,7 @@ pub struct Index<'a> {
     inbound: HashSet<String>,
     snapshot: &'a Snapshot,
     by_name: OnceLock<HashMap<&'a str, Vec<&'a str>>>,
+    by_folder: OnceLock<HashMap<String, Vec<&'a str>>>,
 }
 
 impl<'a> Index<'a> {
@@ -122,6 +123,7 @@ impl<'a> Index<'a> {
             inbound,
             snapshot,
             by_name: OnceLock::new(),
+            by_folder: OnceLock::new(),
         }
     }
 
@@ -180,13 +182,18 @@ impl<'a> Index<'a> {
         {
             return Some(same);
         }
-        let folder = paths::parent(missing);
-        let siblings = self
-            .snapshot
-            .files()
-            .iter()
-            .map(String::as_str)
-            .filter(|f| paths::parent(f) == folder);
+        let by_folder = self.by_folder.get_or_init(|| {
+            let mut map: HashMap<String, Vec<&str>> = HashMap::new();
+            for f in self.snapshot.files() {
+                map.entry(paths::parent(f)).or_default().push(f.as_str());
+            }
+            map
+        });
+        let siblings = by_folder
+            .get(&paths::parent(missing))
+            .into_iter()
+            .flatten()
+            .copied();
         crate::suggest::closest(missing, siblings)
     }
 }

@@ -71,6 +71,11 @@ fn cp1252_byte(c: char) -> Option<u8> {
 /// continuation bytes, each shown as its Windows-1252 character.
 pub fn find(text: &str) -> Vec<(Range<usize>, char)> {
     let mut found = Vec::new();
+    // Every lead character (U+00C2 to U+00F4) is 0xC3 0x82..0xB4 in UTF-8: without a 0xC3
+    // byte there is nothing to find, which is true of most documents.
+    if !text.as_bytes().contains(&0xC3) {
+        return found;
+    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut i = 0;
     while i < chars.len() {

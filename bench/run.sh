@@ -1,0 +1,416 @@
+#!/usr/bin/env bash
+# docsteward's benchmark: times docsteward and the tools users would pick instead on the same
+# corpora, and writes a Markdown table of medians and ratios. See bench/README.md.
+#
+#   bash bench/run.sh [--size tiny|full] [--repo PATH] [--peers]
+#
+# --size tiny   200 documents, 300 commits, one run each; no network needed without --peers
+# --size full   10,000 documents (about 100,000 links), 20,000 commits; hyperfine, 1 warm-up, 5 runs
+# --repo PATH   also time a real repository (read only: nothing there is changed)
+# --peers       install (into bench/.cache) and time markdownlint-cli2, remark-validate-links,
+#               rumdl and lychee
+set -euo pipefail
+
+SIZE=tiny
+REAL_REPO=""
+PEERS=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --size) SIZE=${2:?--size needs tiny or full}; shift 2 ;;
+    --size=*) SIZE=${1#--size=}; shift ;;
+    --repo) REAL_REPO=${2:?--repo needs a path}; shift 2 ;;
+    --repo=*) REAL_REPO=${1#--repo=}; shift ;;
+    --peers) PEERS=1; shift ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+SEED=1
+LINKS_PER_DOC=10
+case "$SIZE" in
+  tiny) DOCS=200; COMMITS=300; WARMUP=0; RUNS=1; SLOW_RUNS=1; PERFILE_RUNS=1; SAMPLE=0 ;;
+  full) DOCS=10000; COMMITS=20000; WARMUP=1; RUNS=5; SLOW_RUNS=3; PERFILE_RUNS=1; SAMPLE=500 ;;
+  *) echo "run.sh: --size is tiny or full, not $SIZE" >&2; exit 2 ;;
+esac
+AS_OF=2030-01-01
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=$ROOT/bench/.cache
+RESULTS=$ROOT/bench/results
+mkdir -p "$CACHE" "$RESULTS"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/docsteward-bench.XXXXXX")
+ROWS=$WORK/rows.tsv
+: > "$ROWS"
+NOTES=$WORK/notes.txt
+: > "$NOTES"
+
+trap 'echo "run.sh: failed at line $LINENO" >&2' ERR
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+have() { command -v "$1" >/dev/null 2>&1; }
+note() { printf '%s\n' "$*" >> "$NOTES"; }
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ] && have sudo; then SUDO=sudo; fi
+APT_UPDATED=0
+apt_install() {
+  if ! have apt-get; then
+    echo "run.sh: $* is missing and there is no apt-get to install it" >&2
+    return 1
+  fi
+  if [ "$APT_UPDATED" = 0 ]; then
+    $SUDO apt-get update -qq >&2
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >&2
+}
+
+# ---------------------------------------------------------------------------------------------
+# Tools.
+
+if [ "$SIZE" = full ] || [ "$PEERS" = 1 ]; then
+  have hyperfine || { log "installing hyperfine"; apt_install hyperfine; }
+  [ -x /usr/bin/time ] || { log "installing time"; apt_install time; }
+fi
+HYPERFINE=0
+have hyperfine && HYPERFINE=1
+GNU_TIME=0
+[ -x /usr/bin/time ] && /usr/bin/time -v true >/dev/null 2>&1 && GNU_TIME=1
+
+# BENCH_PROFILE=debug reuses the test build: the CI smoke run checks that the script works,
+# not how fast anything is.
+PROFILE=${BENCH_PROFILE:-release}
+log "building docsteward and the corpus generator ($PROFILE)"
+if [ "$PROFILE" = debug ]; then
+  (cd "$ROOT" && cargo build --locked --quiet --example gen_kb --bin docsteward)
+else
+  (cd "$ROOT" && cargo build --release --locked --quiet --example gen_kb --bin docsteward)
+fi
+DS=$ROOT/target/$PROFILE/docsteward
+DSQ=$(printf %q "$DS")
+GEN=$ROOT/target/$PROFILE/examples/gen_kb
+
+# ---------------------------------------------------------------------------------------------
+# The synthetic corpus, cached by its parameters and the generator's source.
+
+GEN_HASH=$(sha1sum "$ROOT/examples/gen_kb.rs" | cut -c1-12)
+CORPUS_DIR=${DOCSTEWARD_BENCH_CORPORA:-${TMPDIR:-/tmp}/docsteward-bench-corpora}
+CORPUS=$CORPUS_DIR/kb-seed$SEED-docs$DOCS-links$LINKS_PER_DOC-commits$COMMITS-$GEN_HASH
+if [ ! -f "$CORPUS.done" ]; then
+  log "generating the corpus: $DOCS documents, $COMMITS commits"
+  mkdir -p "$CORPUS_DIR"
+  rm -rf "$CORPUS"
+  "$GEN" --seed "$SEED" --docs "$DOCS" --links-per-doc "$LINKS_PER_DOC" --commits "$COMMITS" \
+    "$CORPUS" | tee "$CORPUS.done.tmp" >&2
+  mv "$CORPUS.done.tmp" "$CORPUS.done"
+else
+  log "reusing the corpus $CORPUS"
+fi
+# A run interrupted during the staged test leaves a change behind: start clean, end clean.
+git -C "$CORPUS" reset -q --hard HEAD
+trap 'git -C "$CORPUS" reset -q --hard HEAD >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+
+# ---------------------------------------------------------------------------------------------
+# Peers.
+
+NPM_BIN=$CACHE/npm/node_modules/.bin
+RUMDL=""
+LYCHEE=""
+if [ "$PEERS" = 1 ]; then
+  if [ ! -x "$NPM_BIN/markdownlint-cli2" ] || [ ! -x "$NPM_BIN/remark" ] \
+    || [ ! -d "$CACHE/npm/node_modules/remark-validate-links" ]; then
+    have npm || { log "installing npm"; apt_install npm; }
+    log "installing markdownlint-cli2, remark-cli and remark-validate-links into bench/.cache/npm"
+    mkdir -p "$CACHE/npm"
+    npm install --prefix "$CACHE/npm" --no-audit --no-fund --loglevel=error \
+      markdownlint-cli2 remark-cli remark-validate-links >&2
+  fi
+  RUMDL=$(command -v rumdl || true)
+  USER_RUMDL=$(python3 -c 'import site; print(site.USER_BASE)')/bin/rumdl
+  if [ -z "$RUMDL" ] && [ -x "$USER_RUMDL" ]; then RUMDL=$USER_RUMDL; fi
+  if [ -z "$RUMDL" ]; then
+    log "installing rumdl (pip install --user)"
+    python3 -m pip install --user --quiet rumdl >&2 \
+      || python3 -m pip install --user --quiet --break-system-packages rumdl >&2
+    RUMDL=$USER_RUMDL
+  fi
+  LYCHEE=$(command -v lychee || true)
+  if [ -z "$LYCHEE" ]; then
+    LYCHEE=$CACHE/cargo/bin/lychee
+    if [ ! -x "$LYCHEE" ]; then
+      log "installing lychee (cargo install --locked; this takes several minutes)"
+      cargo install --locked --quiet lychee --root "$CACHE/cargo" >&2
+    fi
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Measuring.
+
+# measure KEY RUNS WARMUP COMMAND: the median wall time of COMMAND (run by bash, output
+# discarded, exit status ignored: linters exit 1 when they find something).
+measure() {
+  local key=$1 runs=$2 warmup=$3 cmd=$4 median
+  log "timing $key: $cmd"
+  if [ "$HYPERFINE" = 1 ]; then
+    hyperfine --shell=bash --ignore-failure --style none --warmup "$warmup" --runs "$runs" \
+      --export-json "$RESULTS/$key.json" "$cmd" >/dev/null
+    median=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' \
+      "$RESULTS/$key.json")
+  else
+    local t0 t1
+    t0=$(date +%s%N)
+    bash -c "$cmd" >/dev/null 2>&1 || true
+    t1=$(date +%s%N)
+    median=$(python3 -c "print(($t1 - $t0) / 1e9)")
+  fi
+  echo "$median"
+}
+
+# peak_rss COMMAND ARGS...: the peak resident set size in KiB of one run, or empty.
+peak_rss() {
+  [ "$GNU_TIME" = 1 ] || return 0
+  /usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>&1 || true
+  awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt"
+}
+
+# row SECTION KEY JOB COMMAND MEDIAN RSS_KIB NOTE
+row() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$ROWS"; }
+
+q() { printf '%q' "$1"; }
+
+# suite SECTION DIR SYNTHETIC: every measurement on one repository.
+suite() {
+  local section=$1 dir=$2 synthetic=$3
+  local d; d=$(q "$dir")
+  local n_md; n_md=$(git -C "$dir" ls-files '*.md' | wc -l)
+  local m rss cmd
+
+  # (a) docsteward check, all default rules (stale/age reads history).
+  cmd="$DSQ -C $d check --format json --as-of $AS_OF"
+  m=$(measure "$section-check" "$RUNS" "$WARMUP" "$cmd")
+  rss=$(peak_rss "$DS" -C "$dir" check --format json --as-of "$AS_OF")
+  row "$section" check "whole run" "docsteward check --format json --as-of $AS_OF" "$m" "$rss" ""
+
+  if [ "$synthetic" = 1 ]; then
+    cmd="$DSQ -C $d --config $d/docsteward-nohistory.toml check --format json"
+    m=$(measure "$section-check-nohistory" "$RUNS" "$WARMUP" "$cmd")
+    rss=$(peak_rss "$DS" -C "$dir" --config "$dir/docsteward-nohistory.toml" check --format json)
+    row "$section" check-nohistory "whole run, no history" \
+      'docsteward check --config docsteward-nohistory.toml (stale/age off)' "$m" "$rss" ""
+  fi
+
+  # (d) the floor: every Markdown blob read from the object store, no parsing.
+  cmd="git -C $d ls-files -s -z '*.md' | tr '\\0' '\\n' | cut -d' ' -f2 | git -C $d cat-file --batch"
+  m=$(measure "$section-floor" "$RUNS" "$WARMUP" "$cmd")
+  row "$section" floor "floor" "git ls-files -s '*.md' | git cat-file --batch" "$m" "" ""
+
+  # (c) docsteward stale.
+  cmd="$DSQ -C $d stale --format json --as-of $AS_OF"
+  m=$(measure "$section-stale" "$RUNS" "$WARMUP" "$cmd")
+  rss=$(peak_rss "$DS" -C "$dir" stale --format json --as-of "$AS_OF")
+  row "$section" stale "history" "docsteward stale --format json --as-of $AS_OF" "$m" "$rss" ""
+
+  # (e) one git log pass.
+  cmd="git -C $d log --name-only --format=%H%x00%ct"
+  m=$(measure "$section-gitlog" "$RUNS" "$WARMUP" "$cmd")
+  row "$section" gitlog "history" "git log --name-only --format=%H%x00%ct (one pass)" "$m" "" ""
+
+  # (f) one git log per document; on the full size a sample of $SAMPLE, spread evenly.
+  local sample=$WORK/sample.txt
+  if [ "$SAMPLE" -gt 0 ] && [ "$n_md" -gt "$SAMPLE" ]; then
+    git -C "$dir" ls-files '*.md' | awk -v n="$n_md" -v s="$SAMPLE" \
+      'int((NR - 1) * s / n) != int(NR * s / n)' > "$sample"
+  else
+    git -C "$dir" ls-files '*.md' > "$sample"
+  fi
+  local n_sample; n_sample=$(wc -l < "$sample")
+  cmd="while IFS= read -r f; do git -C $d log -1 --format=%ct -- \"\$f\"; done < $(q "$sample")"
+  m=$(measure "$section-perfile" "$PERFILE_RUNS" 0 "$cmd")
+  local scaled; scaled=$(python3 -c "print($m * $n_md / $n_sample)")
+  local pf_note=""
+  if [ "$n_sample" -lt "$n_md" ]; then
+    pf_note="timed on $n_sample of $n_md documents ($(printf %.1f "$m") s), extrapolated linearly"
+    note "- Per-file \`git log -1\` ($section): timed on a sample of $n_sample of the $n_md documents, spread evenly over \`git ls-files\`, and multiplied by $n_md/$n_sample."
+  fi
+  row "$section" perfile "history" "git log -1 --format=%ct -- PATH, per document" "$scaled" "" "$pf_note"
+
+  # (b) check --staged with one staged document (synthetic corpus only: it stages a change).
+  if [ "$synthetic" = 1 ]; then
+    # (sed, not head: head would close the pipe early and pipefail would end the script)
+    local doc; doc=$(git -C "$dir" ls-files 'articles/*.md' | sed -n 1p)
+    printf '\nA staged edit for the benchmark.\n' >> "$dir/$doc"
+    git -C "$dir" add -- "$doc"
+    cmd="$DSQ -C $d check --staged --format json --as-of $AS_OF"
+    m=$(measure "$section-staged" "$RUNS" "$WARMUP" "$cmd")
+    rss=$(peak_rss "$DS" -C "$dir" check --staged --format json --as-of "$AS_OF")
+    row "$section" staged "pre-commit" "docsteward check --staged (one staged document)" "$m" "$rss" ""
+    git -C "$dir" reset -q --hard HEAD
+  fi
+
+  if [ "$PEERS" = 1 ]; then
+    # Whole-run linting.
+    cmd="cd $d && $(q "$RUMDL") check --no-cache ."
+    m=$(measure "$section-rumdl" "$RUNS" "$WARMUP" "$cmd")
+    rss=$(cd "$dir" && peak_rss "$RUMDL" check --no-cache .)
+    row "$section" rumdl "whole run" "rumdl check --no-cache ." "$m" "$rss" ""
+
+    cmd="cd $d && $(q "$NPM_BIN/markdownlint-cli2") '**/*.md'"
+    m=$(measure "$section-markdownlint" "$SLOW_RUNS" 0 "$cmd")
+    rss=$(cd "$dir" && peak_rss "$NPM_BIN/markdownlint-cli2" '**/*.md')
+    row "$section" markdownlint "whole run" "markdownlint-cli2 '**/*.md' (default rules)" "$m" "$rss" ""
+
+    # Local links and anchors.
+    cmd="cd $d && $(q "$LYCHEE") --offline --include-fragments --no-progress '**/*.md'"
+    m=$(measure "$section-lychee" "$RUNS" "$WARMUP" "$cmd")
+    rss=$(cd "$dir" && peak_rss "$LYCHEE" --offline --include-fragments --no-progress '**/*.md')
+    row "$section" lychee "links" "lychee --offline --include-fragments '**/*.md'" "$m" "$rss" ""
+
+    cmd="cd $d && $(q "$RUMDL") check --no-cache --enable MD051,MD057 ."
+    m=$(measure "$section-rumdl-links" "$RUNS" "$WARMUP" "$cmd")
+    row "$section" rumdl-links "links" "rumdl check --enable MD051,MD057 ." "$m" "" ""
+
+    local plugin=$CACHE/npm/node_modules/remark-validate-links/index.js
+    cmd="cd $d && $(q "$NPM_BIN/remark") --quiet --no-stdout --use $(q "$plugin=repository:false") ."
+    m=$(measure "$section-remark" "$SLOW_RUNS" 0 "$cmd")
+    rss=$(cd "$dir" && peak_rss "$NPM_BIN/remark" --quiet --no-stdout --use "$plugin=repository:false" .)
+    row "$section" remark "links" "remark --use remark-validate-links ." "$m" "$rss" ""
+  fi
+}
+
+suite synthetic "$CORPUS" 1
+if [ -n "$REAL_REPO" ]; then
+  REAL_REPO=$(cd "$REAL_REPO" && pwd)
+  suite real "$REAL_REPO" 0
+fi
+
+# ---------------------------------------------------------------------------------------------
+# The report.
+
+versions() {
+  echo "- docsteward: $("$DS" --version) ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ', with local changes'))"
+  echo "- $(git --version)"
+  if [ "$HYPERFINE" = 1 ]; then echo "- $(hyperfine --version)"; fi
+  if [ "$PEERS" = 1 ]; then
+    echo "- rumdl: $("$RUMDL" --version 2>/dev/null | head -n 1)"
+    echo "- lychee: $("$LYCHEE" --version 2>/dev/null | head -n 1)"
+    echo "- markdownlint-cli2: $(node -p "require('$CACHE/npm/node_modules/markdownlint-cli2/package.json').version")"
+    echo "- remark-cli: $(node -p "require('$CACHE/npm/node_modules/remark-cli/package.json').version"), remark-validate-links: $(node -p "require('$CACHE/npm/node_modules/remark-validate-links/package.json').version")"
+    echo "- node: $(node --version)"
+  fi
+}
+
+CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
+MEM=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo 2>/dev/null || true)
+export BENCH_DATE
+BENCH_DATE=$(date -u +%Y-%m-%d)
+export BENCH_MACHINE="${CPU:-unknown CPU}, $(nproc) cores, ${MEM:-unknown memory}, $(uname -sr)"
+export BENCH_SIZE=$SIZE BENCH_RUNS=$RUNS BENCH_WARMUP=$WARMUP BENCH_SLOW_RUNS=$SLOW_RUNS BENCH_PERFILE_RUNS=$PERFILE_RUNS
+export BENCH_HYPERFINE=$HYPERFINE
+export BENCH_CORPUS_LINE
+BENCH_CORPUS_LINE=$(grep -E '^(documents|links|defects|commits|merges|renames):' "$CORPUS.done" | sed 's/^/  /')
+export BENCH_REAL=$REAL_REPO
+export BENCH_VERSIONS
+BENCH_VERSIONS=$(versions)
+export BENCH_NOTES
+BENCH_NOTES=$(cat "$NOTES")
+export BENCH_REAL_FACTS=""
+if [ -n "$REAL_REPO" ]; then
+  BENCH_REAL_FACTS="$(git -C "$REAL_REPO" ls-files '*.md' | wc -l) Markdown files, $(git -C "$REAL_REPO" rev-list --count HEAD) commits"
+fi
+
+python3 - "$ROWS" > "$WORK/latest.md" <<'PY'
+import os, sys
+
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
+env = os.environ
+by = {}
+for section, key, job, cmd, median, rss, note in rows:
+    by[(section, key)] = float(median)
+
+# For each row: which docsteward figure it is compared with, and the target (issue 8).
+#   compare: ratio = docsteward / this row;  target: (text, predicate on the ratio or the time)
+def spec(section, key):
+    d = lambda k: by.get((section, k))
+    check, stale = d("check"), d("stale")
+    if key == "floor":
+        return check, "check", ("<= 2.5", lambda r, t: r <= 2.5)
+    if key == "gitlog":
+        return stale, "stale", ("<= 0.75", lambda r, t: r <= 0.75)
+    if key == "perfile":
+        return stale, "stale", ("<= 0.02 (50x faster)", lambda r, t: r <= 0.02)
+    if key == "markdownlint":
+        return check, "check", ("<= 0.1 (10x faster)", lambda r, t: r <= 0.1)
+    if key == "rumdl":
+        return check, "check", ("<= 0.33 (3x faster)", lambda r, t: r <= 1 / 3)
+    if key == "lychee":
+        return check, "check", ("<= 0.67 (1.5x faster)", lambda r, t: r <= 1 / 1.5)
+    if key in ("rumdl-links", "remark"):
+        return check, "check", None
+    if key == "staged":
+        return None, "", ("< 0.150 s", lambda r, t: t < 0.150)
+    if key == "check":
+        return None, "", ("peak RSS < 300 MiB", None)
+    return None, "", None
+
+def fmt_s(x):
+    return f"{x:.3f}" if x < 10 else f"{x:.1f}"
+
+out = []
+out.append(f"Benchmark of {env['BENCH_DATE']} on {env['BENCH_MACHINE']}.")
+out.append("")
+runs = (f"hyperfine, {env['BENCH_WARMUP']} warm-up run(s) and {env['BENCH_RUNS']} runs per command "
+        f"({env['BENCH_SLOW_RUNS']} runs and no warm-up for markdownlint-cli2 and remark, {env['BENCH_PERFILE_RUNS']} for the per-file `git log` loop)"
+        if env["BENCH_HYPERFINE"] == "1" else "one run per command timed with `date +%s%N` (hyperfine not installed)")
+out.append(f"Size `{env['BENCH_SIZE']}`: median wall time of {runs}; peak memory from `/usr/bin/time -v`.")
+out.append("")
+sections = []
+for r in rows:
+    if r[0] not in sections:
+        sections.append(r[0])
+for section in sections:
+    if section == "synthetic":
+        out.append("Synthetic knowledge base (`examples/gen_kb.rs`, seed 1):")
+        out.append("")
+        out.append(env["BENCH_CORPUS_LINE"])
+    else:
+        out.append(f"Real repository `{env['BENCH_REAL']}` ({env['BENCH_REAL_FACTS']}):")
+    out.append("")
+    out.append("| Job | Command | Median (s) | docsteward / this | Target | Met | Peak RSS (MiB) |")
+    out.append("|---|---|---:|---|---|---|---:|")
+    for sec, key, job, cmd, median, rss, note in rows:
+        if sec != section:
+            continue
+        t = float(median)
+        base, label, target = spec(section, key)
+        ratio = f"{label}: {base / t:.3f}" if base is not None and t > 0 else ""
+        met = ""
+        if target is not None and target[1] is not None:
+            if base is None and key == "staged":
+                met = "yes" if target[1](None, t) else "**no**"
+            elif base is not None and t > 0:
+                met = "yes" if target[1](base / t, t) else "**no**"
+        if key == "check" and rss:
+            met = "yes" if int(rss) / 1024 < 300 else "**no**"
+        rss_s = f"{int(rss) / 1024:.0f}" if rss else ""
+        cmd_s = f"`{cmd}`" + (f" ({note})" if note else "")
+        cmd_s = cmd_s.replace("|", "\\|")
+        out.append(f"| {job} | {cmd_s} | {fmt_s(t)} | {ratio} | {target[0] if target else ''} | {met} | {rss_s} |")
+    out.append("")
+out.append("Ratios are docsteward's median over the other command's: below 1, docsteward is faster.")
+if env["BENCH_NOTES"]:
+    out.append("")
+    out.append(env["BENCH_NOTES"])
+out.append("")
+out.append("Versions:")
+out.append("")
+out.append(env["BENCH_VERSIONS"])
+print("\n".join(out))
+PY
+
+# Only a full-size run replaces the recorded figures.
+if [ "$SIZE" = full ]; then
+  cp "$WORK/latest.md" "$RESULTS/latest.md"
+  log "written to bench/results/latest.md"
+fi
+cat "$WORK/latest.md"
