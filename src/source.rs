@@ -7,7 +7,13 @@ pub struct SourceFile {
     pub path: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Characters before every `BLOCK`-th byte, built the first time a column lies far into
+    /// a long line, so that many findings on one long line do not each count from its start.
+    char_marks: std::sync::OnceLock<Vec<usize>>,
 }
+
+/// Bytes between two entries of `SourceFile::char_marks`.
+const BLOCK: usize = 4096;
 
 /// A 1-based line and column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -23,6 +29,7 @@ impl SourceFile {
             path: path.into(),
             text,
             line_starts,
+            char_marks: std::sync::OnceLock::new(),
         }
     }
 
@@ -56,12 +63,40 @@ impl SourceFile {
         if line == 0 && self.text.starts_with('\u{feff}') {
             start = '\u{feff}'.len_utf8().min(offset.max(start));
         }
-        let column = self.text[start.min(offset)..offset].chars().count() + 1;
+        let start = start.min(offset);
+        let column = if offset - start <= BLOCK {
+            self.text[start..offset].chars().count() + 1
+        } else {
+            self.chars_before(offset) - self.chars_before(start) + 1
+        };
         Position {
             line: line + 1,
             column,
         }
     }
+}
+
+impl SourceFile {
+    /// How many characters the text has before byte `offset`, a character boundary: the
+    /// bytes that do not continue a UTF-8 sequence.
+    fn chars_before(&self, offset: usize) -> usize {
+        let marks = self.char_marks.get_or_init(|| {
+            let mut marks = Vec::with_capacity(self.text.len() / BLOCK + 1);
+            let mut total = 0;
+            marks.push(0);
+            for block in self.text.as_bytes().chunks(BLOCK) {
+                total += starts_of_chars(block);
+                marks.push(total);
+            }
+            marks
+        });
+        let block = offset / BLOCK;
+        marks[block] + starts_of_chars(&self.text.as_bytes()[block * BLOCK..offset])
+    }
+}
+
+fn starts_of_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 /// Line starts for `\n`, `\r\n` and a lone `\r`, the endings CommonMark recognises.
@@ -105,5 +140,32 @@ mod tests {
         assert_eq!(bom.position(3), Position { line: 1, column: 1 });
         assert_eq!(bom.position(4), Position { line: 1, column: 2 });
         assert_eq!(bom.position(0), Position { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn columns_far_into_a_long_line_count_characters_like_the_short_way() {
+        // Two- and three-byte characters straddle the block boundaries.
+        let mut text = String::from("# T\n");
+        for i in 0..5_000 {
+            text.push_str(["a", "é", "€", "b"][i % 4]);
+        }
+        text.push('\n');
+        let file = SourceFile::new("a.md", text.clone());
+        let line_start = 4;
+        for offset in (line_start..text.len())
+            .step_by(997)
+            .chain([text.len() - 1])
+        {
+            let offset = floor_char_boundary(&text, offset);
+            let expected = text[line_start..offset].chars().count() + 1;
+            assert_eq!(
+                file.position(offset),
+                Position {
+                    line: 2,
+                    column: expected
+                },
+                "at {offset}"
+            );
+        }
     }
 }

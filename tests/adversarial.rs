@@ -366,6 +366,35 @@ fn nested_images_rescan_their_text_quadratically() {
     assert_eq!(out.findings(), []);
 }
 
+/// Bug: a column counted the characters from its line's start for every finding, so 50,000
+/// broken links at the end of an 8 MB line took about 4 * 10^11 steps to render.
+#[test]
+fn many_findings_far_into_one_long_line_render_in_linear_time() {
+    const N: usize = 50_000;
+    const PAD: usize = 8 * 1024 * 1024;
+    let repo = TestRepo::new();
+    let text = format!("# Links\n\né{}{}\n", "a".repeat(PAD), "[a](g)".repeat(N));
+    repo.write("links.md", text);
+    let out = timed_check(&repo, &[], "many findings far into one line");
+    let findings = out.findings();
+    assert_eq!(findings.len(), N);
+    // `é` is one character but two bytes: columns count characters.
+    let first = PAD as u64 + 2;
+    assert_eq!(
+        findings[0],
+        f("links/missing-file", "links.md", 3, first + 4)
+    );
+    assert_eq!(
+        findings[N - 1],
+        f(
+            "links/missing-file",
+            "links.md",
+            3,
+            first + 6 * (N as u64 - 1) + 4
+        )
+    );
+}
+
 #[test]
 fn nested_lists_and_blockquotes_are_bounded() {
     const N: usize = 100_000;
