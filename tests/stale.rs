@@ -465,3 +465,23 @@ fn pure_renames_across_folders_keep_the_age() {
     );
     assert_eq!(last_commit(&report, "archive/kept.md"), first.to_string());
 }
+
+/// The walk diffs commits in parallel batches against the paths pending when a batch starts;
+/// the old path of a rename found during the batch, in a folder no pending path is in, was
+/// not among them. The edit made to it before the rename must still be found.
+#[test]
+fn an_edit_before_a_rename_out_of_an_emptied_folder_is_the_last_change() {
+    let repo = TestRepo::new();
+    repo.write("old/a.md", "# A\n").write("kept.md", "# Kept\n");
+    repo.commit_at("add", T0, "Ann", &[]);
+    repo.write("old/a.md", "# A\n\nEdited.\n");
+    let edit = repo.commit_at("edit", T0 + DAY, "Bob", &[]);
+    repo.write("kept.md", "# Kept\n\nOnce.\n");
+    repo.commit_at("unrelated", T0 + 2 * DAY, "Ann", &[]);
+    std::fs::create_dir_all(repo.path("new")).unwrap();
+    std::fs::rename(repo.path("old/a.md"), repo.path("new/a.md")).unwrap();
+    repo.commit_at("move", T0 + 3 * DAY, "Cy", &[]);
+    let report = stale_json(&repo, &["--as-of", "2023-02-01"]);
+    assert_eq!(last_commit(&report, "new/a.md"), edit.to_string());
+    assert_eq!(entry(&report, "new/a.md")["owner"], "Bob");
+}

@@ -1,12 +1,15 @@
 //! A document's last meaningful change, for every document at once, in one pass over
-//! history: a date-ordered walk that diffs each commit's tree against its parents and
-//! carries along only the paths still unresolved, stopping when none are left.
+//! history: a walk from the newest commit that carries along only the paths still
+//! unresolved, stopping when none are left. Commits come in batches, in topological order;
+//! each batch is diffed against first parents in parallel (every thread with its own
+//! repository handle, reading tree objects raw and only the folders that hold pending
+//! paths), then processed in order on one thread.
 //!
 //! It follows git's default history simplification (a merge that takes one parent's
 //! version is no change; the path follows that parent), follows exact-blob renames back to
 //! the old path, and skips commits listed in an ignore-revs file.
 
-use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use std::cmp::Ordering;
 
@@ -106,19 +109,87 @@ impl Repo {
     }
 }
 
-/// A commit waiting in the walk, newest first.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-struct Queued {
-    time: i64,
-    /// Ties broken by insertion order, so the walk is deterministic.
-    seq: std::cmp::Reverse<u64>,
-    oid: Oid,
-}
-
 /// Documents whose last change is still unknown, by the path their content has at one point
 /// in history (it differs from the document's path before a rename). Sorted, so a subtree
 /// can be asked whether it holds any of them.
 type Group = BTreeMap<String, usize>;
+
+/// The first batch of commits diffed in parallel; batches double up to [`MAX_BATCH`], so a
+/// walk that ends after a few commits does not diff hundreds.
+const FIRST_BATCH: usize = 16;
+const MAX_BATCH: usize = 1024;
+
+/// One commit, read and diffed against its first parent (on any thread).
+struct Visited {
+    oid: Oid,
+    time: i64,
+    author: String,
+    author_email: String,
+    parents: Vec<Oid>,
+    /// Changes of the paths asked about against the first parent; `None` for a root commit.
+    first: Option<ParentDiff>,
+}
+
+fn visit(repo: &Repository, oid: Oid, paths: &Group) -> Result<Visited, git2::Error> {
+    let commit = repo.find_commit(oid)?;
+    let parents: Vec<Oid> = commit.parent_ids().collect();
+    let first = match parents.first() {
+        Some(&parent) => {
+            let old = repo.find_commit(parent)?.tree_id();
+            Some(diff_against(repo, old, commit.tree_id(), paths)?)
+        }
+        None => None,
+    };
+    let author = commit.author();
+    Ok(Visited {
+        oid,
+        time: commit.time().seconds(),
+        author: author.name().unwrap_or("").to_owned(),
+        author_email: author.email().unwrap_or("").to_owned(),
+        parents,
+        first,
+    })
+}
+
+thread_local! {
+    /// git2 repositories are not `Sync`: each thread that diffs commits opens its own.
+    static OPEN: std::cell::RefCell<Option<(std::path::PathBuf, Repository)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// [`visit`] on this thread's own handle of the repository at `git_dir`.
+fn visit_here(git_dir: &std::path::Path, oid: Oid, paths: &Group) -> Result<Visited, git2::Error> {
+    OPEN.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.as_ref().is_none_or(|(dir, _)| dir != git_dir) {
+            *slot = Some((git_dir.to_owned(), Repository::open(git_dir)?));
+        }
+        match slot.as_ref() {
+            Some((_, repo)) => visit(repo, oid, paths),
+            None => Err(git2::Error::from_str("repository not open")),
+        }
+    })
+}
+
+/// The walk's state: which commit holds which unresolved documents, and what was found.
+struct Walk<'r> {
+    repo: &'r Repository,
+    ignore: &'r HashSet<Oid>,
+    boundary: &'r HashSet<Oid>,
+    result: Vec<Option<LastChange>>,
+    /// Each unresolved document is in exactly one commit's group: the walk moves groups to
+    /// parents and splits them only at merges, so no commit copies the whole set.
+    pending: HashMap<Oid, Group>,
+    /// Commits already processed; a group that reaches one again (a parent dated after its
+    /// child) is processed on its own.
+    done: HashSet<Oid>,
+    /// The paths the current batch was diffed against: the changes of every blob in a
+    /// folder that holds one of them are known.
+    diffed: Group,
+    /// Paths outside those folders that became pending (the old side of a rename) after
+    /// the current batch was diffed: a commit whose group holds one is diffed again.
+    fresh: HashSet<String>,
+}
 
 fn walk(
     repo: &Repository,
@@ -128,14 +199,19 @@ fn walk(
     boundary: &HashSet<Oid>,
     progress: Progress<'_>,
 ) -> Result<Vec<Option<LastChange>>, Error> {
-    let mut result: Vec<Option<LastChange>> = vec![None; documents.len()];
-    // Each unresolved document is in exactly one commit's group: the walk moves groups to
-    // parents and splits them only at merges, so no commit copies the whole set.
-    let mut pending: HashMap<Oid, Group> = HashMap::new();
-    let mut queue = BinaryHeap::new();
-    let mut seq = 0u64;
-    let start_commit = repo.find_commit(start)?;
-    pending.insert(
+    use rayon::prelude::*;
+
+    let mut walk = Walk {
+        repo,
+        ignore,
+        boundary,
+        result: vec![None; documents.len()],
+        pending: HashMap::new(),
+        done: HashSet::new(),
+        diffed: Group::new(),
+        fresh: HashSet::new(),
+    };
+    walk.pending.insert(
         start,
         documents
             .iter()
@@ -144,108 +220,176 @@ fn walk(
             .map(|(d, p)| (p, d))
             .collect(),
     );
-    queue.push(Queued {
-        time: start_commit.time().seconds(),
-        seq: std::cmp::Reverse(0),
-        oid: start,
-    });
+    // Commits newest first, a parent never before its child; each batch is diffed in
+    // parallel (against the paths still pending when it starts), then processed in order.
+    let mut order = repo.revwalk()?;
+    order.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+    order.push(start)?;
+    let git_dir = repo.path().to_owned();
     let mut read = 0usize;
+    let mut batch_size = FIRST_BATCH;
+    let mut batch: Vec<Oid> = Vec::with_capacity(MAX_BATCH);
+    loop {
+        batch.clear();
+        for oid in order.by_ref() {
+            batch.push(oid?);
+            if batch.len() == batch_size {
+                break;
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        batch_size = (batch_size * 2).min(MAX_BATCH);
+        walk.diffed = walk
+            .pending
+            .values()
+            .flat_map(|g| g.iter().map(|(p, &d)| (p.clone(), d)))
+            .collect();
+        walk.fresh.clear();
+        let paths = &walk.diffed;
+        let visited: Vec<Visited> = batch
+            .par_iter()
+            .map(|&oid| visit_here(&git_dir, oid, paths))
+            .collect::<Result<_, _>>()?;
+        for v in &visited {
+            let Some(group) = walk.pending.remove(&v.oid) else {
+                continue;
+            };
+            read += 1;
+            walk.process(v, group)?;
+        }
+        progress(read);
+        if walk.pending.is_empty() {
+            break;
+        }
+    }
+    // Whatever is left sits on commits the walk never reached (an unreachable parent in a
+    // broken repository): those documents keep no date.
+    Ok(walk.result)
+}
 
-    while let Some(Queued { oid, .. }) = queue.pop() {
-        let Some(mut group) = pending.remove(&oid) else {
-            continue;
-        };
+impl Walk<'_> {
+    /// Moves `group` (the documents pending at `v`) to where their history goes on, and
+    /// records those `v` changed.
+    fn process(&mut self, v: &Visited, mut group: Group) -> Result<(), git2::Error> {
+        self.done.insert(v.oid);
         if group.is_empty() {
-            continue;
+            return Ok(());
         }
-        read += 1;
-        if read % 256 == 0 {
-            progress(read);
-        }
-        let commit = repo.find_commit(oid)?;
-        let tree = commit.tree()?;
-        let parents: Vec<git2::Commit<'_>> = commit.parents().collect();
-        let resolve = |document: usize, result: &mut Vec<Option<LastChange>>, at_boundary: bool| {
-            let author = commit.author();
-            result[document] = Some(LastChange {
-                commit: oid,
-                time: commit.time().seconds(),
-                author: author.name().unwrap_or("").to_owned(),
-                author_email: author.email().unwrap_or("").to_owned(),
-                at_boundary,
-            });
+        // A path that became pending after this commit was diffed: diff it again.
+        let redone;
+        let v = if self.fresh.iter().any(|p| group.contains_key(p)) {
+            redone = visit(self.repo, v.oid, &group)?;
+            &redone
+        } else {
+            v
         };
-        if parents.is_empty() {
+        let Some(first) = &v.first else {
             // A root commit, or the edge of a shallow clone: whatever is here was made here.
-            let at_boundary = boundary.contains(&oid);
+            let at_boundary = self.boundary.contains(&v.oid);
+            let tree = self.repo.find_commit(v.oid)?.tree()?;
             for (path, document) in group {
                 if at_boundary || tree.get_path(std::path::Path::new(&path)).is_ok() {
-                    resolve(document, &mut result, at_boundary);
+                    self.resolve(v, document, at_boundary);
                 }
             }
-            continue;
-        }
-        // Against the first parent: which pending paths changed, and how.
-        let first = diff_against(repo, &parents[0].tree()?, &tree, &group)?;
-        let ignored = ignore.contains(&oid);
-        let mut moved: Vec<Group> = vec![Group::new(); parents.len()];
-        for (path, change) in first.changed {
-            let Some(document) = group.remove(&path) else {
+            return Ok(());
+        };
+        let ignored = self.ignore.contains(&v.oid);
+        let mut moved: Vec<Group> = vec![Group::new(); v.parents.len()];
+        let mut trees: Option<(git2::Tree<'_>, Vec<git2::Tree<'_>>)> = None;
+        for (path, change) in &first.changed {
+            let Some(document) = group.remove(path) else {
                 continue;
             };
             // A merge that takes another parent's version is no change: the path's history
             // continues in the first parent that has it unchanged (git's simplification).
             let mut treesame = None;
-            for (i, parent) in parents.iter().enumerate().skip(1) {
-                if unchanged_against(&parent.tree()?, &tree, &path)? {
-                    treesame = Some(i);
-                    break;
+            if v.parents.len() > 1 {
+                if trees.is_none() {
+                    let commit = self.repo.find_commit(v.oid)?;
+                    let parents = commit
+                        .parents()
+                        .map(|p| p.tree())
+                        .collect::<Result<Vec<_>, _>>()?;
+                    trees = Some((commit.tree()?, parents));
+                }
+                if let Some((tree, parents)) = &trees {
+                    for (i, parent) in parents.iter().enumerate().skip(1) {
+                        if unchanged_against(parent, tree, path)? {
+                            treesame = Some(i);
+                            break;
+                        }
+                    }
                 }
             }
             match (treesame, change) {
                 (Some(i), _) => {
-                    moved[i].insert(path, document);
+                    moved[i].insert(path.clone(), document);
                 }
                 (None, Change::RenamedFrom(old)) => {
-                    moved[0].insert(old, document);
+                    if !holds_prefix(&self.diffed, &crate::paths::parent(old)) {
+                        self.fresh.insert(old.clone());
+                    }
+                    moved[0].insert(old.clone(), document);
                 }
                 // A reformatting commit listed in the ignore-revs file is not a change, but
                 // the creation of a file cannot be ignored away.
-                (None, Change::Modified) if ignored && parents.len() == 1 => {
-                    moved[0].insert(path, document);
+                (None, Change::Modified) if ignored && v.parents.len() == 1 => {
+                    moved[0].insert(path.clone(), document);
                 }
-                (None, _) => resolve(document, &mut result, false),
+                (None, _) => self.resolve(v, document, false),
             }
         }
         // Everything else is unchanged against the first parent and moves there whole.
-        moved[0].append(&mut group);
-        for (parent, group) in parents.iter().zip(moved) {
+        // (Not `BTreeMap::append`, which rebuilds the whole tree: a commit changes few
+        // paths, and the group may hold thousands.)
+        merge_into(&mut group, std::mem::take(&mut moved[0]));
+        moved[0] = group;
+        for (&parent, group) in v.parents.iter().zip(moved) {
             if group.is_empty() {
                 continue;
             }
-            match pending.entry(parent.id()) {
+            if self.done.contains(&parent) {
+                // The parent came first in the order (its date is after its child's): it
+                // was processed without these documents.
+                let late = visit(self.repo, parent, &group)?;
+                self.process(&late, group)?;
+                continue;
+            }
+            match self.pending.entry(parent) {
                 std::collections::hash_map::Entry::Vacant(slot) => {
                     slot.insert(group);
-                    seq += 1;
-                    queue.push(Queued {
-                        time: parent.time().seconds(),
-                        seq: std::cmp::Reverse(seq),
-                        oid: parent.id(),
-                    });
                 }
                 std::collections::hash_map::Entry::Occupied(mut slot) => {
-                    let existing = slot.get_mut();
-                    let mut group = group;
-                    if existing.len() < group.len() {
-                        std::mem::swap(existing, &mut group);
-                    }
-                    existing.append(&mut group);
+                    merge_into(slot.get_mut(), group);
                 }
             }
         }
+        Ok(())
     }
-    progress(read);
-    Ok(result)
+
+    fn resolve(&mut self, v: &Visited, document: usize, at_boundary: bool) {
+        self.result[document] = Some(LastChange {
+            commit: v.oid,
+            time: v.time,
+            author: v.author.clone(),
+            author_email: v.author_email.clone(),
+            at_boundary,
+        });
+    }
+}
+
+/// Moves the documents of `other` into `into`, inserting those of the smaller into the
+/// larger: the cost follows the smaller group.
+fn merge_into(into: &mut Group, mut other: Group) {
+    if into.len() < other.len() {
+        std::mem::swap(into, &mut other);
+    }
+    for (path, document) in other {
+        into.insert(path, document);
+    }
 }
 
 /// Whether `path` has the same blob in `old` as in `new`.
@@ -282,20 +426,22 @@ struct Walked {
     skipped: bool,
 }
 
-/// Which of `pending` (repository paths, all present in `new`) differ between `old` and
-/// `new`, and how. Only subtrees that differ and hold a pending path are read: the cost
-/// follows what changed, not the size of the tree.
+/// Which of `pending` (repository paths, all present in `new`) differ between the trees
+/// `old` and `new`, and how. Only subtrees that differ and hold a pending path are read: the
+/// cost follows what changed, not the size of the tree.
 fn diff_against(
     repo: &Repository,
-    old: &git2::Tree<'_>,
-    new: &git2::Tree<'_>,
+    old: Oid,
+    new: Oid,
     pending: &Group,
 ) -> Result<ParentDiff, git2::Error> {
+    let odb = repo.odb()?;
     let mut walked = Walked::default();
+    let (old_tree, new_tree) = (read_tree(&odb, old)?, read_tree(&odb, new)?);
     compare(
-        repo,
-        Some(old),
-        new,
+        &odb,
+        Some(&old_tree),
+        &new_tree,
         &mut String::new(),
         pending,
         &mut walked,
@@ -326,53 +472,141 @@ fn diff_against(
     })
 }
 
-/// Walks `old` and `new` side by side (both sorted in git's tree order) below `prefix`,
-/// recording pending blobs that differ and blobs that were deleted, and descending into
+/// A tree object's raw bytes, read past libgit2's object cache and tree parser: the walk
+/// reads each tree about twice, once on either side of a diff, and walks its entries once
+/// in order, which needs neither.
+fn read_tree<'o>(odb: &'o git2::Odb<'_>, id: Oid) -> Result<git2::OdbObject<'o>, git2::Error> {
+    let object = odb.read(id)?;
+    if object.kind() != ObjectType::Tree {
+        return Err(git2::Error::from_str(&format!("object {id} is not a tree")));
+    }
+    Ok(object)
+}
+
+/// One entry of a raw tree.
+#[derive(Clone, Copy)]
+struct RawEntry<'a> {
+    mode: u32,
+    name: &'a [u8],
+    id: &'a [u8],
+}
+
+impl RawEntry<'_> {
+    fn is_tree(&self) -> bool {
+        self.mode == 0o040000
+    }
+
+    /// A file or a symbolic link (not a submodule).
+    fn is_blob(&self) -> bool {
+        matches!(self.mode & 0o170000, 0o100000 | 0o120000)
+    }
+
+    fn oid(&self) -> Result<Oid, git2::Error> {
+        Oid::from_bytes(self.id)
+    }
+}
+
+/// The entries of a raw tree (`MODE SP NAME NUL ID`, repeated), or an error at the first
+/// malformed one.
+struct RawEntries<'a> {
+    rest: &'a [u8],
+    /// The tree's id, for the error.
+    id: Oid,
+}
+
+const OID_LEN: usize = 20;
+
+impl<'a> Iterator for RawEntries<'a> {
+    type Item = Result<RawEntry<'a>, git2::Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let parsed = (|| {
+            let space = self.rest.iter().position(|&b| b == b' ')?;
+            let mut mode = 0u32;
+            for &digit in &self.rest[..space] {
+                if !(b'0'..=b'7').contains(&digit) || mode > 0o7777777 {
+                    return None;
+                }
+                mode = mode * 8 + u32::from(digit - b'0');
+            }
+            let after = &self.rest[space + 1..];
+            let nul = after.iter().position(|&b| b == 0)?;
+            let id = after.get(nul + 1..nul + 1 + OID_LEN)?;
+            let entry = RawEntry {
+                mode,
+                name: &after[..nul],
+                id,
+            };
+            Some((entry, &after[nul + 1 + OID_LEN..]))
+        })();
+        match parsed {
+            Some((entry, rest)) => {
+                self.rest = rest;
+                Some(Ok(entry))
+            }
+            None => {
+                self.rest = &[];
+                Some(Err(git2::Error::from_str(&format!(
+                    "tree object {} is malformed",
+                    self.id
+                ))))
+            }
+        }
+    }
+}
+
+fn entries<'a>(tree: &'a git2::OdbObject<'_>) -> RawEntries<'a> {
+    RawEntries {
+        rest: tree.data(),
+        id: tree.id(),
+    }
+}
+
+/// Walks the raw trees `old` and `new` side by side (both sorted in git's tree order) below
+/// `prefix`, recording blobs that differ and blobs that were deleted, and descending into
 /// differing subtrees that hold pending paths.
 fn compare(
-    repo: &Repository,
-    old: Option<&git2::Tree<'_>>,
-    new: &git2::Tree<'_>,
+    odb: &git2::Odb<'_>,
+    old: Option<&git2::OdbObject<'_>>,
+    new: &git2::OdbObject<'_>,
     prefix: &mut String,
     pending: &Group,
     out: &mut Walked,
 ) -> Result<(), git2::Error> {
-    let olds: Vec<git2::TreeEntry<'_>> = old.map(|t| t.iter().collect()).unwrap_or_default();
-    let gone = |o: &git2::TreeEntry<'_>, prefix: &str, out: &mut Walked| match o.kind() {
-        Some(ObjectType::Blob) => {
-            if let Ok(name) = std::str::from_utf8(o.name_bytes()) {
-                out.deleted.insert(o.id(), format!("{prefix}{name}"));
+    let gone = |o: &RawEntry<'_>, prefix: &str, out: &mut Walked| -> Result<(), git2::Error> {
+        if o.is_blob() {
+            if let Ok(name) = std::str::from_utf8(o.name) {
+                out.deleted.insert(o.oid()?, format!("{prefix}{name}"));
             }
+        } else {
+            out.skipped = true;
         }
-        _ => out.skipped = true,
+        Ok(())
     };
-    let mut i = 0;
-    for entry in new.iter() {
-        let is_tree = entry.kind() == Some(ObjectType::Tree);
+    let mut olds = old.map(entries);
+    let mut next_old = olds.as_mut().and_then(Iterator::next).transpose()?;
+    for entry in entries(new) {
+        let entry = entry?;
+        let is_tree = entry.is_tree();
         let mut same_name = None;
-        while let Some(o) = olds.get(i) {
-            match git_order(
-                o.name_bytes(),
-                o.kind() == Some(ObjectType::Tree),
-                entry.name_bytes(),
-                is_tree,
-            ) {
-                Ordering::Less => {
-                    gone(o, prefix, out);
-                    i += 1;
-                }
-                Ordering::Equal => {
-                    same_name = Some(o);
-                    i += 1;
-                    break;
-                }
+        while let Some(o) = next_old {
+            match git_order(o.name, o.is_tree(), entry.name, is_tree) {
+                Ordering::Less => gone(&o, prefix, out)?,
+                Ordering::Equal => same_name = Some(o),
                 Ordering::Greater => break,
             }
+            next_old = olds.as_mut().and_then(Iterator::next).transpose()?;
+            if same_name.is_some() {
+                break;
+            }
         }
-        if same_name.is_some_and(|o| o.id() == entry.id()) {
+        if same_name.is_some_and(|o| o.id == entry.id) {
             continue;
         }
-        let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
+        let Ok(name) = std::str::from_utf8(entry.name) else {
             continue;
         };
         let len = prefix.len();
@@ -380,27 +614,30 @@ fn compare(
         if is_tree {
             prefix.push('/');
             if holds_prefix(pending, prefix) {
-                let new_sub = repo.find_tree(entry.id())?;
-                let old_sub = match same_name {
-                    Some(o) => Some(repo.find_tree(o.id())?),
+                let new_sub = read_tree(odb, entry.oid()?)?;
+                let old_sub = match same_name.filter(RawEntry::is_tree) {
+                    Some(o) => Some(read_tree(odb, o.oid()?)?),
                     None => None,
                 };
-                compare(repo, old_sub.as_ref(), &new_sub, prefix, pending, out)?;
+                compare(odb, old_sub.as_ref(), &new_sub, prefix, pending, out)?;
             } else if same_name.is_some() {
                 out.skipped = true;
             }
-        } else if pending.contains_key(prefix.as_str()) {
+        } else {
+            // Every differing blob of a tree walked, pending or not: the old path of a
+            // rename found later in the walk is most often beside the new one.
             let change = if same_name.is_some() {
                 Change::Modified
             } else {
-                Change::Added(entry.id())
+                Change::Added(entry.oid()?)
             };
             out.changed.insert(prefix.clone(), change);
         }
         prefix.truncate(len);
     }
-    for o in &olds[i.min(olds.len())..] {
-        gone(o, prefix, out);
+    while let Some(o) = next_old {
+        gone(&o, prefix, out)?;
+        next_old = olds.as_mut().and_then(Iterator::next).transpose()?;
     }
     Ok(())
 }
@@ -432,10 +669,11 @@ fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> Ordering {
 /// Blob ids deleted between `old` and `new`, with the paths they had.
 fn deleted_blobs(
     repo: &Repository,
-    old: &git2::Tree<'_>,
-    new: &git2::Tree<'_>,
+    old: Oid,
+    new: Oid,
 ) -> Result<HashMap<Oid, String>, git2::Error> {
-    let diff = repo.diff_tree_to_tree(Some(old), Some(new), None)?;
+    let (old, new) = (repo.find_tree(old)?, repo.find_tree(new)?);
+    let diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None)?;
     Ok(diff
         .deltas()
         .filter(|d| d.status() == Delta::Deleted)
@@ -454,6 +692,97 @@ mod tests {
         assert_eq!(git_order(b"a", true, b"a0", false), Ordering::Less);
         assert_eq!(git_order(b"a", false, b"a", true), Ordering::Less);
         assert_eq!(git_order(b"x", true, b"x", true), Ordering::Equal);
+    }
+
+    type Read = Result<(u32, Vec<u8>, Vec<u8>), String>;
+
+    fn raw(bytes: &[u8]) -> Vec<Read> {
+        RawEntries {
+            rest: bytes,
+            id: Oid::ZERO_SHA1,
+        }
+        .map(|e| {
+            e.map(|e| (e.mode, e.name.to_vec(), e.id.to_vec()))
+                .map_err(|e| e.message().to_owned())
+        })
+        .collect()
+    }
+
+    #[test]
+    fn raw_tree_entries_match_libgit2s_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let blob = repo.blob(b"text").unwrap();
+        let mut sub = repo.treebuilder(None).unwrap();
+        sub.insert("inner.md", blob, 0o100644).unwrap();
+        let sub = sub.write().unwrap();
+        let mut root = repo.treebuilder(None).unwrap();
+        root.insert("a.md", blob, 0o100644).unwrap();
+        root.insert("run.sh", blob, 0o100755).unwrap();
+        root.insert("link.md", blob, 0o120000).unwrap();
+        root.insert("docs", sub, 0o040000).unwrap();
+        root.insert("vendored", blob, 0o160000).unwrap();
+        root.insert("ünïcode name.md", blob, 0o100644).unwrap();
+        let root = root.write().unwrap();
+        let odb = repo.odb().unwrap();
+        let object = read_tree(&odb, root).unwrap();
+        let ours: Vec<(u32, Vec<u8>, Oid, bool, bool)> = entries(&object)
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.mode,
+                    e.name.to_vec(),
+                    e.oid().unwrap(),
+                    e.is_tree(),
+                    e.is_blob(),
+                )
+            })
+            .collect();
+        let tree = repo.find_tree(root).unwrap();
+        let theirs: Vec<(u32, Vec<u8>, Oid, bool, bool)> = tree
+            .iter()
+            .map(|e| {
+                (
+                    e.filemode() as u32,
+                    e.name_bytes().to_vec(),
+                    e.id(),
+                    e.kind() == Some(ObjectType::Tree),
+                    e.kind() == Some(ObjectType::Blob),
+                )
+            })
+            .collect();
+        assert_eq!(ours, theirs);
+        assert!(read_tree(&odb, blob).is_err(), "a blob is not a tree");
+    }
+
+    #[test]
+    fn malformed_raw_trees_are_errors_not_panics() {
+        let id = [7u8; 20];
+        let mut good = b"100644 a.md\0".to_vec();
+        good.extend_from_slice(&id);
+        assert_eq!(raw(&good), [Ok((0o100644, b"a.md".to_vec(), id.to_vec()))]);
+        let malformed: [&[u8]; 5] = [
+            b"100644 a.md\0short",
+            b"100644a.md",
+            b"10x644 a.md\0aaaaaaaaaaaaaaaaaaaa",
+            b"77777777777777 a\0aaaaaaaaaaaaaaaaaaaa",
+            b"100644 no-nul",
+        ];
+        for bytes in malformed {
+            let read = raw(bytes);
+            assert_eq!(read.len(), 1, "{bytes:?}");
+            assert!(
+                read[0].as_ref().unwrap_err().contains("is malformed"),
+                "{read:?}"
+            );
+        }
+        // After a good entry, a bad one ends the walk with one error.
+        let mut then_bad = good.clone();
+        then_bad.extend_from_slice(b"100644 b");
+        let read = raw(&then_bad);
+        assert_eq!(read.len(), 2);
+        assert!(read[0].is_ok() && read[1].is_err());
+        assert!(raw(b"").is_empty());
     }
 
     #[test]
