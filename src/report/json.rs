@@ -11,7 +11,7 @@ use crate::diagnostic::Severity;
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
-    diagnostics: Vec<Finding<'a>>,
+    diagnostics: Findings<'a>,
     summary: Summary,
     /// Present when a baseline absorbed findings.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -38,19 +38,14 @@ struct Finding<'a> {
     help: Option<&'a str>,
 }
 
-#[derive(Serialize)]
-struct Summary {
-    documents: usize,
-    errors: usize,
-    warnings: usize,
-    infos: usize,
-}
+/// The findings, serialized one at a time as they are written: a run with a million
+/// findings does not hold a second copy of them.
+struct Findings<'a>(&'a Outcome);
 
-pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    let diagnostics = outcome
-        .diagnostics
-        .iter()
-        .map(|d| {
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let outcome = self.0;
+        serializer.collect_seq(outcome.diagnostics.iter().map(|d| {
             let (start, end) = super::range(outcome, d);
             Finding {
                 rule: d.rule,
@@ -63,11 +58,22 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                 message: &d.message,
                 help: d.help.as_deref(),
             }
-        })
-        .collect();
+        }))
+    }
+}
+
+#[derive(Serialize)]
+struct Summary {
+    documents: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let doc = Document {
         version: 1,
-        diagnostics,
+        diagnostics: Findings(outcome),
         baseline: outcome.baseline.as_ref().map(|b| BaselineSummary {
             file: &b.file,
             suppressed: b.suppressed,
