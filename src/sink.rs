@@ -1,38 +1,90 @@
-//! The one place findings are adjusted after rules run: configured severities, rules turned
-//! off, and inline suppression comments. Every rule, present and future, goes through it.
+//! The one place findings are adjusted as rules make them: configured severities, rules
+//! turned off, inline suppression comments, and the per-file limit. Every rule, present and
+//! future, goes through it.
+
+use std::collections::HashMap;
 
 use crate::config::{Level, Settings};
 use crate::diagnostic::Diagnostic;
 use crate::document::markdown::{Suppression, SuppressionKind};
 use crate::document::Document;
 
-/// Applies levels and `doc`'s suppressions to the findings rules made for it.
-pub fn apply(settings: &Settings, doc: &Document, findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let suppressions = &doc.markdown.suppressions;
-    findings
-        .into_iter()
-        .filter_map(|mut d| {
-            let Level::On(severity) = settings.level(d.rule) else {
-                return None;
-            };
-            d.severity = severity;
-            (!suppressed(doc, suppressions, &d)).then_some(d)
-        })
-        .collect()
+/// Where rules put their findings for one document (or, with no document, for the snapshot
+/// as a whole). Each finding is adjusted as it arrives: its configured severity, or dropped
+/// when its rule is off or a comment suppresses it. At most `[limits] max-findings-per-file`
+/// of each rule are kept per file; the rest are only counted, and [`Findings::finish`] adds
+/// one `limits/too-many-findings` note for them. A file with a million broken links thus
+/// costs the memory of ten thousand findings, not of a million.
+pub struct Findings<'a> {
+    settings: &'a Settings,
+    doc: Option<&'a Document>,
+    kept: Vec<Diagnostic>,
+    /// Per rule and path (the snapshot's findings name many files): how many were kept, and
+    /// how many more were only counted.
+    counts: HashMap<&'static str, HashMap<String, (usize, usize)>>,
 }
 
-/// Applies levels to findings that belong to no document.
-pub fn apply_levels(settings: &Settings, findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    findings
-        .into_iter()
-        .filter_map(|mut d| match settings.level(d.rule) {
-            Level::On(severity) => {
-                d.severity = severity;
-                Some(d)
+impl<'a> Findings<'a> {
+    pub fn for_document(settings: &'a Settings, doc: &'a Document) -> Self {
+        Findings {
+            settings,
+            doc: Some(doc),
+            kept: Vec::new(),
+            counts: HashMap::new(),
+        }
+    }
+
+    pub fn for_snapshot(settings: &'a Settings) -> Self {
+        Findings {
+            settings,
+            doc: None,
+            kept: Vec::new(),
+            counts: HashMap::new(),
+        }
+    }
+
+    pub fn push(&mut self, mut d: Diagnostic) {
+        let Level::On(severity) = self.settings.level(d.rule) else {
+            return;
+        };
+        d.severity = severity;
+        if let Some(doc) = self.doc {
+            if suppressed(doc, &doc.markdown.suppressions, &d) {
+                return;
             }
-            Level::Off => None,
-        })
-        .collect()
+        }
+        let limit = self.settings.limits.max_findings_per_file;
+        let by_path = self.counts.entry(d.rule).or_default();
+        let (kept, more) = match by_path.get_mut(d.path.as_str()) {
+            Some(counts) => counts,
+            None => by_path.entry(d.path.clone()).or_default(),
+        };
+        if *kept < limit {
+            *kept += 1;
+            self.kept.push(d);
+        } else {
+            *more += 1;
+        }
+    }
+
+    /// The findings kept, and a note for each rule and file that had more.
+    pub fn finish(mut self) -> Vec<Diagnostic> {
+        let limit = self.settings.limits.max_findings_per_file;
+        let counts = std::mem::take(&mut self.counts);
+        for (rule, path, more) in counts.into_iter().flat_map(|(rule, by_path)| {
+            by_path
+                .into_iter()
+                .map(move |(path, (_, more))| (rule, path, more))
+        }) {
+            if more > 0 {
+                let note = crate::rules::limits::too_many_findings::note(&path, rule, more, limit);
+                if let Level::On(severity) = self.settings.level(note.rule) {
+                    self.kept.push(Diagnostic { severity, ..note });
+                }
+            }
+        }
+        self.kept
+    }
 }
 
 fn suppressed(doc: &Document, suppressions: &[Suppression], d: &Diagnostic) -> bool {

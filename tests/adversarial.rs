@@ -373,6 +373,10 @@ fn many_findings_far_into_one_long_line_render_in_linear_time() {
     const N: usize = 50_000;
     const PAD: usize = 8 * 1024 * 1024;
     let repo = TestRepo::new();
+    repo.write(
+        "docsteward.toml",
+        "[limits]\nmax-findings-per-file = 100000\n",
+    );
     let text = format!("# Links\n\né{}{}\n", "a".repeat(PAD), "[a](g)".repeat(N));
     repo.write("links.md", text);
     let out = timed_check(&repo, &[], "many findings far into one line");
@@ -457,6 +461,88 @@ fn a_million_links_in_one_file_are_bounded() {
         out.findings(),
         [f("links/missing-file", "links.md", N as u64 + 2, 7)]
     );
+}
+
+#[test]
+fn a_million_broken_links_keep_the_first_ten_thousand_and_count_the_rest() {
+    const N: usize = 1_000_000;
+    let repo = TestRepo::new();
+    repo.write("links.md", "[a](x)\n".repeat(N));
+    let out = timed_check(&repo, &[], "a million broken links");
+    assert_eq!(out.code, 1);
+    let findings = out.findings();
+    assert_eq!(findings.len(), 10_001);
+    assert_eq!(findings[0], f("limits/too-many-findings", "links.md", 1, 1));
+    assert_eq!(findings[1], f("links/missing-file", "links.md", 1, 5));
+    assert_eq!(
+        findings[10_000],
+        f("links/missing-file", "links.md", 10_000, 5)
+    );
+    assert_eq!(
+        message(&out, "limits/too-many-findings", "links.md"),
+        "990000 more `links/missing-file` findings in this file not listed: the first 10000 are"
+    );
+}
+
+#[test]
+fn the_findings_limit_is_per_rule_and_file_and_counts_after_suppressions() {
+    let repo = TestRepo::new();
+    repo.write("docsteward.toml", "[limits]\nmax-findings-per-file = 3\n");
+    let mut text = String::from("# A\n\n");
+    for i in 0..6 {
+        // The first line's broken link and image are suppressed: neither listed nor counted.
+        // The other five lines make ten missing files (links and images) and, with the
+        // first, six images without alt text.
+        if i == 0 {
+            text.push_str("<!-- docsteward-disable-next-line links/missing-file -->\n");
+        }
+        text.push_str(&format!("[l{i}](gone{i}.md) ![](pic{i}.png)\n\n"));
+    }
+    repo.write("a.md", &text).write("b.md", "[x](gone.md)\n");
+    let out = check(&repo, &[]);
+    let findings = out.findings();
+    let of = |rule: &str, path: &str| {
+        findings
+            .iter()
+            .filter(|x| x.0 == rule && x.1 == path)
+            .count()
+    };
+    assert_eq!(of("links/missing-file", "a.md"), 3);
+    assert_eq!(of("images/missing-alt", "a.md"), 3);
+    assert_eq!(of("links/missing-file", "b.md"), 1);
+    assert_eq!(of("limits/too-many-findings", "a.md"), 2);
+    assert_eq!(of("limits/too-many-findings", "b.md"), 0);
+    let report = out.json();
+    let notes: Vec<&str> = diagnostics(&report)
+        .iter()
+        .filter(|d| d["rule"] == "limits/too-many-findings")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "3 more `images/missing-alt` findings in this file not listed: the first 3 are",
+            "7 more `links/missing-file` findings in this file not listed: the first 3 are",
+        ]
+    );
+    // The first listed missing file is the second link: the first was suppressed.
+    let first = diagnostics(&report)
+        .iter()
+        .find(|d| d["rule"] == "links/missing-file" && d["path"] == "a.md")
+        .unwrap();
+    assert!(
+        first["message"].as_str().unwrap().contains("gone1.md"),
+        "{first}"
+    );
+}
+
+#[test]
+fn a_findings_limit_of_zero_is_a_configuration_error() {
+    let repo = TestRepo::new();
+    repo.write("docsteward.toml", "[limits]\nmax-findings-per-file = 0\n")
+        .write("a.md", "# A\n");
+    let out = repo.check_json(&[]);
+    assert!(failure(&out).contains("max-findings-per-file must be at least 1"));
 }
 
 // ================================================================ YAML

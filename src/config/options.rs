@@ -24,6 +24,7 @@ pub struct Options {
 pub struct LimitsOptions {
     pub max_file_size: Option<Spanned<Size>>,
     pub max_front_matter_size: Option<Spanned<Size>>,
+    pub max_findings_per_file: Option<Spanned<u64>>,
 }
 
 /// A size as bytes (`1048576`) or with a unit (`"10MiB"`).

@@ -99,6 +99,8 @@ impl StaleSettings {
 pub struct LimitSettings {
     pub max_file_size: u64,
     pub max_front_matter_size: u64,
+    /// Findings of one rule in one file beyond which the rest are only counted.
+    pub max_findings_per_file: usize,
 }
 
 #[derive(Debug)]
@@ -231,6 +233,18 @@ impl Settings {
             max_front_matter_size: cx
                 .size(limit_options.max_front_matter_size.as_ref())?
                 .unwrap_or(256 * 1024),
+            max_findings_per_file: match &limit_options.max_findings_per_file {
+                Some(n) if *n.get_ref() == 0 => {
+                    return Err(cx
+                        .error(
+                            n.span(),
+                            "max-findings-per-file must be at least 1".to_owned(),
+                        )
+                        .with_help("turn a rule off under [rules] instead"))
+                }
+                Some(n) => usize::try_from(*n.get_ref()).unwrap_or(usize::MAX),
+                None => 10_000,
+            },
         };
         let mut levels = HashMap::new();
         for rule in rules::RULES {

@@ -16,10 +16,10 @@ pub mod terms;
 use std::collections::HashMap;
 
 use crate::config::{Level, Settings};
-use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::index::Index;
 use crate::repo::Snapshot;
+use crate::sink::Findings;
 use crate::stale::Entry;
 
 /// What a rule is: its public id, its default level and its documentation (`rules/ID.md`).
@@ -42,11 +42,11 @@ pub trait Rule: Sync {
     fn meta(&self) -> &'static Meta;
 
     /// Appends findings for `doc`. Severity is filled in later by the sink.
-    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>);
+    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>);
 
     /// Appends findings about the snapshot as a whole (files that are not documents), once
     /// per run over the whole knowledge base.
-    fn check_snapshot(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+    fn check_snapshot(&self, _cx: &Context<'_>, _out: &mut Findings<'_>) {}
 
     fn id(&self) -> &'static str {
         self.meta().id
@@ -61,6 +61,7 @@ pub trait Rule: Sync {
 pub static RULES: &[&dyn Rule] = &[
     &io::unreadable::Unreadable,
     &limits::file_too_large::FileTooLarge,
+    &limits::too_many_findings::TooManyFindings,
     &encoding::not_text::NotText,
     &frontmatter::syntax::Syntax,
     &frontmatter::schema::Schema,

@@ -4,6 +4,7 @@ use crate::config::Level;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 
 pub struct Unused;
 
@@ -18,9 +19,9 @@ impl Rule for Unused {
         &META
     }
 
-    fn check(&self, _cx: &Context<'_>, _doc: &Document, _out: &mut Vec<Diagnostic>) {}
+    fn check(&self, _cx: &Context<'_>, _doc: &Document, _out: &mut Findings<'_>) {}
 
-    fn check_snapshot(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_snapshot(&self, cx: &Context<'_>, out: &mut Findings<'_>) {
         for path in cx.snapshot.files() {
             if cx.settings.relative(path).is_none()
                 || cx.settings.is_excluded(path)

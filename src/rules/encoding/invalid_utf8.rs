@@ -4,6 +4,7 @@ use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 
 pub struct InvalidUtf8;
 
@@ -18,7 +19,7 @@ impl Rule for InvalidUtf8 {
         &META
     }
 
-    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         if let Some(bad) = doc.invalid_utf8 {
             let span = bad.offset..bad.offset + char::REPLACEMENT_CHARACTER.len_utf8();
             let message = format!("the file is not valid UTF-8: byte 0x{:02X} here", bad.byte);

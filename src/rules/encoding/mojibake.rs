@@ -4,6 +4,7 @@ use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 use std::ops::Range;
 
 pub struct Mojibake;
@@ -19,7 +20,7 @@ impl Rule for Mojibake {
         &META
     }
 
-    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         for (span, intended) in find(doc.text()) {
             let seen = &doc.text()[span.clone()];
             let message =

@@ -5,6 +5,7 @@ use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Document, Skipped};
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 
 pub struct NotText;
 
@@ -19,7 +20,7 @@ impl Rule for NotText {
         &META
     }
 
-    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         let (message, help) = match doc.skipped {
             Some(Skipped::Binary { offset }) => (
                 format!("not a text file: NUL byte at offset {offset}"),

@@ -4,6 +4,7 @@ use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 
 pub struct Undefined;
 
@@ -18,7 +19,7 @@ impl Rule for Undefined {
         &META
     }
 
-    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         let md = &doc.markdown;
         for r in &md.footnote_refs {
             if !md.footnote_defs.iter().any(|d| d.label == r.label) {

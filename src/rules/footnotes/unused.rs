@@ -4,6 +4,7 @@ use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 
 pub struct Unused;
 
@@ -18,7 +19,7 @@ impl Rule for Unused {
         &META
     }
 
-    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         let md = &doc.markdown;
         for d in &md.footnote_defs {
             if !md.footnote_refs.iter().any(|r| r.label == d.label) {

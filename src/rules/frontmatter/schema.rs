@@ -10,6 +10,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::node::display_path;
 use crate::document::{Document, Node, Step};
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 use crate::suggest::closest;
 
 pub struct Schema;
@@ -25,7 +26,7 @@ impl Rule for Schema {
         &META
     }
 
-    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         let Some(content) = cx.settings.content_type(doc.path()) else {
             return;
         };

@@ -5,6 +5,7 @@ use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 
 pub struct Syntax;
 
@@ -19,7 +20,7 @@ impl Rule for Syntax {
         &META
     }
 
-    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         for e in &doc.front_matter_errors {
             let mut d = Diagnostic::new(META.id, doc.path(), e.span.clone(), e.message.clone());
             d.help = e.help.clone();

@@ -5,6 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::paths;
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 
 pub struct Orphan;
 
@@ -21,7 +22,7 @@ impl Rule for Orphan {
         &META
     }
 
-    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         let name = paths::file_name(doc.path()).to_ascii_lowercase();
         // Landing pages are reached through their folder, not by name.
         if matches!(name.as_str(), "readme.md" | "index.md" | "_index.md")

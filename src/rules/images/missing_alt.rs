@@ -4,6 +4,7 @@ use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 
 pub struct MissingAlt;
 
@@ -18,7 +19,7 @@ impl Rule for MissingAlt {
         &META
     }
 
-    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         for span in &doc.markdown.empty_alt {
             out.push(
                 Diagnostic::new(META.id, doc.path(), span.clone(), "image has no alt text")

@@ -4,6 +4,7 @@ use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Document, Skipped};
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 
 pub struct Unreadable;
 
@@ -18,7 +19,7 @@ impl Rule for Unreadable {
         &META
     }
 
-    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         if let Some(Skipped::Unreadable(reason)) = &doc.skipped {
             out.push(Diagnostic::new(
                 META.id,

@@ -5,6 +5,7 @@ use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Document, Skipped};
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 
 pub struct FileTooLarge;
 
@@ -19,7 +20,7 @@ impl Rule for FileTooLarge {
         &META
     }
 
-    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         if let Some(Skipped::TooLarge { size, limit }) = doc.skipped {
             let message = format!("{size} bytes, over the limit of {limit}: not checked");
             out.push(

@@ -6,6 +6,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::resolve::Outcome;
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 use crate::suggest;
 use std::ops::Range;
 
@@ -22,7 +23,7 @@ impl Rule for MissingAnchor {
         &META
     }
 
-    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         for link in cx.index.links(doc.path()) {
             let Some(fragment) = link
                 .resolution

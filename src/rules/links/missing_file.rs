@@ -7,6 +7,7 @@ use crate::document::Document;
 use crate::paths;
 use crate::resolve::Outcome;
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 
 pub struct MissingFile;
 
@@ -21,7 +22,7 @@ impl Rule for MissingFile {
         &META
     }
 
-    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         for link in cx.index.links(doc.path()) {
             let Outcome::Missing {
                 path,

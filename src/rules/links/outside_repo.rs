@@ -5,6 +5,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::resolve::Outcome;
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 
 pub struct OutsideRepo;
 
@@ -19,7 +20,7 @@ impl Rule for OutsideRepo {
         &META
     }
 
-    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         for link in cx.index.links(doc.path()) {
             if link.resolution.outcome == Outcome::Outside {
                 let message = format!("`{}` leads outside the repository", link.target);

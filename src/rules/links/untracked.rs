@@ -5,6 +5,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::resolve::Outcome;
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 
 pub struct Untracked;
 
@@ -19,7 +20,7 @@ impl Rule for Untracked {
         &META
     }
 
-    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         for link in cx.index.links(doc.path()) {
             let (message, help) = match &link.resolution.outcome {
                 Outcome::Untracked { path } => (

@@ -5,6 +5,7 @@ use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 use crate::stale::Status;
 
 pub const ID: &str = "stale/age";
@@ -22,7 +23,7 @@ impl Rule for Age {
         &META
     }
 
-    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         let Some(entry) = cx.staleness.and_then(|s| s.get(doc.path())) else {
             return;
         };

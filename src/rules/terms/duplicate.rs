@@ -4,6 +4,7 @@ use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 
 pub struct Duplicate;
 
@@ -18,7 +19,7 @@ impl Rule for Duplicate {
         &META
     }
 
-    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         let Some(slug) = cx.index.slug(doc.path()) else {
             return;
         };

@@ -5,6 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::index::term_references;
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 
 pub struct OneWay;
 
@@ -19,7 +20,7 @@ impl Rule for OneWay {
         &META
     }
 
-    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         let Some(own) = cx.index.slug(doc.path()) else {
             return;
         };

@@ -5,6 +5,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::index::term_references;
 use crate::rules::{Context, Meta, Rule};
+use crate::sink::Findings;
 use crate::suggest;
 
 pub struct Unknown;
@@ -20,7 +21,7 @@ impl Rule for Unknown {
         &META
     }
 
-    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         for r in term_references(cx.settings, doc) {
             if !cx.index.term(&r.slug).is_empty() {
                 continue;
