@@ -9,6 +9,8 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
+use crate::sink::Findings;
+
 use crate::baseline::{self, Applied, Baseline};
 use crate::config::{Level, Settings, FILE_NAME};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -92,6 +94,10 @@ pub struct Session {
     /// The knowledge base's documents by `include` and `exclude`.
     known: HashSet<String>,
 }
+
+/// Documents larger than this (bytes) are parsed one at a time.
+const LARGE_DOCUMENT: usize = 1024 * 1024;
+static LARGE_PARSE: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// How much of a document to parse.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -240,6 +246,15 @@ impl Session {
                         snapshot.read(path).map(Ok)
                     }
                 });
+                // Parsing costs pulldown-cmark up to 60 bytes of memory per byte of a dense
+                // document (a 7 MB file of a million links takes 420 MB): large documents
+                // are parsed one at a time, so two of them never add up.
+                let _one_at_a_time = match &read {
+                    Ok(Ok(bytes)) if bytes.len() > LARGE_DOCUMENT => {
+                        Some(LARGE_PARSE.lock().unwrap_or_else(|e| e.into_inner()))
+                    }
+                    _ => None,
+                };
                 match read {
                     Ok(Ok(bytes)) => Ok(match depth(path) {
                         Depth::Full => Document::parse_with(path, &bytes, &limits),
@@ -320,6 +335,21 @@ impl Session {
     }
 }
 
+/// The findings of all documents in one vector, grown from the largest document's: a file
+/// with a million findings is not copied (the caller sorts).
+fn concat(mut per_document: Vec<Vec<Diagnostic>>) -> Vec<Diagnostic> {
+    let largest = (0..per_document.len()).max_by_key(|&i| per_document[i].len());
+    let mut all = match largest {
+        Some(i) => per_document.swap_remove(i),
+        None => return Vec::new(),
+    };
+    all.reserve(per_document.iter().map(Vec::len).sum());
+    for found in per_document {
+        all.extend(found);
+    }
+    all
+}
+
 pub fn check(options: &CheckOptions) -> Result<Outcome, Error> {
     check_with_progress(options, &mut |_| {})
 }
@@ -376,34 +406,46 @@ pub fn check_with_progress(
         .filter(|r| settings.level(r.id()) != Level::Off)
         .collect();
 
-    let mut diagnostics: Vec<Diagnostic> = session
+    let per_document: Vec<Vec<Diagnostic>> = session
         .documents
         .par_iter()
         .filter(|d| reported.contains(d.path()))
-        .flat_map_iter(|doc| {
-            let mut found = Vec::new();
+        .map(|doc| {
+            let mut found = Findings::for_document(settings, doc);
             for rule in &rules {
                 rule.check(&cx, doc, &mut found);
             }
-            crate::sink::apply(settings, doc, found)
+            found.finish()
         })
         .collect();
+    let mut diagnostics = concat(per_document);
     // Files that are not documents (images, say) are judged only when the whole knowledge
     // base is checked; a run scoped to some paths should not report on the rest.
     if session.targets.is_empty() && changes.is_none() {
-        let mut found = Vec::new();
+        let mut found = Findings::for_snapshot(settings);
         for rule in &rules {
             rule.check_snapshot(&cx, &mut found);
         }
-        diagnostics.extend(crate::sink::apply_levels(settings, found));
+        diagnostics.extend(found.finish());
     }
-    diagnostics.sort_by(|a, b| {
-        (a.path.as_str(), a.span.start, a.rule, &a.message).cmp(&(
-            b.path.as_str(),
-            b.span.start,
-            b.rule,
-            &b.message,
-        ))
+    // Unstable, so no second buffer: findings that compare equal are equal.
+    diagnostics.sort_unstable_by(|a, b| {
+        (
+            a.path.as_str(),
+            a.span.start,
+            a.rule,
+            &a.message,
+            a.span.end,
+            &a.help,
+        )
+            .cmp(&(
+                b.path.as_str(),
+                b.span.start,
+                b.rule,
+                &b.message,
+                b.span.end,
+                &b.help,
+            ))
     });
     let with_findings: HashSet<&str> = diagnostics.iter().map(|d| d.path.as_str()).collect();
     let sources = session
