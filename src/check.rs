@@ -232,6 +232,13 @@ impl Session {
                 .unwrap_or(usize::MAX),
         };
         let max_file = settings.limits.max_file_size;
+        // What the index reads from a document it only needs for others: term definitions
+        // (`term`, `slug`), term references and links kept in front matter.
+        let keys: Vec<&str> = ["term", "slug"]
+            .into_iter()
+            .chain(settings.terms.reference_keys.iter().map(String::as_str))
+            .chain(settings.links.front_matter_keys.iter().map(String::as_str))
+            .collect();
         to_parse
             .par_iter()
             .map(|path| {
@@ -258,7 +265,9 @@ impl Session {
                 match read {
                     Ok(Ok(bytes)) => Ok(match depth(path) {
                         Depth::Full => Document::parse_with(path, &bytes, &limits),
-                        Depth::FrontMatter => Document::parse_front_matter(path, &bytes, &limits),
+                        Depth::FrontMatter => {
+                            Document::parse_front_matter(path, &bytes, &limits, &keys)
+                        }
                     }),
                     Ok(Err(skip)) => Ok(Document::skipped(path, skip)),
                     Err(e) => match e

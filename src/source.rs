@@ -6,7 +6,8 @@
 pub struct SourceFile {
     pub path: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Built on first use: most documents of a scoped run are never rendered.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     /// Characters before every `BLOCK`-th byte, built the first time a column lies far into
     /// a long line, so that many findings on one long line do not each count from its start.
     char_marks: std::sync::OnceLock<Vec<usize>>,
@@ -24,18 +25,21 @@ pub struct Position {
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: String) -> Self {
-        let line_starts = line_starts(&text);
         SourceFile {
             path: path.into(),
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
             char_marks: std::sync::OnceLock::new(),
         }
     }
 
+    fn starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| line_starts(&self.text))
+    }
+
     /// The 0-based line holding `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         }
@@ -43,14 +47,11 @@ impl SourceFile {
 
     /// The byte offset where 0-based `line` starts (the end of the text past the last line).
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len())
+        self.starts().get(line).copied().unwrap_or(self.text.len())
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.starts().len()
     }
 
     /// 1-based line and column of a byte offset; offsets inside a character count as that
@@ -58,7 +59,7 @@ impl SourceFile {
     pub fn position(&self, offset: usize) -> Position {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let line = self.line_of(offset);
-        let mut start = self.line_starts[line];
+        let mut start = self.starts()[line];
         // A byte order mark is not a character any editor, annotation or viewer counts.
         if line == 0 && self.text.starts_with('\u{feff}') {
             start = '\u{feff}'.len_utf8().min(offset.max(start));

@@ -148,6 +148,54 @@ fn a_scoped_staged_run_still_resolves_anchors_and_terms_in_unchanged_documents()
     );
 }
 
+/// A scoped run parses the front matter of the documents it does not report only when the
+/// block's text holds a key the index reads (`term`, `slug`, a reference or link key) or a
+/// backslash; every way of spelling such a key must still count.
+#[test]
+fn a_scoped_run_finds_terms_defined_in_any_spelling_of_the_key() {
+    let repo = TestRepo::new();
+    repo.write(
+        "docsteward.toml",
+        "[terms]\nreference-keys = [\"relatedTerms\"]\n",
+    );
+    repo.write("glossary/plain.md", "---\nterm: Plain\n---\n# Plain\n")
+        // An escape that spells `term` without the word.
+        .write(
+            "glossary/escaped.md",
+            "---\n\"\\x74erm\": Escaped\n---\n# Escaped\n",
+        )
+        .write(
+            "glossary/toml.md",
+            "+++\n\"te\\u0072m\" = \"Toml\"\n+++\n# Toml\n",
+        )
+        .write(
+            "glossary/slugged.md",
+            "---\nterm: Slugged\nslug: by-slug\n---\n# Slugged\n",
+        )
+        .write(
+            "notes/other.md",
+            "---\ntitle: No terms here\n---\n# Other\n",
+        );
+    repo.commit("base");
+    stage(
+        &repo,
+        "article.md",
+        "---\nrelatedTerms: [plain, escaped, toml, by-slug, slugged, other, nowhere]\n---\n# A\n",
+    );
+    let out = repo.check_json(&["--staged"]);
+    let unknown: Vec<String> = out.json()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "terms/unknown")
+        .map(|d| d["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(unknown.len(), 3, "{unknown:?}");
+    for (slug, message) in ["slugged", "other", "nowhere"].iter().zip(&unknown) {
+        assert!(message.contains(&format!("`{slug}`")), "{message}");
+    }
+}
+
 #[test]
 fn rev_checks_a_revision_even_in_a_bare_repository() {
     let repo = TestRepo::new();

@@ -48,6 +48,12 @@ pub struct Parsed {
 
 /// Parses the block at the top of `text`; a block over `max` bytes is reported, not parsed.
 pub fn parse(text: &str, max: usize) -> Parsed {
+    parse_wanted(text, max, &|_| true)
+}
+
+/// [`parse`], but a YAML or TOML block for which `wanted` is false is left unparsed: it has
+/// no data and no errors. For documents read only for what other documents need of them.
+pub fn parse_wanted(text: &str, max: usize, wanted: &dyn Fn(&str) -> bool) -> Parsed {
     let start = if text.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
     } else {
@@ -56,8 +62,16 @@ pub fn parse(text: &str, max: usize) -> Parsed {
     let first_end = line_end(text, start);
     let first = text[start..first_end].trim_end();
     match first {
-        "---" => delimited(text, start, first_end, Format::Yaml, &["---", "..."], max),
-        "+++" => delimited(text, start, first_end, Format::Toml, &["+++"], max),
+        "---" => delimited(
+            text,
+            start,
+            first_end,
+            Format::Yaml,
+            &["---", "..."],
+            max,
+            wanted,
+        ),
+        "+++" => delimited(text, start, first_end, Format::Toml, &["+++"], max, wanted),
         _ if first.starts_with('{') => json(text, start, max),
         _ => Parsed {
             body_start: 0,
@@ -90,6 +104,7 @@ fn delimited(
     format: Format,
     closers: &[&str],
     max: usize,
+    wanted: &dyn Fn(&str) -> bool,
 ) -> Parsed {
     let open = start..start + 3;
     let block_start = next_line(text, first_end);
@@ -120,6 +135,17 @@ fn delimited(
         return too_large(format, open, block_end - block_start, max, body_start);
     }
     let block = &text[block_start..block_end];
+    if !wanted(block) {
+        return Parsed {
+            front_matter: Some(FrontMatter {
+                format,
+                open,
+                data: None,
+            }),
+            errors: vec![],
+            body_start,
+        };
+    }
     let result = match format {
         Format::Yaml => yaml::parse(block, block_start),
         _ => toml(block, block_start),

@@ -129,9 +129,16 @@ impl Document {
         }
     }
 
-    /// Decodes `bytes` and parses only the front matter: enough to know the terms and the
-    /// metadata a document declares, without reading its body.
-    pub fn parse_front_matter(path: &str, bytes: &[u8], limits: &Limits) -> Document {
+    /// Decodes `bytes` and parses only the front matter, and that only when its text holds
+    /// one of `keys` (or a backslash, whose escapes could spell one): enough to know the
+    /// terms a document defines and references, without reading its body or parsing the
+    /// front matter of documents that have no part in them.
+    pub fn parse_front_matter(
+        path: &str,
+        bytes: &[u8],
+        limits: &Limits,
+        keys: &[&str],
+    ) -> Document {
         let mut doc = Document::parse_with(path, &[], limits);
         if bytes.starts_with(&[0xFF, 0xFE])
             || bytes.starts_with(&[0xFE, 0xFF])
@@ -140,7 +147,8 @@ impl Document {
             return Document::parse_with(path, bytes, limits);
         }
         let (text, invalid_utf8) = decode(bytes);
-        let parsed = frontmatter::parse(&text, limits.max_front_matter);
+        let wanted = |block: &str| block.contains('\\') || keys.iter().any(|k| block.contains(k));
+        let parsed = frontmatter::parse_wanted(&text, limits.max_front_matter, &wanted);
         doc.source = Arc::new(SourceFile::new(path, text));
         doc.front_matter = parsed.front_matter;
         doc.front_matter_errors = parsed.errors;
