@@ -245,6 +245,10 @@ suite() {
     m=$(measure "$section-staged" "$RUNS" "$WARMUP" "$cmd")
     rss=$(peak_rss "$DS" -C "$dir" check --staged --format json --as-of "$AS_OF")
     row "$section" staged "pre-commit" "docsteward check --staged (one staged document)" "$m" "$rss" ""
+    cmd="$DSQ -C $d --config $d/docsteward-any-term.toml check --staged --format json --as-of $AS_OF"
+    m=$(measure "$section-staged-any-term" "$RUNS" "$WARMUP" "$cmd")
+    row "$section" staged-any-term "pre-commit" \
+      'docsteward check --staged --config docsteward-any-term.toml (no [terms] defined-by)' "$m" "" ""
     git -C "$dir" reset -q --hard HEAD
   fi
 

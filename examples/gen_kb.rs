@@ -976,6 +976,12 @@ include = [\"**/*.md\"]\n\n\
 [[content]]\nname = \"article\"\npaths = [\"articles/**/*.md\"]\nschema = \"schemas/article.schema.json\"\nstale-after = \"180d\"\n\n\
 [terms]\nreference-keys = [\"relatedTerms\"]\n"
     );
+    // `docsteward init` infers `defined-by` for this layout; without it any document may
+    // define a term, and a scoped run reads every document's front matter.
+    let any_term = config.clone();
+    let config = format!(
+        "{config}# As `docsteward init` infers it: the folder the relatedTerms values name.\ndefined-by = [\"glossary/*.md\"]\n"
+    );
     let no_history = format!(
         "{config}\n# The same configuration without the one rule that reads history.\n[rules]\n\"stale/age\" = \"off\"\n"
     );
@@ -1012,6 +1018,7 @@ include = [\"**/*.md\"]\n\n\
     let files: Vec<(String, Vec<u8>)> = vec![
         ("docsteward.toml".into(), config.into_bytes()),
         ("docsteward-nohistory.toml".into(), no_history.into_bytes()),
+        ("docsteward-any-term.toml".into(), any_term.into_bytes()),
         (
             "schemas/term.schema.json".into(),
             term_schema.as_bytes().to_vec(),
