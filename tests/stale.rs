@@ -485,3 +485,20 @@ fn an_edit_before_a_rename_out_of_an_emptied_folder_is_the_last_change() {
     assert_eq!(last_commit(&report, "new/a.md"), edit.to_string());
     assert_eq!(entry(&report, "new/a.md")["owner"], "Bob");
 }
+
+/// Commit dates need not follow the graph (a rebase, a wrong clock): a parent dated after
+/// its child must still come after it in the walk, or the child's documents would be
+/// judged without it.
+#[test]
+fn a_parent_dated_after_its_child_is_still_walked_after_it() {
+    let repo = TestRepo::new();
+    repo.write("a.md", "# A\n").write("b.md", "# B\n");
+    repo.commit_at("add", T0, "Ann", &[]);
+    repo.write("a.md", "# A\n\nEdited on a clock running fast.\n");
+    let fast = repo.commit_at("edit a", T0 + 300 * DAY, "Bob", &[]);
+    repo.write("b.md", "# B\n\nEdited later, dated earlier.\n");
+    let slow = repo.commit_at("edit b", T0 + 10 * DAY, "Cy", &[]);
+    let report = stale_json(&repo, &["--as-of", "2024-01-01"]);
+    assert_eq!(last_commit(&report, "a.md"), fast.to_string());
+    assert_eq!(last_commit(&report, "b.md"), slow.to_string());
+}

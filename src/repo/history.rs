@@ -180,9 +180,6 @@ struct Walk<'r> {
     /// Each unresolved document is in exactly one commit's group: the walk moves groups to
     /// parents and splits them only at merges, so no commit copies the whole set.
     pending: HashMap<Oid, Group>,
-    /// Commits already processed; a group that reaches one again (a parent dated after its
-    /// child) is processed on its own.
-    done: HashSet<Oid>,
     /// The paths the current batch was diffed against: the changes of every blob in a
     /// folder that holds one of them are known.
     diffed: Group,
@@ -207,7 +204,6 @@ fn walk(
         boundary,
         result: vec![None; documents.len()],
         pending: HashMap::new(),
-        done: HashSet::new(),
         diffed: Group::new(),
         fresh: HashSet::new(),
     };
@@ -220,7 +216,8 @@ fn walk(
             .map(|(d, p)| (p, d))
             .collect(),
     );
-    // Commits newest first, a parent never before its child; each batch is diffed in
+    // Commits newest first, a parent never before its child (whatever their dates say, so a
+    // group is complete when its commit comes); each batch is diffed in
     // parallel (against the paths still pending when it starts), then processed in order.
     let mut order = repo.revwalk()?;
     order.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
@@ -273,7 +270,6 @@ impl Walk<'_> {
     /// Moves `group` (the documents pending at `v`) to where their history goes on, and
     /// records those `v` changed.
     fn process(&mut self, v: &Visited, mut group: Group) -> Result<(), git2::Error> {
-        self.done.insert(v.oid);
         if group.is_empty() {
             return Ok(());
         }
@@ -349,13 +345,6 @@ impl Walk<'_> {
         moved[0] = group;
         for (&parent, group) in v.parents.iter().zip(moved) {
             if group.is_empty() {
-                continue;
-            }
-            if self.done.contains(&parent) {
-                // The parent came first in the order (its date is after its child's): it
-                // was processed without these documents.
-                let late = visit(self.repo, parent, &group)?;
-                self.process(&late, group)?;
                 continue;
             }
             match self.pending.entry(parent) {
