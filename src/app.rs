@@ -147,7 +147,7 @@ fn run_stale(
         allow_shallow: args.history.allow_shallow,
         baseline: BaselineChoice::Off,
     };
-    let report = match Session::open(&options).and_then(|session| {
+    let report = match Session::open_for_staleness(&options).and_then(|session| {
         let selected: HashSet<&str> = session.selected.iter().map(String::as_str).collect();
         let entries = session.staleness(&options, &selected, progress)?;
         Ok(stale::report::Report::new(

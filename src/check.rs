@@ -104,11 +104,24 @@ static LARGE_PARSE: std::sync::Mutex<()> = std::sync::Mutex::new(());
 enum Depth {
     Full,
     FrontMatter,
+    /// The front matter, and the body only when the front matter names no title: what a
+    /// staleness report shows.
+    Title,
 }
 
 impl Session {
     pub fn open(options: &CheckOptions) -> Result<Session, Error> {
         Session::open_with(options, None)
+    }
+
+    /// [`Session::load`], then the selected documents parsed for a staleness report only
+    /// (see [`Depth::Title`]).
+    pub fn open_for_staleness(options: &CheckOptions) -> Result<Session, Error> {
+        let mut session = Session::load(options, None)?;
+        let mut to_parse: Vec<&str> = session.selected.iter().map(String::as_str).collect();
+        to_parse.sort_unstable();
+        session.documents = session.read_and_parse(&to_parse, &|_| Depth::Title)?;
+        Ok(session)
     }
 
     /// [`Session::open`] with `settings` instead of the configuration file, when given.
@@ -266,7 +279,14 @@ impl Session {
                     Ok(Ok(bytes)) => Ok(match depth(path) {
                         Depth::Full => Document::parse_with(path, &bytes, &limits),
                         Depth::FrontMatter => {
-                            Document::parse_front_matter(path, &bytes, &limits, &keys)
+                            Document::parse_front_matter(path, &bytes, &limits, Some(&keys))
+                        }
+                        Depth::Title => {
+                            let doc = Document::parse_front_matter(path, &bytes, &limits, None);
+                            match crate::stale::front_matter_title(&doc) {
+                                Some(_) => doc,
+                                None => Document::parse_with(path, &bytes, &limits),
+                            }
                         }
                     }),
                     Ok(Err(skip)) => Ok(Document::skipped(path, skip)),

@@ -502,3 +502,26 @@ fn a_parent_dated_after_its_child_is_still_walked_after_it() {
     assert_eq!(last_commit(&report, "a.md"), fast.to_string());
     assert_eq!(last_commit(&report, "b.md"), slow.to_string());
 }
+
+/// The report reads a body only when the front matter names no title: the title is the
+/// front matter's `title`, else its `term`, else the first heading.
+#[test]
+fn titles_come_from_front_matter_then_the_first_heading() {
+    let repo = TestRepo::new();
+    repo.write(
+        "titled.md",
+        "---\ntitle: From front matter\n---\n# From the heading\n",
+    )
+    .write("term.md", "---\nterm: A term\n---\n# Its heading\n")
+    .write(
+        "untitled.md",
+        "---\nowner: ann\n---\nIntro.\n\nHeading *with* `code`\n===\n",
+    )
+    .write("bare.md", "No heading at all.\n");
+    repo.commit_at("add", T0, "Ann", &[]);
+    let report = stale_json(&repo, &["--as-of", "2023-02-01"]);
+    assert_eq!(entry(&report, "titled.md")["title"], "From front matter");
+    assert_eq!(entry(&report, "term.md")["title"], "A term");
+    assert_eq!(entry(&report, "untitled.md")["title"], "Heading with code");
+    assert!(entry(&report, "bare.md")["title"].is_null());
+}

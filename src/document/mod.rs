@@ -129,15 +129,15 @@ impl Document {
         }
     }
 
-    /// Decodes `bytes` and parses only the front matter, and that only when its text holds
-    /// one of `keys` (or a backslash, whose escapes could spell one): enough to know the
+    /// Decodes `bytes` and parses only the front matter, and with `keys` only when its text
+    /// holds one of them (or a backslash, whose escapes could spell one): enough to know the
     /// terms a document defines and references, without reading its body or parsing the
     /// front matter of documents that have no part in them.
     pub fn parse_front_matter(
         path: &str,
         bytes: &[u8],
         limits: &Limits,
-        keys: &[&str],
+        keys: Option<&[&str]>,
     ) -> Document {
         let mut doc = Document::parse_with(path, &[], limits);
         if bytes.starts_with(&[0xFF, 0xFE])
@@ -147,7 +147,9 @@ impl Document {
             return Document::parse_with(path, bytes, limits);
         }
         let (text, invalid_utf8) = decode(bytes);
-        let wanted = |block: &str| block.contains('\\') || keys.iter().any(|k| block.contains(k));
+        let wanted = |block: &str| {
+            keys.is_none_or(|keys| block.contains('\\') || keys.iter().any(|k| block.contains(k)))
+        };
         let parsed = frontmatter::parse_wanted(&text, limits.max_front_matter, &wanted);
         doc.source = Arc::new(SourceFile::new(path, text));
         doc.front_matter = parsed.front_matter;

@@ -69,6 +69,16 @@ impl Entry {
     }
 }
 
+/// A document's title from its front matter (`title`, else `term`), if it has one; else the
+/// report takes its first heading.
+pub fn front_matter_title(doc: &Document) -> Option<String> {
+    let data = doc.data()?;
+    ["title", "term"]
+        .iter()
+        .find_map(|key| data.get(key).and_then(|e| e.value.as_str()))
+        .map(str::to_owned)
+}
+
 /// Judges `doc`, whose last change is `last_change` (`None`: uncommitted), as of `as_of`.
 pub fn assess(
     settings: &Settings,
@@ -140,9 +150,7 @@ pub fn assess(
     };
     Entry {
         path: doc.path().to_owned(),
-        title: string("title")
-            .or_else(|| string("term"))
-            .or_else(|| doc.markdown.title().map(str::to_owned)),
+        title: front_matter_title(doc).or_else(|| doc.markdown.title().map(str::to_owned)),
         content_type: content.map(|c| c.name.clone()),
         owner: string(&s.owner_key).or_else(|| {
             last_change
