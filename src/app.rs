@@ -138,14 +138,8 @@ fn run_stale(
     progress: &mut dyn FnMut(usize),
 ) -> io::Result<Result<ExitStatus, Error>> {
     let options = CheckOptions {
-        cwd: working_directory(directory)?,
-        config,
-        paths: args.paths,
         source: args.rev.map_or(Source::Worktree, Source::Rev),
-        changed_since: None,
-        as_of: as_of(args.history.as_of),
-        allow_shallow: args.history.allow_shallow,
-        baseline: BaselineChoice::Off,
+        ..history_options(directory, config, args.paths, &args.history)?
     };
     let report = match Session::open_for_staleness(&options).and_then(|session| {
         let selected: HashSet<&str> = session.selected.iter().map(String::as_str).collect();
@@ -164,6 +158,25 @@ fn run_stale(
     Ok(Ok(ExitStatus::Clean))
 }
 
+/// Options for the commands that read history (`stale`, `baseline`): the work tree, no
+/// baseline applied.
+fn history_options(
+    directory: Option<PathBuf>,
+    config: Option<PathBuf>,
+    paths: Vec<PathBuf>,
+    history: &crate::cli::HistoryArgs,
+) -> io::Result<CheckOptions> {
+    Ok(CheckOptions {
+        cwd: working_directory(directory)?,
+        config,
+        paths,
+        as_of: as_of(history.as_of),
+        allow_shallow: history.allow_shallow,
+        baseline: BaselineChoice::Off,
+        ..CheckOptions::default()
+    })
+}
+
 /// `--as-of`, else the day of `SOURCE_DATE_EPOCH` (the reproducible-builds convention for
 /// "now"), else `None` for today.
 fn as_of(explicit: Option<jiff::civil::Date>) -> Option<jiff::civil::Date> {
@@ -180,15 +193,7 @@ fn run_baseline(
     stdout: &mut dyn Write,
     progress: &mut dyn FnMut(usize),
 ) -> io::Result<Result<ExitStatus, Error>> {
-    let options = CheckOptions {
-        cwd: working_directory(directory)?,
-        config,
-        paths: args.paths,
-        as_of: as_of(args.history.as_of),
-        allow_shallow: args.history.allow_shallow,
-        baseline: BaselineChoice::Off,
-        ..CheckOptions::default()
-    };
+    let options = history_options(directory, config, args.paths, &args.history)?;
     let (outcome, root) = match check_with_progress(&options, progress)
         .and_then(|outcome| Ok((outcome, Repo::discover(&options.cwd)?.root())))
     {

@@ -200,6 +200,23 @@ impl Default for TestRepo {
     }
 }
 
+/// The built binary, to run in `dir` with `args`, in the environment every test runs it in.
+fn docsteward(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_docsteward"));
+    command
+        .args(args)
+        .current_dir(dir)
+        // Tests that run inside GitHub Actions must not write to the real job summary.
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("NO_COLOR", "1")
+        // "Today" for staleness is the commits' pinned day, so no test depends on the date.
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE");
+    command
+}
+
 /// Runs the built binary in `dir` with `NO_COLOR=1` and no git environment leaking in.
 pub fn run_in(dir: &Path, args: &[&str]) -> Output {
     run_with_env(dir, args, &[])
@@ -207,18 +224,8 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Output {
 
 /// [`run_in`] with extra environment variables (`GITHUB_STEP_SUMMARY`, say).
 pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_docsteward"))
-        .args(args)
-        // Tests that run inside GitHub Actions must not write to the real job summary.
-        .env_remove("GITHUB_STEP_SUMMARY")
+    let out = docsteward(dir, args)
         .envs(env.iter().copied())
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        // "Today" for staleness is the commits' pinned day, so no test depends on the date.
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
         .output()
         .expect("run docsteward");
     Output {
@@ -280,15 +287,7 @@ pub fn run_within(
     use std::io::Read;
     use std::process::Stdio;
     let start = std::time::Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_docsteward"))
-        .args(args)
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
+    let mut child = docsteward(dir, args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
