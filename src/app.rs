@@ -114,12 +114,21 @@ fn run_check(
     };
     if args.prune_baseline {
         if let Some(applied) = outcome.baseline.as_ref().filter(|a| !a.stale.is_empty()) {
-            applied.prune()?;
+            if let Err(e) =
+                Repo::discover(&options.cwd).and_then(|repo| applied.prune(&repo.root()))
+            {
+                return Ok(Err(e));
+            }
         }
     }
-    write_to(args.output.as_deref(), stdout, |out, to_terminal| {
-        report::write(args.format, &outcome, out, color && to_terminal)
-    })?;
+    if let Err(e) = write_to(
+        args.output.as_deref(),
+        &options.cwd,
+        stdout,
+        |out, to_terminal| report::write(args.format, &outcome, out, color && to_terminal),
+    )? {
+        return Ok(Err(e));
+    }
     append_job_summary(&outcome)?;
     let errors = outcome.count(Severity::Error);
     let warnings = outcome.count(Severity::Warning);
@@ -152,9 +161,11 @@ fn run_stale(
         Ok(report) => report,
         Err(e) => return Ok(Err(e)),
     };
-    write_to(args.output.as_deref(), stdout, |out, _| {
+    if let Err(e) = write_to(args.output.as_deref(), &options.cwd, stdout, |out, _| {
         stale::report::write(args.format, &report, out)
-    })?;
+    })? {
+        return Ok(Err(e));
+    }
     Ok(Ok(ExitStatus::Clean))
 }
 
@@ -205,8 +216,11 @@ fn run_baseline(
         None => root.join(baseline::FILE_NAME),
     };
     let recorded = Baseline::from_outcome(&outcome);
-    std::fs::write(&file, recorded.to_json())
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", file.display())))?;
+    if let Err(source) =
+        crate::fs::write_file(&file, Some(&root), 0o666, recorded.to_json().as_bytes())
+    {
+        return Ok(Err(Error::Write { path: file, source }));
+    }
     writeln!(
         stdout,
         "Recorded {} finding{} in {}; `docsteward check` now reports only new ones.",
@@ -290,23 +304,29 @@ fn working_directory(directory: Option<PathBuf>) -> io::Result<PathBuf> {
     }
 }
 
-/// Runs `render` on `--output FILE` when given, else on standard output; `render` learns
-/// whether it writes to standard output (where colour may apply).
+/// Runs `render` on `--output FILE` when given (written whole or not at all, never through
+/// a symbolic link), else on standard output; `render` learns whether it writes to standard
+/// output (where colour may apply). `cwd` is where the command runs: when it is in a
+/// repository and the file inside it, no folder on the way to the file may be a symbolic
+/// link either. Errors on standard output (a closed pipe) are the outer error.
 fn write_to(
     output: Option<&Path>,
+    cwd: &Path,
     stdout: &mut dyn Write,
     render: impl FnOnce(&mut dyn Write, bool) -> io::Result<()>,
-) -> io::Result<()> {
-    match output {
-        Some(path) => {
-            let file = std::fs::File::create(path)
-                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-            let mut file = io::BufWriter::new(file);
-            render(&mut file, false)?;
-            file.flush()
-        }
-        None => render(stdout, true),
-    }
+) -> io::Result<Result<(), Error>> {
+    let Some(path) = output else {
+        return render(stdout, true).map(Ok);
+    };
+    let root = Repo::discover(cwd).ok().map(|repo| repo.root());
+    Ok(
+        crate::fs::write_atomic(path, root.as_deref(), 0o666, |out| render(out, false)).map_err(
+            |source| Error::Write {
+                path: path.to_owned(),
+                source,
+            },
+        ),
+    )
 }
 
 /// In GitHub Actions (`GITHUB_STEP_SUMMARY` set and not empty), appends the Markdown job

@@ -32,6 +32,9 @@ pub struct Entry {
     pub message: String,
 }
 
+/// The most bytes of baseline docsteward reads: a million findings' worth.
+pub const MAX_SIZE: u64 = 256 * 1024 * 1024;
+
 /// What a baseline did to a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Applied {
@@ -162,9 +165,16 @@ impl Baseline {
 }
 
 impl Applied {
-    /// Rewrites the baseline file without its stale entries (`--prune-baseline`).
-    pub fn prune(&self) -> std::io::Result<()> {
-        std::fs::write(&self.path, self.recorded.pruned(&self.stale).to_json())
+    /// Rewrites the baseline file without its stale entries (`--prune-baseline`), in place
+    /// and never through a symbolic link (`root`: the repository).
+    pub fn prune(&self, root: &std::path::Path) -> Result<(), crate::Error> {
+        let json = self.recorded.pruned(&self.stale).to_json();
+        crate::fs::write_file(&self.path, Some(root), 0o666, json.as_bytes()).map_err(|source| {
+            crate::Error::Write {
+                path: self.path.clone(),
+                source,
+            }
+        })
     }
 }
 

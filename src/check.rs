@@ -161,7 +161,13 @@ impl Session {
             .filter(|f| settings.is_document(f))
             .collect();
         let selected: HashSet<String> = if targets.is_empty() {
-            known.iter().map(|p| (*p).to_owned()).collect()
+            // A sparse checkout's missing folders are not what the user works on: their
+            // documents inform the others (anchors, terms) but are reported only when named.
+            known
+                .iter()
+                .filter(|p| !snapshot.is_sparse(p))
+                .map(|p| (*p).to_owned())
+                .collect()
         } else {
             select(&repo, &snapshot, &settings, &targets)?
         };
@@ -263,7 +269,7 @@ impl Session {
                             limit: max_file,
                         }))
                     } else {
-                        snapshot.read(path).map(Ok)
+                        snapshot.read_limited(path, max_file).map(Ok)
                     }
                 });
                 // Parsing costs pulldown-cmark up to 60 bytes of memory per byte of a dense
@@ -490,10 +496,12 @@ pub fn check_with_progress(
         baseline: None,
     };
     if let Some((file, path)) = baseline_location(&session, options) {
-        let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let text = crate::fs::read_regular(&path, baseline::MAX_SIZE)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
         let baseline = Baseline::parse(&text).map_err(|message| Error::Baseline {
             file: file.clone(),
             message,
@@ -514,8 +522,11 @@ fn baseline_location(session: &Session, options: &CheckOptions) -> Option<(Strin
         BaselineChoice::Off => None,
         BaselineChoice::File(file) => Some((file.display().to_string(), options.cwd.join(file))),
         BaselineChoice::Auto => {
+            // Whatever is there is used, and a symbolic link or a FIFO is refused when read
+            // rather than silently taken for no baseline.
             let path = session.repo.root().join(baseline::FILE_NAME);
-            path.is_file()
+            std::fs::symlink_metadata(&path)
+                .is_ok()
                 .then(|| (baseline::FILE_NAME.to_owned(), path))
         }
     }
@@ -531,19 +542,25 @@ fn load_settings(
 ) -> Result<Settings, Error> {
     if let Some(config) = &options.config {
         let full = options.cwd.join(config);
-        let text = std::fs::read_to_string(&full).map_err(|source| Error::Io {
-            path: full.clone(),
-            source,
-        })?;
+        let text = crate::fs::read_regular(&full, crate::fs::MAX_AUXILIARY)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .map_err(|source| Error::Io {
+                path: full.clone(),
+                source,
+            })?;
         return match repo.relative(&options.cwd, config) {
             Ok(rel) => {
                 let base = paths::parent(&rel);
-                Settings::load(&text, &rel, &base, &in_snapshot(snapshot, &base))
+                Settings::load(&text, &rel, &base, &in_snapshot(snapshot))
             }
             Err(_) => {
                 // A configuration kept outside the repository reads its schemas beside itself.
                 let dir = full.parent().map(Path::to_path_buf).unwrap_or_default();
-                let read = move |p: &str| std::fs::read(dir.join(p)).ok();
+                let read = move |p: &str| {
+                    crate::fs::inside(&dir, Path::new(p))
+                        .and_then(|full| crate::fs::read_regular(&full, crate::fs::MAX_AUXILIARY))
+                        .ok()
+                };
                 Settings::load(&text, &config.display().to_string(), "", &read)
             }
         };
@@ -557,7 +574,7 @@ fn load_settings(
                 source,
             })?;
             let text = String::from_utf8_lossy(&bytes);
-            return Settings::load(&text, &candidate, &dir, &in_snapshot(snapshot, &dir));
+            return Settings::load(&text, &candidate, &dir, &in_snapshot(snapshot));
         }
         if dir.is_empty() {
             return Ok(Settings::defaults(""));
@@ -566,14 +583,12 @@ fn load_settings(
     }
 }
 
-/// Reads files relative to the folder `base` from the snapshot.
+/// Reads repository-relative files from the snapshot, through its gate.
 fn in_snapshot(
     snapshot: &Arc<Snapshot>,
-    base: &str,
 ) -> impl Fn(&str) -> Option<Vec<u8>> + Send + Sync + 'static {
     let snapshot = Arc::clone(snapshot);
-    let base = base.to_owned();
-    move |p: &str| snapshot.read(&format!("{base}{p}")).ok()
+    move |p: &str| snapshot.read(p).ok()
 }
 
 /// The documents that command-line paths name: a file as given, a folder's documents.

@@ -31,6 +31,11 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{} is outside the repository at {}", path.display(), root.display())]
     OutsideRepository { path: PathBuf, root: PathBuf },
     #[error("{path} is not in the repository snapshot")]
@@ -91,6 +96,10 @@ impl Error {
                 "fetch the whole history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout), \
                  or pass --allow-shallow to report ages at the clone's edge as \"at least N days\", \
                  or turn stale/age off in [rules]"
+                    .to_owned(),
+            ),
+            Error::Write { source, .. } if source.kind() == std::io::ErrorKind::PermissionDenied => Some(
+                "docsteward writes only regular files and never through a symbolic link: remove the link, or name another file"
                     .to_owned(),
             ),
             Error::OutsideRepository { .. } => Some("name files and folders inside the repository".to_owned()),

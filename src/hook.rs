@@ -32,20 +32,24 @@ pub enum Change {
 /// Writes the `pre-commit` hook of the repository containing `cwd`. An existing hook without
 /// our marker is replaced only when `force` is set.
 pub fn install(cwd: &Path, force: bool) -> Result<Change, Error> {
-    let path = hook_path(cwd)?;
+    let repo = Repo::discover(cwd)?;
+    // A bare repository commits nothing through a work tree: no hook of ours would run.
+    if repo.is_bare() {
+        return Err(Error::BareRepository { path: repo.root() });
+    }
+    let root = repo.root();
+    let path = repo.hooks_dir()?.join("pre-commit");
     let replaced = match read(&path)? {
         Some(existing) if !is_ours(&existing) && !force => return Err(Error::ForeignHook { path }),
         existing => existing.is_some(),
     };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-            path: dir.to_owned(),
+    // Inside the repository (a committed `core.hooksPath` folder, say) no folder on the way
+    // may be a symbolic link; the hook itself is replaced whole, never written through one.
+    crate::fs::write_file(&path, Some(&root), 0o777, SCRIPT.as_bytes()).map_err(|source| {
+        Error::Write {
+            path: path.clone(),
             source,
-        })?;
-    }
-    std::fs::write(&path, SCRIPT).map_err(|source| Error::Io {
-        path: path.clone(),
-        source,
+        }
     })?;
     make_executable(&path)?;
     Ok(if replaced {
@@ -79,9 +83,15 @@ fn is_ours(script: &str) -> bool {
     script.lines().any(|l| l.trim_end() == MARKER)
 }
 
-/// The hook's text; `None` when there is none. A hook that is not UTF-8 is not ours.
+/// The hook's text; `None` when there is none. A hook that is not UTF-8 is not ours, and
+/// neither is a symbolic link (read as empty), which docsteward never writes through.
 fn read(path: &Path) -> Result<Option<String>, Error> {
-    match std::fs::read(path) {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => return Ok(Some(String::new())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        _ => {}
+    }
+    match crate::fs::read_regular(path, 1024 * 1024) {
         Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(Error::Io {

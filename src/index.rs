@@ -74,9 +74,13 @@ impl<'a> Index<'a> {
             .collect();
         let mut links = HashMap::with_capacity(resolved.len());
         let mut anchors = HashMap::with_capacity(resolved.len());
-        for (path, l, a) in resolved {
+        for ((path, l, a), d) in resolved.into_iter().zip(documents) {
             links.insert(path, l);
-            anchors.insert(path, a);
+            // An unread document's anchors are unknown, not absent: links into it are not
+            // judged by its headings.
+            if d.skipped.is_none() {
+                anchors.insert(path, a);
+            }
         }
         let mut terms: HashMap<String, Vec<&str>> = HashMap::new();
         let mut term_names: HashMap<String, Vec<&str>> = HashMap::new();

@@ -54,6 +54,25 @@ pub fn relative(from_dir: &str, to: &str) -> String {
     parts.join("/")
 }
 
+/// A file name as git stores it (bytes), as docsteward shows and keys it: the UTF-8 text
+/// itself, else its valid parts with every other byte written `\xNN`, so that the name is
+/// readable, distinct from its neighbours and safe in every output format.
+pub fn from_bytes(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => {
+            let mut out = String::with_capacity(bytes.len() + 8);
+            for chunk in bytes.utf8_chunks() {
+                out.push_str(chunk.valid());
+                for b in chunk.invalid() {
+                    out.push_str(&format!("\\x{b:02X}"));
+                }
+            }
+            std::borrow::Cow::Owned(out)
+        }
+    }
+}
+
 pub fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
@@ -72,5 +91,12 @@ mod tests {
         assert_eq!(stem("a/b.c.md"), "b.c");
         assert_eq!(relative("docs/a/", "docs/b/c.md"), "../b/c.md");
         assert_eq!(relative("", "img/x.png"), "img/x.png");
+    }
+
+    #[test]
+    fn names_that_are_not_utf8_are_escaped() {
+        assert_eq!(from_bytes(b"caf\xc3\xa9.md"), "café.md");
+        assert_eq!(from_bytes(b"caf\xe9.md"), "caf\\xE9.md");
+        assert_eq!(from_bytes(b"a/\xff\xfe/b.md"), "a/\\xFF\\xFE/b.md");
     }
 }

@@ -1187,23 +1187,35 @@ fn a_linked_worktree() {
     assert_eq!(check(&repo, &[]).findings(), []);
 }
 
+/// A blob the clone does not have (a partial clone, or a damaged one) stops nothing: the one
+/// document that needs it is unreadable, naming the object, and the rest is checked.
 #[test]
-fn a_missing_object_is_a_clear_error_naming_it() {
+fn a_missing_blob_is_unreadable_for_the_one_document_that_needs_it() {
     let repo = TestRepo::new();
-    repo.write("a.md", "# A\n")
+    repo.write("a.md", "# A\n\n[x](gone.md)\n")
         .write("b.md", "# B\n")
         .commit("a");
     let oid = blob_in_head(&repo, "b.md");
     std::fs::remove_file(loose_object(&repo, oid)).unwrap();
-    for extra in [&["--rev", "HEAD"][..], &["--staged"]] {
-        let out = repo.check_json(extra);
-        let stderr = failure(&out);
-        assert!(stderr.contains(&oid.to_string()), "{extra:?}: {stderr}");
-        assert!(stderr.contains("b.md"), "{extra:?}: {stderr}");
-        assert!(stderr.contains("missing or corrupt"), "{extra:?}: {stderr}");
+    for extra in [&["--rev", "HEAD"][..], &["--staged", "a.md", "b.md"]] {
+        let out = check(&repo, extra);
+        assert_eq!(
+            out.findings(),
+            [
+                f("links/missing-file", "a.md", 3, 5),
+                f("io/unreadable", "b.md", 1, 1)
+            ],
+            "{extra:?}"
+        );
+        let m = message(&out, "io/unreadable", "b.md");
+        assert!(m.contains(&oid.to_string()), "{extra:?}: {m}");
+        assert!(m.contains("not in this clone"), "{extra:?}: {m}");
     }
     // The work tree reads files from disk and does not need the object.
-    assert_eq!(check(&repo, &[]).findings(), []);
+    assert_eq!(
+        check(&repo, &[]).findings(),
+        [f("links/missing-file", "a.md", 3, 5)]
+    );
 }
 
 #[test]

@@ -38,7 +38,7 @@ pub enum Size {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct StaleOptions {
-    pub ignore_revs_file: Option<String>,
+    pub ignore_revs_file: Option<Spanned<String>>,
     pub reviewed_key: Option<String>,
     pub review_interval_key: Option<String>,
     pub owner_key: Option<String>,

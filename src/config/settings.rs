@@ -131,8 +131,9 @@ impl Settings {
 
     /// Parses and resolves `text`, the file at `config_path` (repository-relative). Schema
     /// files are read through `read`, which sees the same snapshot as the documents.
-    /// `base` is the knowledge base folder (repository-relative, `""` for the root); `read`
-    /// reads files relative to the configuration file's folder.
+    /// `base` is the knowledge base folder (repository-relative, `""` for the root): paths
+    /// in the file are written relative to it, and `read` reads the repository-relative
+    /// paths they lead to, so a configuration in a subfolder can name a schema elsewhere.
     pub fn load(
         text: &str,
         config_path: &str,
@@ -173,7 +174,7 @@ impl Settings {
             .content
             .unwrap_or_default()
             .into_iter()
-            .map(|c| cx.content(c, read))
+            .map(|c| cx.content(c, base, read))
             .collect::<Result<Vec<_>, _>>()?;
         for (i, c) in content.iter().enumerate() {
             if content[..i].iter().any(|o| o.name == c.name) {
@@ -205,9 +206,15 @@ impl Settings {
         let defined_by = terms.defined_by.map(|g| cx.globs(&g)).transpose()?;
         let stale_options = options.stale.unwrap_or_default();
         let stale = StaleSettings {
-            ignore_revs_file: stale_options
-                .ignore_revs_file
-                .unwrap_or_else(|| ".git-blame-ignore-revs".to_owned()),
+            ignore_revs_file: match &stale_options.ignore_revs_file {
+                // Relative to the repository's root, as git's blame.ignoreRevsFile is.
+                Some(file) if file.get_ref().starts_with('/') => return Err(cx.error(
+                    file.span(),
+                    "`ignore-revs-file` must be a path inside the repository, relative to its root",
+                )),
+                Some(file) => cx.inside("", file.get_ref(), file.span())?,
+                None => ".git-blame-ignore-revs".to_owned(),
+            },
             reviewed_key: stale_options
                 .reviewed_key
                 .unwrap_or_else(|| "reviewed".to_owned()),
@@ -370,7 +377,12 @@ impl Cx<'_> {
             .ok_or_else(|| self.error(span, format!("`{rel}` leads outside the repository")))
     }
 
-    fn content(&self, c: ContentOptions, read: &SchemaSource) -> Result<ContentType, Error> {
+    fn content(
+        &self,
+        c: ContentOptions,
+        base: &str,
+        read: &SchemaSource,
+    ) -> Result<ContentType, Error> {
         if c.paths.get_ref().is_empty() {
             return Err(self.error(
                 c.paths.span(),
@@ -382,7 +394,7 @@ impl Cx<'_> {
         let schema = match c.schema {
             None => None,
             Some(s) => {
-                let path = self.inside("", s.get_ref(), s.span())?;
+                let path = self.inside(base, s.get_ref(), s.span())?;
                 let schema =
                     Schema::load(&path, read).map_err(|message| self.error(s.span(), message))?;
                 Some(Arc::new(schema))

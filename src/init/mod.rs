@@ -28,24 +28,23 @@ impl Plan {
     }
 
     /// Writes every file under `root`; refuses to replace an existing one unless `force`.
+    /// Each file is written whole or not at all, and never through a symbolic link, nor
+    /// into a folder that is one.
     pub fn write(&self, root: &std::path::Path, force: bool) -> Result<Vec<PathBuf>, Error> {
         if !force {
-            if let Some((path, _)) = self.files.iter().find(|(p, _)| root.join(p).exists()) {
+            let exists = |p: &str| std::fs::symlink_metadata(root.join(p)).is_ok();
+            if let Some((path, _)) = self.files.iter().find(|(p, _)| exists(p)) {
                 return Err(Error::WouldOverwrite { path: path.clone() });
             }
         }
         let mut written = Vec::new();
         for (path, text) in &self.files {
             let full = root.join(path);
-            if let Some(parent) = full.parent() {
-                std::fs::create_dir_all(parent).map_err(|source| Error::Io {
-                    path: parent.to_owned(),
+            crate::fs::write_file(&full, Some(root), 0o666, text.as_bytes()).map_err(|source| {
+                Error::Write {
+                    path: full.clone(),
                     source,
-                })?;
-            }
-            std::fs::write(&full, text).map_err(|source| Error::Io {
-                path: full.clone(),
-                source,
+                }
             })?;
             written.push(full);
         }

@@ -10,12 +10,13 @@ use std::path::{Component, Path, PathBuf};
 
 use git2::{
     Delta, DiffFindOptions, DiffOptions, FileMode, Repository, Status, StatusOptions, StatusShow,
-    TreeWalkMode, TreeWalkResult,
 };
 
 use crate::error::Error;
+use crate::paths;
 pub use history::LastChange;
-pub use snapshot::{Blob, CorruptObject, Mode, Snapshot};
+use snapshot::WorktreeFiles;
+pub use snapshot::{Blob, CorruptObject, MissingObject, Mode, Snapshot};
 
 /// Process-wide libgit2 settings for a docsteward run: no object cache and bounded pack
 /// mappings, which keep peak memory low without costing time (measured in the README's
@@ -91,6 +92,11 @@ impl Repo {
         Ok(Repo { repo, workdir })
     }
 
+    /// Whether the repository has no work tree.
+    pub fn is_bare(&self) -> bool {
+        self.workdir.is_none()
+    }
+
     /// The folder paths are relative to: the work tree, or the git dir of a bare repository.
     pub fn root(&self) -> PathBuf {
         self.workdir
@@ -107,7 +113,9 @@ impl Repo {
     }
 
     /// The work tree as git sees it: tracked files still on disk, plus untracked files that
-    /// are not ignored. Submodules are not files of this repository.
+    /// are not ignored. Submodules are not files of this repository. Tracked files that a
+    /// sparse checkout keeps off the disk (skip-worktree) are still the repository's: they are
+    /// read from the index.
     pub fn worktree(&self) -> Result<Snapshot, Error> {
         let Some(root) = self.workdir.clone() else {
             return Err(Error::BareRepository {
@@ -116,11 +124,17 @@ impl Repo {
         };
         let index = self.repo.index()?;
         let submodules = gitlinks(&index);
-        let mut tracked: Vec<String> = index
-            .iter()
-            .filter(|e| e.mode != GITLINK)
-            .filter_map(|e| String::from_utf8(e.path).ok())
-            .collect();
+        let mut raw_names = HashMap::new();
+        let mut tracked = Vec::new();
+        let mut sparse = HashMap::new();
+        for e in index.iter().filter(|e| e.mode != GITLINK) {
+            let path = name(&e.path, &mut raw_names);
+            if e.flags_extended & SKIP_WORKTREE != 0 {
+                sparse.insert(path, blob(&e));
+            } else {
+                tracked.push(path);
+            }
+        }
         let mut opts = StatusOptions::new();
         opts.show(StatusShow::Workdir)
             .include_untracked(true)
@@ -132,16 +146,24 @@ impl Repo {
         let mut deleted = HashSet::new();
         let mut untracked = Vec::new();
         for entry in statuses.iter() {
-            let Ok(path) = entry.path() else { continue };
+            let path = name(entry.path_bytes(), &mut raw_names);
             let status = entry.status();
             if status.contains(Status::WT_DELETED) {
-                deleted.insert(path.to_owned());
+                deleted.insert(path);
             } else if status.contains(Status::WT_NEW) && !path.ends_with('/') {
-                untracked.push(path.to_owned());
+                untracked.push(path);
             }
         }
         tracked.retain(|p| !deleted.contains(p));
-        Ok(Snapshot::worktree(root, tracked, untracked).with_submodules(submodules))
+        Ok(Snapshot::worktree(WorktreeFiles {
+            root,
+            git_dir: self.repo.path().to_owned(),
+            tracked,
+            untracked,
+            sparse,
+            raw_names,
+        })
+        .with_submodules(submodules))
     }
 
     /// The staged index: paths and blobs as they would be committed.
@@ -153,15 +175,11 @@ impl Repo {
         }
         let index = self.repo.index()?;
         let submodules = gitlinks(&index);
+        let mut raw_names = HashMap::new();
         let blobs = index
             .iter()
             .filter(|e| e.mode != GITLINK)
-            .filter_map(|e| {
-                let symlink = e.mode == 0o120000;
-                String::from_utf8(e.path)
-                    .ok()
-                    .map(|p| (p, Blob { oid: e.id, symlink }))
-            })
+            .map(|e| (name(&e.path, &mut raw_names), blob(&e)))
             .collect();
         Ok(Snapshot::objects(
             Mode::Index,
@@ -177,26 +195,29 @@ impl Repo {
         let tree = self.tree(rev)?;
         let mut blobs = HashMap::new();
         let mut submodules = Vec::new();
-        tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
-            let mode = entry.filemode();
-            if entry.kind() == Some(git2::ObjectType::Commit) {
-                if let Ok(name) = entry.name() {
-                    submodules.push(format!("{dir}{name}"));
+        // libgit2's own walk gives up on a folder whose name is not UTF-8: walk by hand.
+        let mut pending = vec![(String::new(), tree)];
+        while let Some((dir, tree)) = pending.pop() {
+            for entry in tree.iter() {
+                let path = format!("{dir}{}", paths::from_bytes(entry.name_bytes()));
+                match entry.kind() {
+                    Some(git2::ObjectType::Tree) => {
+                        pending.push((format!("{path}/"), self.repo.find_tree(entry.id())?));
+                    }
+                    Some(git2::ObjectType::Commit) => submodules.push(path),
+                    Some(git2::ObjectType::Blob) => {
+                        blobs.insert(
+                            path,
+                            Blob {
+                                oid: entry.id(),
+                                symlink: entry.filemode() == i32::from(FileMode::Link),
+                            },
+                        );
+                    }
+                    _ => {}
                 }
             }
-            if entry.kind() == Some(git2::ObjectType::Blob) {
-                if let Ok(name) = entry.name() {
-                    blobs.insert(
-                        format!("{dir}{name}"),
-                        Blob {
-                            oid: entry.id(),
-                            symlink: mode == i32::from(FileMode::Link),
-                        },
-                    );
-                }
-            }
-            TreeWalkResult::Ok
-        })?;
+        }
         Ok(Snapshot::objects(
             Mode::Tree,
             self.repo.path().to_owned(),
@@ -274,14 +295,12 @@ impl Repo {
         for delta in diff.deltas() {
             let new = delta
                 .new_file()
-                .path()
-                .and_then(Path::to_str)
-                .map(str::to_owned);
+                .path_bytes()
+                .map(|p| paths::from_bytes(p).into_owned());
             let old = delta
                 .old_file()
-                .path()
-                .and_then(Path::to_str)
-                .map(str::to_owned);
+                .path_bytes()
+                .map(|p| paths::from_bytes(p).into_owned());
             match delta.status() {
                 Delta::Added
                 | Delta::Modified
@@ -359,12 +378,33 @@ impl Repo {
 /// The file mode git records for a submodule.
 const GITLINK: u32 = 0o160000;
 
+/// The index flag git sets on the files a sparse checkout leaves out of the work tree.
+const SKIP_WORKTREE: u16 = 1 << 14;
+
+/// The name docsteward uses for a path git stores as bytes, remembering the bytes of one
+/// that is not UTF-8 so the file can still be read from disk.
+fn name(bytes: &[u8], raw_names: &mut HashMap<String, Vec<u8>>) -> String {
+    let shown = paths::from_bytes(bytes);
+    if let std::borrow::Cow::Owned(escaped) = shown {
+        raw_names.insert(escaped.clone(), bytes.to_vec());
+        return escaped;
+    }
+    shown.into_owned()
+}
+
+fn blob(e: &git2::IndexEntry) -> Blob {
+    Blob {
+        oid: e.id,
+        symlink: e.mode == 0o120000,
+    }
+}
+
 /// Submodule paths in an index.
 fn gitlinks(index: &git2::Index) -> Vec<String> {
     index
         .iter()
         .filter(|e| e.mode == GITLINK)
-        .filter_map(|e| String::from_utf8(e.path).ok())
+        .map(|e| paths::from_bytes(&e.path).into_owned())
         .collect()
 }
 

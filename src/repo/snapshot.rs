@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use git2::{Oid, Repository};
@@ -21,14 +21,23 @@ pub enum Mode {
 
 /// Where a snapshot's bytes come from.
 #[derive(Debug)]
-enum Reader {
-    /// The work tree on disk, under this canonical root.
-    Worktree(PathBuf),
-    /// Blobs in the object database of the repository at this git dir.
-    Objects {
-        git_dir: PathBuf,
-        blobs: HashMap<String, Blob>,
-    },
+struct Reader {
+    /// The work tree, for the files read from disk (work-tree snapshots only).
+    disk: Option<PathBuf>,
+    /// The repository's git dir, for the files read from the object database.
+    git_dir: PathBuf,
+    /// The files read as blobs: every file of an index or tree snapshot; in a work-tree
+    /// snapshot, the tracked files a sparse checkout leaves out of the work tree.
+    blobs: HashMap<String, Blob>,
+    /// The bytes of file names that are not UTF-8, by the escaped name docsteward shows
+    /// (see [`crate::paths::from_bytes`]).
+    raw_names: HashMap<String, Vec<u8>>,
+}
+
+/// Where one file's bytes are.
+enum Located {
+    Disk(PathBuf),
+    Object(Oid),
 }
 
 /// A blob and whether git records it as a symbolic link.
@@ -63,21 +72,36 @@ thread_local! {
 /// How many symbolic links in a row a read follows.
 const MAX_LINK_HOPS: usize = 8;
 
+/// What a work-tree snapshot is made of, as [`super::Repo::worktree`] lists it.
+pub(super) struct WorktreeFiles {
+    pub root: PathBuf,
+    pub git_dir: PathBuf,
+    /// Tracked files on disk.
+    pub tracked: Vec<String>,
+    /// Files git does not track and does not ignore.
+    pub untracked: Vec<String>,
+    /// Tracked files a sparse checkout keeps out of the work tree: read from the index.
+    pub sparse: HashMap<String, Blob>,
+    pub raw_names: HashMap<String, Vec<u8>>,
+}
+
 impl Snapshot {
-    pub(super) fn worktree(
-        root: PathBuf,
-        tracked: Vec<String>,
-        untracked: Vec<String>,
-    ) -> Snapshot {
-        let untracked_set: HashSet<String> = untracked.iter().cloned().collect();
-        let mut files = tracked;
-        files.extend(untracked);
+    pub(super) fn worktree(listed: WorktreeFiles) -> Snapshot {
+        let untracked_set: HashSet<String> = listed.untracked.iter().cloned().collect();
+        let mut files = listed.tracked;
+        files.extend(listed.untracked);
+        files.extend(listed.sparse.keys().cloned());
         Snapshot::new(
             Mode::Worktree,
             files,
             untracked_set,
-            Reader::Worktree(root.clone()),
-            Some(root),
+            Reader {
+                disk: Some(listed.root.clone()),
+                git_dir: listed.git_dir,
+                blobs: listed.sparse,
+                raw_names: listed.raw_names,
+            },
+            Some(listed.root),
         )
     }
 
@@ -92,7 +116,12 @@ impl Snapshot {
             mode,
             files,
             HashSet::new(),
-            Reader::Objects { git_dir, blobs },
+            Reader {
+                disk: None,
+                git_dir,
+                blobs,
+                raw_names: HashMap::new(),
+            },
             workdir,
         )
     }
@@ -154,6 +183,11 @@ impl Snapshot {
         path.is_empty() || self.dirs.contains(path)
     }
 
+    /// Whether `path` is a tracked file that a sparse checkout keeps out of the work tree.
+    pub fn is_sparse(&self, path: &str) -> bool {
+        self.reader.disk.is_some() && self.reader.blobs.contains_key(path)
+    }
+
     pub fn is_untracked(&self, path: &str) -> bool {
         self.untracked.contains(path)
     }
@@ -180,32 +214,25 @@ impl Snapshot {
             .unwrap_or_default()
     }
 
-    /// Whether `path` exists in the work tree although this snapshot does not have it.
+    /// Whether `path` is a regular file in the work tree, reached without a symbolic link,
+    /// although this snapshot does not have it (a git-ignored or an unstaged file).
     pub fn on_disk(&self, path: &str) -> bool {
         self.workdir
             .as_ref()
-            .is_some_and(|w| std::fs::symlink_metadata(w.join(path)).is_ok())
+            .is_some_and(|w| crate::fs::is_regular_inside(w, Path::new(path)))
     }
 
     /// The file's size in bytes, without reading it (an object header for blobs).
     pub fn size(&self, path: &str) -> io::Result<u64> {
-        match &self.reader {
-            Reader::Worktree(root) => std::fs::metadata(root.join(path)).map(|m| m.len()),
-            Reader::Objects { git_dir, blobs } => {
-                let blob = blobs.get(path).ok_or_else(|| {
-                    io::Error::new(
-                        io::ErrorKind::NotFound,
-                        format!("{path} is not in the snapshot"),
-                    )
-                })?;
-                with_repo(git_dir, |repo| {
-                    let odb = repo.odb().map_err(io::Error::other)?;
-                    let (size, _) = odb
-                        .read_header(blob.oid)
-                        .map_err(|e| corrupt(blob.oid, &e))?;
-                    Ok(size as u64)
-                })
+        match self.locate(path)? {
+            Located::Disk(full) => {
+                let meta = std::fs::symlink_metadata(&full)?;
+                if !meta.file_type().is_file() {
+                    return Err(not_regular());
+                }
+                Ok(meta.len())
             }
+            Located::Object(oid) => blob_size(&self.reader.git_dir, oid),
         }
     }
 
@@ -219,67 +246,94 @@ impl Snapshot {
         })
     }
 
-    /// The file's bytes. A symbolic link is followed only to a file inside the repository.
+    /// The file's bytes, at most [`crate::fs::MAX_AUXILIARY`] of them (configurations,
+    /// schemas and other files docsteward reads besides documents).
     pub fn read(&self, path: &str) -> io::Result<Vec<u8>> {
-        match &self.reader {
-            Reader::Worktree(root) => {
-                let full = root.join(path);
-                let meta = std::fs::symlink_metadata(&full)?;
-                if meta.file_type().is_symlink() {
-                    // Followed only to one of this snapshot's own files: not outside the
-                    // repository, not into `.git` (where CI keeps credentials), not to an
-                    // ignored file such as `.env`.
-                    let target = full.canonicalize()?;
-                    let inside = target
-                        .strip_prefix(root)
-                        .ok()
-                        .and_then(|rel| rel.to_str())
-                        .map(|rel| rel.replace(std::path::MAIN_SEPARATOR, "/"))
-                        .filter(|rel| self.contains(rel));
-                    if inside.is_none() {
-                        return Err(io::Error::new(
-                            io::ErrorKind::PermissionDenied,
-                            "symbolic link points to a file that is not in the repository's snapshot",
-                        ));
-                    }
-                    return std::fs::read(target);
+        self.read_limited(path, crate::fs::MAX_AUXILIARY)
+    }
+
+    /// The file's bytes, refusing more than `limit`. Only the snapshot's own files are read:
+    /// never a path outside the repository, in `.git`, git-ignored, or reached through a
+    /// symbolic link to a folder; a symbolic link file is followed only to another of the
+    /// snapshot's files.
+    pub fn read_limited(&self, path: &str, limit: u64) -> io::Result<Vec<u8>> {
+        match self.locate(path)? {
+            Located::Disk(full) => crate::fs::read_regular(&full, limit),
+            Located::Object(oid) => {
+                let size = blob_size(&self.reader.git_dir, oid)?;
+                if size > limit {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("it has {size} bytes, more than the {limit} docsteward reads"),
+                    ));
                 }
-                std::fs::read(full)
-            }
-            Reader::Objects { git_dir, blobs } => {
-                let mut path = path.to_owned();
-                for _ in 0..MAX_LINK_HOPS {
-                    let blob = blobs.get(&path).ok_or_else(|| {
-                        io::Error::new(
-                            io::ErrorKind::NotFound,
-                            format!("{path} is not in the snapshot"),
-                        )
-                    })?;
-                    let bytes = read_blob(git_dir, blob.oid)?;
-                    if !blob.symlink {
-                        return Ok(bytes);
-                    }
-                    let target = String::from_utf8_lossy(&bytes).into_owned();
-                    // An absolute target names the file system's root, never the repository's.
-                    if target.starts_with('/') {
-                        return Err(io::Error::new(
-                            io::ErrorKind::PermissionDenied,
-                            "symbolic link points outside the repository",
-                        ));
-                    }
-                    path = crate::paths::join(&crate::paths::parent(&path), &target).ok_or_else(
-                        || {
-                            io::Error::new(
-                                io::ErrorKind::PermissionDenied,
-                                "symbolic link points outside the repository",
-                            )
-                        },
-                    )?;
-                }
-                Err(io::Error::other("too many levels of symbolic links"))
+                read_blob(&self.reader.git_dir, oid)
             }
         }
     }
+
+    /// Where `path`'s bytes are, following symbolic links that stay among the snapshot's
+    /// files.
+    fn locate(&self, path: &str) -> io::Result<Located> {
+        let mut path = path.to_owned();
+        for _ in 0..MAX_LINK_HOPS {
+            if !self.contains(&path) {
+                return Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!("{path} is not in the snapshot"),
+                ));
+            }
+            let target = if let Some(blob) = self.reader.blobs.get(&path) {
+                if !blob.symlink {
+                    return Ok(Located::Object(blob.oid));
+                }
+                let bytes = read_blob(&self.reader.git_dir, blob.oid)?;
+                String::from_utf8(bytes).map_err(|_| outside())?
+            } else {
+                let Some(root) = &self.reader.disk else {
+                    return Err(io::Error::other("no work tree to read from"));
+                };
+                let full = crate::fs::inside(root, &self.disk_name(&path))?;
+                if !std::fs::symlink_metadata(&full)?.file_type().is_symlink() {
+                    return Ok(Located::Disk(full));
+                }
+                std::fs::read_link(&full)?
+                    .into_os_string()
+                    .into_string()
+                    .map_err(|_| outside())?
+            };
+            // An absolute target names the file system's root, never the repository's.
+            if target.starts_with('/') {
+                return Err(outside());
+            }
+            path = crate::paths::join(&crate::paths::parent(&path), &target).ok_or_else(outside)?;
+        }
+        Err(io::Error::other("too many levels of symbolic links"))
+    }
+
+    /// The name of `path` on disk: its original bytes when they are not UTF-8.
+    fn disk_name(&self, path: &str) -> PathBuf {
+        #[cfg(unix)]
+        if let Some(raw) = self.reader.raw_names.get(path) {
+            use std::os::unix::ffi::OsStringExt;
+            return PathBuf::from(std::ffi::OsString::from_vec(raw.clone()));
+        }
+        PathBuf::from(path)
+    }
+}
+
+fn outside() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        "symbolic link points to a file that is not in the repository's snapshot",
+    )
+}
+
+fn not_regular() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        "it is not a regular file (a folder, FIFO, socket or device)",
+    )
 }
 
 /// A blob that the object database lacks or cannot read: the repository is damaged.
@@ -290,7 +344,20 @@ pub struct CorruptObject {
     pub message: String,
 }
 
+/// A blob the object database does not have, as in a partial clone (`--filter=blob:none`)
+/// or a sparse checkout of one: only the files whose content a run needs suffer from it.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "its content (object {oid}) is not in this clone, a partial or sparse one: fetch it, or add its folder to the sparse checkout"
+)]
+pub struct MissingObject {
+    pub oid: Oid,
+}
+
 fn corrupt(oid: Oid, e: &git2::Error) -> io::Error {
+    if e.code() == git2::ErrorCode::NotFound {
+        return io::Error::new(io::ErrorKind::NotFound, MissingObject { oid });
+    }
     io::Error::new(
         io::ErrorKind::InvalidData,
         CorruptObject {
@@ -312,6 +379,14 @@ fn with_repo<T>(git_dir: &PathBuf, f: impl FnOnce(&Repository) -> io::Result<T>)
             Some((_, repo)) => f(repo),
             None => Err(io::Error::other("repository not open")),
         }
+    })
+}
+
+fn blob_size(git_dir: &PathBuf, oid: Oid) -> io::Result<u64> {
+    with_repo(git_dir, |repo| {
+        let odb = repo.odb().map_err(io::Error::other)?;
+        let (size, _) = odb.read_header(oid).map_err(|e| corrupt(oid, &e))?;
+        Ok(size as u64)
     })
 }
 
