@@ -8,9 +8,7 @@ mod snapshot;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
-use git2::{
-    Delta, DiffFindOptions, DiffOptions, FileMode, Repository, Status, StatusOptions, StatusShow,
-};
+use git2::{Delta, DiffOptions, FileMode, Repository, Status, StatusOptions, StatusShow};
 
 use crate::error::Error;
 use crate::paths;
@@ -274,7 +272,7 @@ impl Repo {
         opts.include_untracked(true)
             .recurse_untracked_dirs(true)
             .ignore_submodules(true);
-        let mut diff = match source {
+        let diff = match source {
             Source::Worktree => self
                 .repo
                 .diff_tree_to_workdir_with_index(old_tree.as_ref(), Some(&mut opts))?,
@@ -288,9 +286,9 @@ impl Repo {
                 Some(&mut opts),
             )?,
         };
-        diff.find_similar(Some(
-            DiffFindOptions::new().renames(true).for_untracked(true),
-        ))?;
+        // No rename detection: a rename's two sides land in `changed` and `removed` as a
+        // deletion and an addition would, and finding it reads both blobs, which a partial
+        // clone may not have (a sparse checkout's files look deleted to libgit2).
         let mut changes = Changes::default();
         for delta in diff.deltas() {
             let new = delta
