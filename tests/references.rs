@@ -664,6 +664,25 @@ fn mojibake_from_the_seed_is_reported_with_the_intended_character() {
     assert!(text(&d, "help").contains('–'), "{d:#}");
 }
 
+/// Bug: a page about encodings quotes mojibake in code on purpose, and German quotes after
+/// `ß` decode to an N'Ko letter: both were reported.
+#[test]
+fn mojibake_in_code_and_real_text_that_only_looks_like_it_are_not_reported() {
+    let repo = TestRepo::new();
+    repo.write(
+        "encodings.md",
+        "# Encodings\n\n„naturgemäß“ gelesen.\n\nThe dump `cafÃ©` shows it.\n\n```text\nâ€“ Ã© Ã¼\n```\n\n    indented Ã©\n\nBut here: cafÃ©.\n",
+    )
+    .commit("encodings");
+    let out = check(&repo);
+    assert_eq!(
+        out.findings(),
+        [f("encoding/mojibake", "encodings.md", 13, 14)],
+        "{}",
+        out.stdout
+    );
+}
+
 #[test]
 fn invalid_utf8_and_a_broken_link_after_it_are_both_reported() {
     let repo = TestRepo::new();

@@ -77,6 +77,9 @@ pub struct Markdown {
     pub suppressions: Vec<Suppression>,
     /// Spans of images whose alt text is empty.
     pub empty_alt: Vec<Range<usize>>,
+    /// Code spans and code blocks, in order: text shown as written, which rules about
+    /// prose (mojibake) leave alone.
+    pub code: Vec<Range<usize>>,
 }
 
 impl Markdown {
@@ -128,6 +131,10 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
     let mut iter = parser.into_offset_iter();
     for (event, range) in iter.by_ref() {
         let span = body_start + range.start..body_start + range.end;
+        // A code block's range covers the whole block; its text events come inside it.
+        if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {
+            md.code.push(span.clone());
+        }
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((

@@ -21,7 +21,16 @@ impl Rule for Mojibake {
     }
 
     fn check(&self, _cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
+        // Code shows bytes as they are (a page about encodings quotes mojibake on purpose).
+        let code = &doc.markdown.code;
+        let in_code = |span: &Range<usize>| {
+            let i = code.partition_point(|c| c.end <= span.start);
+            code.get(i).is_some_and(|c| c.start <= span.start)
+        };
         for (span, intended) in find(doc.text()) {
+            if in_code(&span) {
+                continue;
+            }
             let seen = &doc.text()[span.clone()];
             let message =
                 format!("`{seen}` looks like UTF-8 text decoded as Windows-1252 (mojibake)");
@@ -96,6 +105,7 @@ pub fn find(text: &str) -> Vec<(Range<usize>, char)> {
                 .as_deref()
                 .and_then(|b| std::str::from_utf8(b).ok())
                 .and_then(|s| s.chars().next())
+                .filter(|&c| plausible(c))
             {
                 let end = chars.get(i + len).map_or(text.len(), |&(o, _)| o);
                 found.push((start..end, decoded));
@@ -108,6 +118,28 @@ pub fn find(text: &str) -> Vec<(Range<usize>, char)> {
     found
 }
 
+/// Whether `c` is a character people write often enough that text decoding to it is more
+/// likely mojibake than prose: letters of the scripts whose UTF-8 is commonly misread as
+/// Windows-1252, punctuation, symbols and emoji. Real text can look like mojibake by
+/// chance (German `ß“` reads as the bytes of U+07D3, an N'Ko letter); decoding to a rare
+/// script or a control character means the original was the more plausible text, as
+/// ftfy's heuristics also hold.
+fn plausible(c: char) -> bool {
+    matches!(c as u32,
+        0x00A0..=0x024F // Latin-1 Supplement, Latin Extended-A and -B
+        | 0x0370..=0x058F // Greek, Cyrillic, Armenian
+        | 0x0590..=0x06FF // Hebrew, Arabic
+        | 0x0900..=0x0DFF // Indic scripts
+        | 0x0E00..=0x0EFF // Thai, Lao
+        | 0x1E00..=0x1EFF // Latin Extended Additional (Vietnamese)
+        | 0x2000..=0x27BF // punctuation, currency, letterlike, arrows, maths, symbols
+        | 0x2E80..=0x9FFF // CJK punctuation, kana, ideographs
+        | 0xAC00..=0xD7AF // Hangul
+        | 0xFF00..=0xFFEF // full-width forms
+        | 0x1F300..=0x1FAFF // emoji
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -116,5 +148,17 @@ mod tests {
             "problems â€“ in short; Customer Focus â€“ 3 CoPs; cafÃ© and naïve café – “quoted”";
         let found: Vec<char> = super::find(text).into_iter().map(|(_, c)| c).collect();
         assert_eq!(found, ['–', '–', 'é']);
+    }
+
+    #[test]
+    fn real_text_that_decodes_to_a_rare_script_is_not_mojibake() {
+        // `ß“` is the UTF-8 of U+07D3 (N'Ko) read as Windows-1252: German, not mojibake.
+        assert_eq!(super::find("„naturgemäß“ und „Straße“"), []);
+        // Cyrillic and emoji misread are still found.
+        let found: Vec<char> = super::find("Ð¿Ñ€Ð¸ and ðŸ˜€")
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect();
+        assert_eq!(found, ['п', 'р', 'и', '😀']);
     }
 }
