@@ -33,7 +33,7 @@ impl Schema {
         collect_refs(path, &root, read, &mut files)?;
         let retriever = LocalFiles { files };
         let validator = jsonschema::options()
-            .with_base_uri(format!("{BASE}{path}"))
+            .with_base_uri(format!("{BASE}{}", uri_path(path)))
             .with_retriever(retriever)
             .should_validate_formats(true)
             .build(&root)
@@ -76,9 +76,11 @@ fn collect_refs(
         match v {
             Value::Object(map) => {
                 if let Some(Value::String(r)) = map.get("$ref") {
+                    // A `$ref` is a URI reference: its file part may be percent-encoded.
                     let file = r.split('#').next().unwrap_or("");
+                    let file = percent_encoding::percent_decode_str(file).decode_utf8_lossy();
                     if !file.is_empty() && !file.contains(':') {
-                        let target = paths::join(&paths::parent(from), file).ok_or_else(|| {
+                        let target = paths::join(&paths::parent(from), &file).ok_or_else(|| {
                             format!("`$ref: {r}` in {from} leads outside the repository")
                         })?;
                         if !files.contains_key(&target) {
@@ -102,6 +104,28 @@ fn collect_refs(
     Ok(())
 }
 
+/// A repository path as the path of a `file:` URI: letters outside ASCII, spaces and the
+/// characters URIs reserve are percent-encoded (a schema named in any script must load).
+fn uri_path(path: &str) -> String {
+    const ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'[')
+        .add(b']')
+        .add(b'\\')
+        .add(b'^')
+        .add(b'`')
+        .add(b'{')
+        .add(b'|')
+        .add(b'}');
+    percent_encoding::utf8_percent_encode(path, ESCAPED).to_string()
+}
+
 /// Hands jsonschema the files loaded up front; refuses everything else.
 struct LocalFiles {
     files: HashMap<String, Value>,
@@ -113,9 +137,14 @@ impl Retrieve for LocalFiles {
         uri: &Uri<String>,
     ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         let text = uri.as_str();
-        let found = text
-            .strip_prefix(BASE)
-            .and_then(|p| self.files.get(p.split('#').next().unwrap_or(p)));
+        let found = text.strip_prefix(BASE).and_then(|p| {
+            let p = p.split('#').next().unwrap_or(p);
+            self.files.get(
+                percent_encoding::percent_decode_str(p)
+                    .decode_utf8_lossy()
+                    .as_ref(),
+            )
+        });
         match found {
             Some(v) => Ok(v.clone()),
             None if text.starts_with(BASE) => Err(format!("{text} is not a schema file in the repository").into()),

@@ -549,3 +549,29 @@ fn a_block_with_a_syntax_error_is_not_also_checked_against_the_schema() {
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0].0, "frontmatter/syntax");
 }
+
+/// Bug: a schema whose file name has letters outside ASCII (or a space) did not load: its
+/// path went unescaped into the `file:` URI the validator resolves `$ref`s against.
+#[test]
+fn schemas_named_in_any_script_load_and_resolve_their_refs() {
+    let repo = TestRepo::new();
+    repo.write(
+        "docsteward.toml",
+        "[[content]]\nname = \"términos\"\npaths = [\"glosario/*.md\"]\nschema = \"esquemas/término del glosario.json\"\n",
+    )
+    .write(
+        "esquemas/término del glosario.json",
+        r#"{"type": "object", "properties": {"categoría": {"$ref": "com%C3%BAn%201.json#/$defs/categor%C3%ADa"}}}"#,
+    )
+    .write(
+        "esquemas/común 1.json",
+        r#"{"$defs": {"categoría": {"enum": ["concepto", "práctica"]}}}"#,
+    )
+    .write("glosario/a.md", "---\ncategoría: concepto\n---\n# A\n")
+    .write("glosario/b.md", "---\ncategoría: otra\n---\n# B\n")
+    .commit("schemas in Spanish");
+    assert_eq!(
+        frontmatter_findings(&repo),
+        [f("frontmatter/schema", "glosario/b.md", 2, 12)]
+    );
+}
