@@ -254,6 +254,9 @@ fn run_init(
     };
     let inference = init::infer(&session.documents, &session.snapshot);
     let plan = init::Plan::new(&inference);
+    if let Err(e) = plan.validate() {
+        return Ok(Err(e));
+    }
     if args.dry_run {
         for (path, text) in &plan.files {
             writeln!(stdout, "==> {path} <==\n{text}")?;

@@ -242,3 +242,40 @@ fn files(root: &std::path::Path) -> Vec<String> {
     out.sort();
     out
 }
+
+/// Bug: content types were named after folders with every non-Latin letter replaced by `-`,
+/// so `ar/مقالات-عامة` and `ar/مقالات-خاصة` were both `ar------------`: `init` wrote a
+/// configuration defining one type twice and exited 2 on its own output.
+#[test]
+fn folders_named_in_any_script_give_readable_unique_types_and_a_config_that_loads() {
+    let repo = TestRepo::new();
+    for (folder, key) in [
+        ("ar/مقالات-عامة", "topic"),
+        ("ar/مقالات-خاصة", "audience"),
+        ("zh/术语", "term"),
+        ("docs/a b", "owner"),
+        ("docs/a-b", "reviewer"),
+    ] {
+        for n in 1..=3 {
+            repo.write(
+                &format!("{folder}/doc-{n}.md"),
+                format!("---\n{key}: value {n}\ntitle: Doc {n}\n---\n\n# Doc {n}\n"),
+            );
+        }
+    }
+    repo.commit("multilingual");
+    let out = repo.run(&["init"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let config = std::fs::read_to_string(repo.path("docsteward.toml")).unwrap();
+    let names: Vec<&str> = config
+        .lines()
+        .filter_map(|l| l.strip_prefix("name = \""))
+        .map(|l| l.trim_end_matches('"'))
+        .collect();
+    let unique: std::collections::BTreeSet<&str> = names.iter().copied().collect();
+    assert_eq!(unique.len(), names.len(), "{names:?}");
+    assert!(names.iter().any(|n| n.contains("عامة")), "{names:?}");
+    assert!(names.iter().any(|n| n.contains("术语")), "{names:?}");
+    let check = repo.check_json(&["--as-of", "2023-11-20"]);
+    assert!(check.code == 0 || check.code == 1, "{}", check.stderr);
+}

@@ -167,24 +167,36 @@ fn name_types(types: &mut [ContentType]) {
             .collect();
         let unique = names.iter().collect::<BTreeSet<_>>().len() == names.len();
         if unique || depth > segments.iter().map(Vec::len).max().unwrap_or(0) {
+            // Folders whose names differ only in what a slug drops (`a b` and `a-b`) still
+            // share a name at full depth: number the repeats, since a configuration with a
+            // type defined twice does not load.
+            let mut taken = BTreeSet::new();
             for (t, n) in types.iter_mut().zip(names) {
-                t.name = n;
+                let mut name = n.clone();
+                let mut i = 2;
+                while !taken.insert(name.clone()) {
+                    name = format!("{n}-{i}");
+                    i += 1;
+                }
+                t.name = name;
             }
             return;
         }
     }
 }
 
+/// A folder name as a content type name: letters and digits of any script, lower-cased;
+/// everything else a `-`.
 fn slug(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_alphanumeric() || c == '-' || c == '_' {
+            out.extend(c.to_lowercase());
+        } else {
+            out.push('-');
+        }
+    }
+    out
 }
 
 fn properties(data: &[&Node]) -> Vec<Property> {

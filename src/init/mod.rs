@@ -27,6 +27,30 @@ impl Plan {
         Plan { files }
     }
 
+    /// Loads the configuration this plan would write, with its schemas, exactly as a check
+    /// will: `init` never leaves a configuration that docsteward itself rejects.
+    pub fn validate(&self) -> Result<(), Error> {
+        let (config_path, config) = self
+            .files
+            .iter()
+            .find(|(p, _)| p == crate::config::FILE_NAME)
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .unwrap_or((crate::config::FILE_NAME, ""));
+        // Schema sources live as long as the settings: hand over a copy (a few small files).
+        let files = self.files.clone();
+        let read = move |wanted: &str| {
+            files
+                .iter()
+                .find(|(p, _)| p == wanted)
+                .map(|(_, text)| text.as_bytes().to_vec())
+        };
+        crate::config::Settings::load(config, config_path, "", &read).map(|_| ()).map_err(|e| {
+            e.with_help(
+                "docsteward init inferred a configuration it cannot load, which is a bug in init; nothing was written (--dry-run shows the files)",
+            )
+        })
+    }
+
     /// Writes every file under `root`; refuses to replace an existing one unless `force`.
     /// Each file is written whole or not at all, and never through a symbolic link, nor
     /// into a folder that is one.
