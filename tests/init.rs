@@ -279,3 +279,147 @@ fn folders_named_in_any_script_give_readable_unique_types_and_a_config_that_load
     let check = repo.check_json(&["--as-of", "2023-11-20"]);
     assert!(check.code == 0 || check.code == 1, "{}", check.stderr);
 }
+
+/// A small deterministic generator (xorshift64), so every corpus can be rebuilt from its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// One front matter value of the shape `shape`, sometimes empty or absent (`None`).
+fn value(rng: &mut Rng, shape: u64, doc: usize) -> Option<String> {
+    match rng.below(10) {
+        0 => return None,
+        1 => return Some(String::new()),
+        2 if shape % 3 == 0 => return Some("\"\"".to_owned()),
+        _ => {}
+    }
+    Some(match shape {
+        0 => format!("\"{}\"", rng.pick(&["concept", "practice", "pattern"])),
+        1 => format!("\"Free text {doc} {}\"", rng.below(1000)),
+        2 => format!(
+            "{}-{:02}-{:02}",
+            2020 + rng.below(5),
+            1 + rng.below(12),
+            1 + rng.below(28)
+        ),
+        3 => format!(
+            "{:02}/{:02}/{}",
+            1 + rng.below(12),
+            1 + rng.below(28),
+            2020 + rng.below(5)
+        ),
+        4 => format!("{}", rng.below(100)),
+        5 => format!("{}.5", rng.below(100)),
+        6 => rng.pick(&["true", "false"]).to_owned(),
+        7 => format!(
+            "[\"{}\", \"{}\"]",
+            rng.pick(&["a", "b"]),
+            rng.pick(&["c", "d"])
+        ),
+        8 => rng.pick(&["Ada Lovelace", "Grace Hopper"]).to_owned(),
+        9 => format!("{{ date: {}-01-01 }}", 2020 + rng.below(5)),
+        // A key whose type varies between documents.
+        _ => rng.pick(&["12", "twelve", "[1, 2]", "true"]).to_owned(),
+    })
+}
+
+/// Whatever the corpus, a schema `init` infers never contradicts the documents it learned
+/// from: types admit every value seen (nulls and empty strings included), dates keep their
+/// format, `required` holds for every document of the type, an `enum` lists every value.
+#[test]
+fn init_never_contradicts_the_documents_it_learned_from() {
+    for seed in 1..=24u64 {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ seed.wrapping_mul(0x2545_F491_4F6C_DD1D));
+        let repo = TestRepo::new();
+        for folder in 0..1 + rng.below(3) {
+            let keys: Vec<(String, u64)> = (0..2 + rng.below(6))
+                .map(|k| (format!("key{k}"), rng.below(11)))
+                .collect();
+            let documents = 2 + rng.below(10) as usize;
+            for doc in 0..documents {
+                let mut text = String::new();
+                // Now and then a document without front matter.
+                if rng.below(12) != 0 {
+                    text.push_str("---\n");
+                    for (key, shape) in &keys {
+                        if let Some(v) = value(&mut rng, *shape, doc) {
+                            text.push_str(&format!("{key}: {v}\n"));
+                        }
+                    }
+                    text.push_str("title: T\n---\n");
+                }
+                text.push_str(&format!("\n# Doc {doc}\n"));
+                repo.write(&format!("section-{folder}/doc-{doc}.md"), text);
+            }
+        }
+        repo.commit("corpus");
+        let init = repo.run(&["init"]);
+        assert_eq!(
+            init.code, 0,
+            "seed {seed}: {}\n{}",
+            init.stdout, init.stderr
+        );
+        let out = repo.check_json(&["--as-of", "2023-11-20"]);
+        let contradictions: Vec<_> = out
+            .findings()
+            .into_iter()
+            .filter(|x| x.0.starts_with("frontmatter/"))
+            .collect();
+        assert!(
+            contradictions.is_empty(),
+            "seed {seed}: {contradictions:?}\n{}\n{}",
+            out.stdout,
+            std::fs::read_dir(repo.path("schemas"))
+                .map(|d| d
+                    .filter_map(|e| e.ok())
+                    .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join("\n"))
+                .unwrap_or_default()
+        );
+    }
+}
+
+/// Bug: a key whose values name documents in many folders (each module's page in its own
+/// folder, as a Learn docset keeps `Module Name`) became a term reference key with terms
+/// defined by the one most common folder: every value naming another folder's page was a
+/// false `terms/unknown`.
+#[test]
+fn term_keys_are_proposed_only_when_the_proposed_folders_resolve_their_values() {
+    let repo = TestRepo::new();
+    for module in ["Mod.Core", "Mod.Utility", "Mod.Management", "Mod.Security"] {
+        repo.write(
+            &format!("reference/7.4/{module}/{module}.md"),
+            format!("---\nModule Name: {module}\ntitle: {module}\n---\n# {module}\n"),
+        );
+        for cmdlet in ["Get-Thing", "Set-Thing", "Remove-Thing"] {
+            repo.write(
+                &format!("reference/7.4/{module}/{cmdlet}.md"),
+                format!("---\nModule Name: {module}\ntitle: {cmdlet}\n---\n# {cmdlet}\n"),
+            );
+        }
+    }
+    repo.commit("docset");
+    let out = repo.run(&["init"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let config = std::fs::read_to_string(repo.path("docsteward.toml")).unwrap();
+    assert!(!config.contains("reference-keys"), "{config}");
+    let unknown: Vec<_> = repo
+        .check_json(&["--as-of", "2023-11-20"])
+        .findings()
+        .into_iter()
+        .filter(|x| x.0 == "terms/unknown")
+        .collect();
+    assert_eq!(unknown, []);
+}

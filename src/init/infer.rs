@@ -11,6 +11,25 @@ use crate::stale::dates;
 
 /// How many distinct values a string key may have to become an `enum`.
 const MAX_ENUM: usize = 12;
+/// How many values (documents) an `enum` needs at least: two values used twice each in a
+/// handful of documents are a coincidence, not a closed list.
+pub const ENUM_MIN_VALUES: usize = 6;
+/// Keys that name people: who writes or owns a page changes, so they are never an `enum`.
+const PERSON_KEYS: &[&str] = &[
+    "author",
+    "authors",
+    "owner",
+    "owners",
+    "content_owner",
+    "maintainer",
+    "maintainers",
+    "reviewer",
+    "reviewers",
+    "contributors",
+    "ms.author",
+    "manager",
+    "ms.reviewer",
+];
 /// The share of values that must fit for a key to count as a reference or path key.
 const MOSTLY: f64 = 0.6;
 
@@ -38,16 +57,25 @@ impl ContentType {
 pub struct Property {
     pub key: String,
     pub present: usize,
+    /// In every document with front matter (what makes a folder a content type).
+    pub common: bool,
+    /// In the schema's `required`: present and not empty in every document of the type,
+    /// including those without front matter (which are validated as an empty object).
     pub required: bool,
+    /// Some document leaves it empty (`null`): the schema admits null too.
+    pub nullable: bool,
     pub kind: Kind,
-    /// Allowed values, when few repeat.
+    /// Allowed values, when few repeat often.
     pub enumeration: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Kind {
     String,
+    /// ISO 8601 (`2024-01-31`): JSON Schema's `format: date`.
     Date,
+    /// `MM/DD/YYYY` (`01/31/2024`), as Microsoft Learn writes `ms.date`: a `pattern`.
+    UsDate,
     Integer,
     Number,
     Boolean,
@@ -115,8 +143,8 @@ fn content_types(documents: &[Document]) -> Vec<ContentType> {
         if data.len() < 2 || data.len() * 2 < docs.len() {
             continue;
         }
-        let properties = properties(&data);
-        if !properties.iter().any(|p| p.required) {
+        let properties = properties(&data, docs.len());
+        if !properties.iter().any(|p| p.common) {
             continue;
         }
         let closed = properties.iter().all(|p| p.present * 2 >= data.len());
@@ -199,12 +227,15 @@ fn slug(s: &str) -> String {
     out
 }
 
-fn properties(data: &[&Node]) -> Vec<Property> {
+/// The keys of `data` (the front matter of a folder's documents, of `documents` in all) and
+/// the schema each admits: every value observed fits it, so a check with the inferred schema
+/// finds nothing in the documents it was inferred from.
+fn properties(data: &[&Node], documents: usize) -> Vec<Property> {
     let mut order: Vec<&str> = Vec::new();
     let mut values: HashMap<&str, Vec<&Node>> = HashMap::new();
     for d in data {
         if let Value::Map(entries) = &d.value {
-            for e in entries {
+            for e in entries.iter() {
                 if !values.contains_key(e.key.as_str()) {
                     order.push(&e.key);
                 }
@@ -217,11 +248,16 @@ fn properties(data: &[&Node]) -> Vec<Property> {
         .map(|key| {
             let vs = &values[key];
             let kind = kind(vs);
+            let empty = vs.iter().filter(|v| is_empty(v)).count();
             Property {
                 key: key.to_owned(),
                 present: vs.len(),
-                required: vs.len() == data.len(),
-                enumeration: if kind == Kind::String {
+                common: vs.len() == data.len(),
+                required: vs.len() == documents && empty == 0,
+                nullable: vs.iter().any(|v| matches!(v.value, Value::Null)),
+                enumeration: if kind == Kind::String
+                    && !PERSON_KEYS.contains(&key.to_lowercase().as_str())
+                {
                     enumeration(vs)
                 } else {
                     None
@@ -232,11 +268,23 @@ fn properties(data: &[&Node]) -> Vec<Property> {
         .collect()
 }
 
+/// `key:`, `key: ""`, `key: []`: written but saying nothing.
+fn is_empty(node: &Node) -> bool {
+    match &node.value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Seq(items) => items.is_empty(),
+        Value::Map(entries) => entries.is_empty(),
+        _ => false,
+    }
+}
+
 fn kind(values: &[&Node]) -> Kind {
     let kinds: BTreeSet<&'static str> = values
         .iter()
         .map(|n| match &n.value {
-            Value::String(s) if s.len() == 10 && dates::parse(s).is_some() => "date",
+            Value::String(s) if s.len() == 10 && s.parse::<jiff::civil::Date>().is_ok() => "date",
+            Value::String(s) if is_us_date(s) => "us-date",
             Value::String(_) => "string",
             Value::Int(_) => "integer",
             Value::Float(_) => "number",
@@ -249,8 +297,16 @@ fn kind(values: &[&Node]) -> Kind {
         .filter(|k| *k != "null")
         .collect();
     match kinds.iter().copied().collect::<Vec<_>>().as_slice() {
+        // Only nulls: nothing to say about the type.
+        [] => Kind::Mixed,
         ["date"] => Kind::Date,
-        ["date", "string"] | ["string"] => Kind::String,
+        ["us-date"] => Kind::UsDate,
+        [..] if kinds
+            .iter()
+            .all(|k| matches!(*k, "date" | "us-date" | "string")) =>
+        {
+            Kind::String
+        }
         ["integer"] => Kind::Integer,
         ["integer", "number"] | ["number"] => Kind::Number,
         ["boolean"] => Kind::Boolean,
@@ -260,13 +316,31 @@ fn kind(values: &[&Node]) -> Kind {
     }
 }
 
-/// A few distinct values (two to twelve), each used at least twice: an enumeration.
+/// The pattern an inferred schema gives `MM/DD/YYYY` dates; [`is_us_date`] agrees with it.
+pub const US_DATE_PATTERN: &str = "^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$";
+
+/// `01/31/2024` (or `1/31/2024`): a real day written month first.
+fn is_us_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('/').collect();
+    matches!(parts.as_slice(), [m, d, y]
+        if (1..=2).contains(&m.len()) && (1..=2).contains(&d.len()) && y.len() == 4
+            && [m, d, y].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())))
+        && dates::parse(s).is_some()
+}
+
+/// A few distinct values (two to [`MAX_ENUM`]), each used at least twice, over at least
+/// [`ENUM_MIN_VALUES`] documents: an enumeration. Nulls are admitted beside it (see
+/// `nullable`).
 fn enumeration(values: &[&Node]) -> Option<Vec<String>> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for v in values {
+    let mut total = 0;
+    for v in values.iter().filter(|v| !matches!(v.value, Value::Null)) {
         *counts.entry(v.as_str()?).or_default() += 1;
+        total += 1;
     }
-    ((2..=MAX_ENUM).contains(&counts.len()) && counts.values().all(|&n| n >= 2))
+    ((2..=MAX_ENUM).contains(&counts.len())
+        && counts.values().all(|&n| n >= 2)
+        && total >= ENUM_MIN_VALUES)
         .then(|| counts.keys().map(|s| (*s).to_owned()).collect())
 }
 
@@ -298,45 +372,70 @@ fn front_matter_strings(documents: &[Document]) -> impl Iterator<Item = (&Docume
     })
 }
 
-/// Keys whose values mostly name other documents by slug: the term reference keys.
+/// The share of a key's values that must name a document in the proposed term folders for
+/// the key to become a reference key: every value that does not is a `terms/unknown`
+/// finding, so "most" is not enough.
+pub const TERMS_RESOLVE: f64 = 0.8;
+/// At most this many folders define the terms of one key.
+const MAX_TERM_FOLDERS: usize = 3;
+
+/// Keys whose values name other documents by slug: the term reference keys, each with the
+/// few folders whose documents its values name. A key is proposed only when the folders
+/// chosen cover [`TERMS_RESOLVE`] of its values, which is what a check will resolve.
 fn reference_keys(
     documents: &[Document],
     slugs: &HashMap<&str, BTreeSet<String>>,
     inference: &mut Inference,
 ) {
-    // Key -> (values, values naming a document, folders of the named documents).
-    let mut seen: BTreeMap<&str, (usize, usize, BTreeMap<String, usize>)> = BTreeMap::new();
+    // Key -> the values written, each with the folders holding a document of that name.
+    let mut seen: BTreeMap<&str, Vec<Option<&BTreeSet<String>>>> = BTreeMap::new();
     for (d, key, v) in front_matter_strings(documents) {
         // A value naming the document itself (a `slug` or `term` key) is no reference.
         if v.trim() == paths::stem(d.path()) {
             continue;
         }
-        let entry = seen.entry(key).or_default();
-        entry.0 += 1;
-        if let Some(folders) = slugs.get(v.trim()) {
-            entry.1 += 1;
-            for f in folders {
-                *entry.2.entry(f.clone()).or_default() += 1;
-            }
-        }
+        seen.entry(key).or_default().push(slugs.get(v.trim()));
     }
     let mut term_folders = BTreeSet::new();
-    for (key, (total, named, folders)) in seen {
-        if named < 2 || (named as f64) < MOSTLY * total as f64 {
+    for (key, values) in seen {
+        let total = values.len();
+        let named = values.iter().filter(|v| v.is_some()).count();
+        if named < 2 || (named as f64) < TERMS_RESOLVE * total as f64 {
             continue;
         }
-        let Some((folder, _)) = folders
-            .iter()
-            .max_by_key(|(f, n)| (**n, std::cmp::Reverse((*f).clone())))
-        else {
+        // Greedily, the folder naming most of the values not yet covered.
+        let mut chosen: Vec<String> = Vec::new();
+        let mut covered = 0;
+        while (covered as f64) < TERMS_RESOLVE * total as f64 && chosen.len() < MAX_TERM_FOLDERS {
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for folders in values.iter().flatten() {
+                if folders.iter().any(|f| chosen.contains(f)) {
+                    continue;
+                }
+                for f in folders.iter() {
+                    *counts.entry(f.as_str()).or_default() += 1;
+                }
+            }
+            let Some((best, n)) = counts
+                .into_iter()
+                .max_by_key(|(f, n)| (*n, std::cmp::Reverse(*f)))
+            else {
+                break;
+            };
+            chosen.push(best.to_owned());
+            covered += n;
+        }
+        if (covered as f64) < TERMS_RESOLVE * total as f64 {
             continue;
-        };
-        term_folders.insert(folder.clone());
+        }
+        let places: Vec<String> = chosen.iter().map(|f| shown(f)).collect();
+        term_folders.extend(chosen);
         inference.reference_keys.push(Evidence {
             value: key.to_owned(),
             why: format!(
-                "{named} of {total} values are slugs of documents, most in {}",
-                shown(folder)
+                "{covered} of {total} values name documents in {} (at least {:.0}% must)",
+                places.join(", "),
+                TERMS_RESOLVE * 100.0
             ),
         });
     }

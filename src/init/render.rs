@@ -116,9 +116,18 @@ pub fn schema(t: &ContentType) -> String {
     let mut properties = Map::new();
     for p in &t.properties {
         let mut prop = match (&p.kind, &p.enumeration) {
-            (_, Some(values)) => json!({ "enum": values }),
+            (_, Some(values)) => {
+                let mut values: Vec<Json> = values.iter().cloned().map(Json::String).collect();
+                if p.nullable {
+                    values.push(Json::Null);
+                }
+                json!({ "enum": values })
+            }
             (Kind::String, None) => json!({ "type": "string" }),
             (Kind::Date, None) => json!({ "type": "string", "format": "date" }),
+            (Kind::UsDate, None) => {
+                json!({ "type": "string", "pattern": crate::init::infer::US_DATE_PATTERN })
+            }
             (Kind::Integer, None) => json!({ "type": "integer" }),
             (Kind::Number, None) => json!({ "type": "number" }),
             (Kind::Boolean, None) => json!({ "type": "boolean" }),
@@ -126,15 +135,31 @@ pub fn schema(t: &ContentType) -> String {
             (Kind::Object, None) => json!({ "type": "object" }),
             (Kind::Mixed, None) => json!({}),
         };
+        // A key some documents leave empty admits null beside its type.
+        if p.nullable && p.enumeration.is_none() {
+            if let Some(Json::String(t)) = prop.get("type").cloned() {
+                prop["type"] = json!([t, "null"]);
+            }
+        }
         let mut why = format!("{} of {} documents have it", p.present, t.with_front_matter);
+        if p.nullable {
+            why.push_str("; nullable: some leave it empty");
+        }
         if let Some(values) = &p.enumeration {
             why.push_str(&format!(
-                "; {} values, each used at least twice",
-                values.len()
+                "; {} values, each used at least twice, in {} or more documents",
+                values.len(),
+                crate::init::infer::ENUM_MIN_VALUES
             ));
+        }
+        if p.kind == Kind::UsDate {
+            why.push_str("; dates written MM/DD/YYYY");
         }
         if p.kind == Kind::Mixed {
             why.push_str("; its values have different types");
+        }
+        if p.common && !p.required {
+            why.push_str("; not required: some documents of the type leave it out or empty");
         }
         if let Json::Object(map) = &mut prop {
             map.insert("$comment".to_owned(), Json::String(why));
