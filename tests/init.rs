@@ -423,3 +423,59 @@ fn term_keys_are_proposed_only_when_the_proposed_folders_resolve_their_values() 
         .collect();
     assert_eq!(unknown, []);
 }
+
+/// Bug: a handbook whose documents all follow one template got a content type per folder
+/// (eleven of them). Folders written from the same template are one type; a folder from
+/// another template stays its own.
+#[test]
+fn folders_written_from_one_template_are_one_content_type() {
+    let repo = TestRepo::new();
+    let sections = [
+        "onboarding",
+        "security",
+        "incidents",
+        "releases",
+        "hiring",
+        "budget",
+        "travel",
+        "tooling",
+        "design",
+        "support",
+        "legal",
+    ];
+    for (i, section) in sections.iter().enumerate() {
+        for n in 1..=3 {
+            // Optional keys vary; the template's core does not.
+            let extra = if (i + n) % 3 == 0 { "keywords:\n" } else { "" };
+            repo.write(
+                &format!("handbook/{section}/page-{n}.md"),
+                format!("---\ntitle: {section} {n}\ncontent_owner: team-{i}\nlast_reviewed: 2024-0{n}-01\n{extra}---\n\n# {section} {n}\n"),
+            );
+        }
+    }
+    for term in ["alpha", "beta", "gamma"] {
+        repo.write(
+            &format!("glossary/{term}.md"),
+            format!("---\nterm: {term}\ncategory: concept\n---\n\n# {term}\n"),
+        );
+    }
+    repo.write("README.md", "# Handbook\n");
+    repo.commit("handbook");
+    let out = repo.run(&["init"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let config = std::fs::read_to_string(repo.path("docsteward.toml")).unwrap();
+    let types = config.matches("[[content]]").count();
+    assert_eq!(types, 2, "{config}");
+    assert!(
+        config.contains("paths = [\"handbook/**/*.md\"]"),
+        "{config}"
+    );
+    assert!(config.contains("paths = [\"glossary/*.md\"]"), "{config}");
+    let findings: Vec<_> = repo
+        .check_json(&["--as-of", "2023-11-20"])
+        .findings()
+        .into_iter()
+        .filter(|x| x.0.starts_with("frontmatter/"))
+        .collect();
+    assert_eq!(findings, []);
+}

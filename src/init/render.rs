@@ -25,14 +25,20 @@ pub fn config(inference: &Inference) -> String {
     ));
     out.push_str("include = [\"**/*.md\", \"**/*.markdown\"]\n");
     for t in &inference.types {
+        let place = match (t.folders, t.folder.is_empty()) {
+            (1, true) => "the repository root".to_owned(),
+            (1, false) => t.folder.clone(),
+            (n, true) => format!("{n} folders written from one template"),
+            (n, false) => format!("{n} folders under {} written from one template", t.folder),
+        };
         out.push_str(&format!(
             "\n# {} of {} documents in {} have front matter{}.\n[[content]]\nname = {}\npaths = {}\nschema = {}\n",
             t.with_front_matter,
             t.documents,
-            if t.folder.is_empty() { "the repository root" } else { &t.folder },
+            place,
             if t.closed { " with consistent keys" } else { "" },
             s(&t.name),
-            list(&t.extensions.iter().map(|e| format!("{}*.{e}", t.folder)).collect::<Vec<_>>()),
+            list(&t.globs),
             s(&t.schema_path()),
         ));
     }
