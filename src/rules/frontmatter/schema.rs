@@ -47,7 +47,39 @@ impl Rule for Schema {
         // Where findings about the whole block go: the opening `---`, or line 1.
         let top = doc.front_matter.as_ref().map_or(0..0, |f| f.open.clone());
         let subject = format!("content type `{}` ({})", content.name, schema.path);
+        // A document without front matter lacks every required key for one reason: one
+        // finding says so and lists them, rather than one finding per key.
+        let absent = doc.front_matter.is_none();
+        if absent {
+            let required: Vec<String> = schema
+                .validator()
+                .iter_errors(&instance)
+                .filter(|e| e.instance_path().as_str().is_empty())
+                .filter_map(|e| match e.kind() {
+                    Kind::Required { property } => property.as_str().map(str::to_owned),
+                    _ => None,
+                })
+                .collect();
+            if !required.is_empty() {
+                let mut d = Diagnostic::new(
+                    META.id,
+                    doc.path(),
+                    0..0,
+                    format!(
+                        "no front matter; required: {}",
+                        quoted_list(required.iter().map(String::as_str))
+                    ),
+                );
+                d.help = Some(format!(
+                    "add a front matter block (`---` lines at the top) with these keys, as {subject} requires"
+                ));
+                out.push(d);
+            }
+        }
         for error in schema.validator().iter_errors(&instance) {
+            if absent && matches!(error.kind(), Kind::Required { .. }) {
+                continue;
+            }
             let path: Vec<Step> = error
                 .instance_path()
                 .iter()
