@@ -479,3 +479,34 @@ fn folders_written_from_one_template_are_one_content_type() {
         .collect();
     assert_eq!(findings, []);
 }
+
+/// Bug: every handbook page names its owner in `content_owner` and a Learn docset its review
+/// date in `ms.date` (MM/DD/YYYY), yet init set neither, so the staleness report named the
+/// last committer and ignored the reviews.
+#[test]
+fn owner_and_review_date_keys_are_found_in_the_documents() {
+    let repo = TestRepo::new();
+    for n in 1..=6 {
+        let owner = if n == 6 {
+            ""
+        } else {
+            "content_owner: Platform Team\n"
+        };
+        repo.write(
+            &format!("docs/page-{n}.md"),
+            format!("---\ntitle: Page {n}\nauthor: someone-{n}\n{owner}ms.date: 0{n}/15/2023\n---\n\n# Page {n}\n"),
+        );
+    }
+    repo.commit("docs");
+    let out = repo.run(&["init"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let config = std::fs::read_to_string(repo.path("docsteward.toml")).unwrap();
+    assert!(config.contains("owner-key = \"content_owner\""), "{config}");
+    assert!(config.contains("reviewed-key = \"ms.date\""), "{config}");
+    let stale = repo.run(&["stale", "--format", "json", "--as-of", "2023-11-20"]);
+    assert_eq!(stale.code, 0, "{}", stale.stderr);
+    let report: serde_json::Value = serde_json::from_str(&stale.stdout).unwrap();
+    let text = report.to_string();
+    assert!(text.contains("Platform Team"), "{text}");
+    assert!(text.contains("2023-05-15"), "{text}");
+}

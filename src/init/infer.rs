@@ -107,6 +107,78 @@ pub struct Inference {
     pub roots: Vec<Evidence<String>>,
     /// (URL pattern, file pattern) with evidence.
     pub routes: Vec<Evidence<(String, String)>>,
+    /// The front matter key naming a document's owner, for the staleness report.
+    pub owner_key: Option<Evidence<String>>,
+    /// The front matter key holding the date a document was last reviewed.
+    pub reviewed_key: Option<Evidence<String>>,
+}
+
+/// Keys that name a document's owner, most specific first.
+const OWNER_KEYS: &[&str] = &[
+    "owner",
+    "owners",
+    "content_owner",
+    "content-owner",
+    "maintainer",
+    "maintainers",
+    "ms.author",
+    "author",
+];
+/// Keys that hold a review date, most specific first. A plain `date` is when a page was
+/// written, not reviewed.
+const REVIEWED_KEYS: &[&str] = &[
+    "reviewed",
+    "last_reviewed",
+    "last-reviewed",
+    "lastReviewed",
+    "review_date",
+    "reviewed_on",
+    "ms.date",
+    "lastmod",
+    "last_modified",
+    "updated",
+];
+/// The share of documents with front matter that must carry such a key, and the share of
+/// its values that must read as the kind of value it should hold.
+const KEY_SHARE: f64 = 0.5;
+const VALUE_SHARE: f64 = 0.8;
+
+/// The first of `candidates` (the most specific) that at least [`KEY_SHARE`] of the
+/// documents with front matter carry, not empty, with at least [`VALUE_SHARE`] of its
+/// values passing `fits`: a `content_owner` most pages have beats an `author` all have.
+fn detect_key(
+    documents: &[Document],
+    candidates: &[&str],
+    fits: impl Fn(&Node) -> bool,
+    what: &str,
+) -> Option<Evidence<String>> {
+    let data: Vec<&Node> = documents.iter().filter_map(|d| d.data()).collect();
+    if data.is_empty() {
+        return None;
+    }
+    for key in candidates {
+        let values: Vec<&Node> = data
+            .iter()
+            .filter_map(|d| d.get(key))
+            .map(|e| &e.value)
+            .filter(|v| !is_empty(v))
+            .collect();
+        let fitting = values.iter().filter(|v| fits(v)).count();
+        if (values.len() as f64) < KEY_SHARE * data.len() as f64
+            || (fitting as f64) < VALUE_SHARE * values.len() as f64
+        {
+            continue;
+        }
+        return Some(Evidence {
+            value: (*key).to_owned(),
+            why: format!(
+                "{} of {} documents with front matter {what}",
+                values.len(),
+                data.len()
+            ),
+        });
+    }
+    None
 }
 
 pub fn infer(documents: &[Document], snapshot: &Snapshot) -> Inference {
@@ -128,6 +200,19 @@ pub fn infer(documents: &[Document], snapshot: &Snapshot) -> Inference {
     path_keys(documents, snapshot, &roots, &mut inference);
     routes(documents, snapshot, &roots, &mut inference);
     inference.roots = roots;
+    inference.owner_key = detect_key(
+        documents,
+        OWNER_KEYS,
+        // The staleness report reads one owner, a string.
+        |v| v.as_str().is_some(),
+        "name an owner with it",
+    );
+    inference.reviewed_key = detect_key(
+        documents,
+        REVIEWED_KEYS,
+        |v| v.as_str().and_then(dates::parse).is_some(),
+        "give a review date with it",
+    );
     inference
 }
 

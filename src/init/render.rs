@@ -86,6 +86,22 @@ pub fn config(inference: &Inference) -> String {
             ));
         }
     }
+    if inference.owner_key.is_some() || inference.reviewed_key.is_some() {
+        out.push_str("\n[stale]\n");
+        for (name, key) in [
+            ("owner-key", &inference.owner_key),
+            ("reviewed-key", &inference.reviewed_key),
+        ] {
+            if let Some(k) = key {
+                out.push_str(&format!(
+                    "# {}: {}\n{name} = {}\n",
+                    k.value,
+                    k.why,
+                    s(&k.value)
+                ));
+            }
+        }
+    }
     if !inference.reference_keys.is_empty() {
         out.push_str("\n[terms]\n");
         for k in &inference.reference_keys {
