@@ -270,6 +270,17 @@ fn run_init(
     for (path, _) in &plan.files {
         writeln!(stdout, "wrote {path}")?;
     }
+    for t in &inference.types {
+        for p in &t.properties {
+            for (value, like) in &p.outliers {
+                writeln!(
+                    stdout,
+                    "{}: `{}: {value}` looks like a typo of `{like}`; the schema leaves it out, so check reports it",
+                    t.name, p.key
+                )?;
+            }
+        }
+    }
     let check_options = CheckOptions {
         cwd: root,
         baseline: BaselineChoice::Off,

@@ -510,3 +510,38 @@ fn owner_and_review_date_keys_are_found_in_the_documents() {
     assert!(text.contains("Platform Team"), "{text}");
     assert!(text.contains("2023-05-15"), "{text}");
 }
+
+/// A value used once that is a likely typo of a repeated one is no reason to give up the
+/// enumeration: it is left out, init says so, and the check reports that one document.
+#[test]
+fn a_typo_among_enumerated_values_is_named_and_reported() {
+    let repo = TestRepo::new();
+    let categories = [
+        "practice", "concept", "practice", "concept", "practice", "concept", "pratice",
+    ];
+    for (i, category) in categories.iter().enumerate() {
+        repo.write(
+            &format!("glossary/term-{i}.md"),
+            format!("---\nterm: Term {i}\ncategory: {category}\n---\n\n# Term {i}\n"),
+        );
+    }
+    repo.commit("glossary");
+    let out = repo.run(&["init"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("`category: pratice` looks like a typo of `practice`"),
+        "{}",
+        out.stdout
+    );
+    let findings: Vec<_> = repo
+        .check_json(&["--as-of", "2023-11-20"])
+        .findings()
+        .into_iter()
+        .filter(|x| x.0.starts_with("frontmatter/"))
+        .collect();
+    assert_eq!(
+        findings,
+        [f("frontmatter/schema", "glossary/term-6.md", 3, 11)]
+    );
+}

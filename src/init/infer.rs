@@ -71,6 +71,9 @@ pub struct Property {
     pub kind: Kind,
     /// Allowed values, when few repeat often.
     pub enumeration: Option<Vec<String>>,
+    /// Values left out of the enumeration as likely typos, each with the value it resembles:
+    /// the documents holding them are the ones a check with the schema reports.
+    pub outliers: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -462,19 +465,19 @@ fn properties(data: &[&Node], documents: usize) -> Vec<Property> {
             let vs = &values[key];
             let kind = kind(vs);
             let empty = vs.iter().filter(|v| is_empty(v)).count();
+            let (enumeration, outliers) =
+                match kind == Kind::String && !PERSON_KEYS.contains(&key.to_lowercase().as_str()) {
+                    true => enumeration(vs).map_or((None, Vec::new()), |(e, o)| (Some(e), o)),
+                    false => (None, Vec::new()),
+                };
             Property {
                 key: key.to_owned(),
                 present: vs.len(),
                 common: vs.len() == data.len(),
                 required: vs.len() == documents && empty == 0,
                 nullable: vs.iter().any(|v| matches!(v.value, Value::Null)),
-                enumeration: if kind == Kind::String
-                    && !PERSON_KEYS.contains(&key.to_lowercase().as_str())
-                {
-                    enumeration(vs)
-                } else {
-                    None
-                },
+                enumeration,
+                outliers,
                 kind,
             }
         })
@@ -543,18 +546,29 @@ fn is_us_date(s: &str) -> bool {
 
 /// A few distinct values (two to [`MAX_ENUM`]), each used at least twice, over at least
 /// [`ENUM_MIN_VALUES`] documents: an enumeration. Nulls are admitted beside it (see
-/// `nullable`).
-fn enumeration(values: &[&Node]) -> Option<Vec<String>> {
+/// `nullable`). A value used once that is a likely typo of one of them (`pratice` beside
+/// `practice`) is left out, so the check reports it: the second list names those outliers,
+/// each with the value it resembles.
+fn enumeration(values: &[&Node]) -> Option<(Vec<String>, Vec<(String, String)>)> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut total = 0;
     for v in values.iter().filter(|v| !matches!(v.value, Value::Null)) {
         *counts.entry(v.as_str()?).or_default() += 1;
-        total += 1;
     }
-    ((2..=MAX_ENUM).contains(&counts.len())
-        && counts.values().all(|&n| n >= 2)
-        && total >= ENUM_MIN_VALUES)
-        .then(|| counts.keys().map(|s| (*s).to_owned()).collect())
+    let repeated: Vec<&str> = counts
+        .iter()
+        .filter(|(_, n)| **n >= 2)
+        .map(|(v, _)| *v)
+        .collect();
+    let mut outliers = Vec::new();
+    for (value, _) in counts.iter().filter(|(_, n)| **n < 2) {
+        outliers.push((
+            (*value).to_owned(),
+            crate::suggest::closest(value, repeated.iter().copied())?.to_owned(),
+        ));
+    }
+    let total: usize = repeated.iter().map(|v| counts[v]).sum();
+    ((2..=MAX_ENUM).contains(&repeated.len()) && total >= ENUM_MIN_VALUES)
+        .then(|| (repeated.iter().map(|s| (*s).to_owned()).collect(), outliers))
 }
 
 /// String values of a front matter key: the value, or each string of a list.

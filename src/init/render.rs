@@ -174,6 +174,11 @@ pub fn schema(t: &ContentType) -> String {
                 crate::init::infer::ENUM_MIN_VALUES
             ));
         }
+        for (value, like) in &p.outliers {
+            why.push_str(&format!(
+                "; `{value}` (once) looks like a typo of `{like}` and is left out"
+            ));
+        }
         if p.kind == Kind::UsDate {
             why.push_str("; dates written MM/DD/YYYY");
         }
