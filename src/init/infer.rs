@@ -73,8 +73,11 @@ pub struct Property {
     pub enumeration: Option<Vec<String>>,
     /// Values left out of the enumeration as likely typos, each with the value it resembles:
     /// the documents holding them are the ones a check with the schema reports.
-    pub outliers: Vec<(String, String)>,
+    pub outliers: Outliers,
 }
+
+/// (value, the enumerated value it looks like a typo of).
+pub type Outliers = Vec<(String, String)>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -549,7 +552,7 @@ fn is_us_date(s: &str) -> bool {
 /// `nullable`). A value used once that is a likely typo of one of them (`pratice` beside
 /// `practice`) is left out, so the check reports it: the second list names those outliers,
 /// each with the value it resembles.
-fn enumeration(values: &[&Node]) -> Option<(Vec<String>, Vec<(String, String)>)> {
+fn enumeration(values: &[&Node]) -> Option<(Vec<String>, Outliers)> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for v in values.iter().filter(|v| !matches!(v.value, Value::Null)) {
         *counts.entry(v.as_str()?).or_default() += 1;
