@@ -1,7 +1,10 @@
 //! Builds real git repositories in a temporary folder (with git2, never the `git` command)
-//! and runs the built `docsteward` binary in them.
+//! and runs the built `docsteward` binary in them. [`gate`] has git make the commits that
+//! hooks guard.
 
 #![allow(dead_code)]
+
+pub mod gate;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
