@@ -487,6 +487,11 @@ pub fn check_with_progress(
         pool.iter().map(String::as_str),
         &breaks,
     ));
+    // Every document of the knowledge base: what applies to the whole snapshot (files that
+    // are not documents, a baseline's every entry) can be judged too.
+    let whole = (session.targets.is_empty() && changes.is_none())
+        || (!session.known.is_empty()
+            && session.known.iter().all(|p| reported.contains(p.as_str())));
     let staleness = if settings.level(crate::rules::stale::age::ID) == Level::Off {
         None
     } else {
@@ -518,7 +523,7 @@ pub fn check_with_progress(
     let mut diagnostics = concat(per_document);
     // Files that are not documents (images, say) are judged only when the whole knowledge
     // base is checked; a run scoped to some paths should not report on the rest.
-    if session.targets.is_empty() && changes.is_none() {
+    if whole {
         let mut found = Findings::for_snapshot(settings);
         for rule in &rules {
             rule.check_snapshot(&cx, &mut found);
@@ -567,9 +572,8 @@ pub fn check_with_progress(
             message,
         })?;
         // Entries can only be judged stale for what this run looked at.
-        let everything = session.targets.is_empty() && changes.is_none();
         let applied = baseline.apply(&file, &path, &mut outcome, |p| {
-            everything || reported.contains(p)
+            whole || reported.contains(p)
         });
         outcome.baseline = Some(applied);
     }
