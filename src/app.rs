@@ -102,6 +102,7 @@ fn run_check(
         changed_since: args.changed_since,
         as_of: as_of(args.history.as_of),
         allow_shallow: args.history.allow_shallow,
+        refuse_shallow: false,
         baseline: match (args.no_baseline, args.baseline) {
             (true, _) => BaselineChoice::Off,
             (false, Some(file)) => BaselineChoice::File(file),
@@ -193,7 +194,11 @@ fn run_baseline(
     stdout: &mut dyn Write,
     progress: &mut dyn FnMut(usize),
 ) -> io::Result<Result<ExitStatus, Error>> {
-    let options = history_options(directory, config, args.paths, &args.history)?;
+    // A baseline records every finding: in a shallow clone it cannot skip stale/age.
+    let options = CheckOptions {
+        refuse_shallow: true,
+        ..history_options(directory, config, args.paths, &args.history)?
+    };
     let (outcome, root) = match check_with_progress(&options, progress)
         .and_then(|outcome| Ok((outcome, Repo::discover(&options.cwd)?.root())))
     {

@@ -43,6 +43,9 @@ pub struct CheckOptions {
     pub as_of: Option<Date>,
     /// Report ages at a shallow clone's boundary as lower bounds instead of refusing.
     pub allow_shallow: bool,
+    /// On a shallow clone without `allow_shallow`, refuse (what `baseline` needs: every
+    /// finding) instead of skipping `stale/age` with a notice.
+    pub refuse_shallow: bool,
     /// Which baseline absorbs known findings.
     pub baseline: BaselineChoice,
 }
@@ -69,6 +72,28 @@ pub struct Outcome {
     pub documents: usize,
     /// What the baseline absorbed, when there is one.
     pub baseline: Option<Applied>,
+    /// What the reader should know besides the findings: a rule that could not run.
+    pub notices: Vec<Notice>,
+}
+
+/// Something a report says once, not about any document: a rule that was skipped, and why.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Notice {
+    /// The rule it concerns.
+    pub rule: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Notice {
+    /// `rule` did not run because of `reason`, an error it would otherwise have stopped at.
+    fn skipped(rule: &'static str, reason: &Error) -> Notice {
+        Notice {
+            rule,
+            message: format!("skipped: {reason}"),
+            help: reason.help(),
+        }
+    }
 }
 
 impl Outcome {
@@ -492,7 +517,16 @@ pub fn check_with_progress(
     let whole = (session.targets.is_empty() && changes.is_none())
         || (!session.known.is_empty()
             && session.known.iter().all(|p| reported.contains(p.as_str())));
+    let mut notices = Vec::new();
     let staleness = if settings.level(crate::rules::stale::age::ID) == Level::Off {
+        None
+    } else if session.repo.is_shallow() && !options.allow_shallow && !options.refuse_shallow {
+        // Every other rule can still run; the report says what was left out, and how to
+        // have it.
+        notices.push(Notice::skipped(
+            crate::rules::stale::age::ID,
+            &Error::Shallow,
+        ));
         None
     } else {
         Some(session.staleness(options, &reported, progress)?)
@@ -561,6 +595,7 @@ pub fn check_with_progress(
         sources,
         documents: reported.len(),
         baseline: None,
+        notices,
     };
     if let Some((file, path)) = baseline_location(&session, options) {
         let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {

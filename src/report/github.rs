@@ -18,6 +18,14 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     for d in &outcome.diagnostics {
         writeln!(out, "{}", annotation(outcome, d))?;
     }
+    for n in &outcome.notices {
+        writeln!(
+            out,
+            "::notice title={}::{}",
+            escape_property(n.rule),
+            escape_data(&super::with_help(&n.message, n.help.as_deref()))
+        )?;
+    }
     for line in super::baseline_lines(outcome) {
         writeln!(
             out,
@@ -81,11 +89,7 @@ fn annotation(outcome: &Outcome, d: &Diagnostic) -> String {
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
     let properties = properties.join(",");
-    let mut message = d.message.clone();
-    if let Some(help) = &d.help {
-        message.push_str("\n\nhelp: ");
-        message.push_str(help);
-    }
+    let message = super::with_help(&d.message, d.help.as_deref());
     format!("::{command} {properties}::{}", escape_data(&message))
 }
 

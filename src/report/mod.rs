@@ -129,6 +129,27 @@ pub fn baseline_lines(outcome: &Outcome) -> Vec<String> {
     lines
 }
 
+/// A message and its help as one text, for the formats that have no place of their own for
+/// help.
+pub(crate) fn with_help(message: &str, help: Option<&str>) -> String {
+    match help {
+        Some(help) => format!("{message}\n\nhelp: {help}"),
+        None => message.to_owned(),
+    }
+}
+
+/// The notices, one line each, for the text formats.
+pub fn notice_lines(outcome: &Outcome) -> Vec<String> {
+    outcome
+        .notices
+        .iter()
+        .map(|n| match &n.help {
+            Some(help) => format!("note[{}]: {}; help: {help}", n.rule, n.message),
+            None => format!("note[{}]: {}", n.rule, n.message),
+        })
+        .collect()
+}
+
 /// `text` with control characters shown as escapes (`\u{1b}`), so that no file name,
 /// message or value can move a terminal's cursor or start an escape sequence.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
