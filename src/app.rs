@@ -111,15 +111,25 @@ fn run_check(
     };
     let outcome = match check_with_progress(&options, progress) {
         Ok(outcome) => outcome,
-        Err(e) => return Ok(Err(e)),
+        Err(e) => {
+            report::write_error(args.format, &e, stdout)?;
+            return Ok(Err(e));
+        }
     };
     if args.prune_baseline {
         if let Some(applied) = outcome.baseline.as_ref().filter(|a| !a.stale.is_empty()) {
             applied.prune()?;
         }
     }
+    let job_summary = job_summary_file().is_some();
     write_to(args.output.as_deref(), stdout, |out, to_terminal| {
-        report::write(args.format, &outcome, out, color && to_terminal)
+        report::write(
+            args.format,
+            &outcome,
+            out,
+            color && to_terminal,
+            job_summary,
+        )
     })?;
     append_job_summary(&outcome)?;
     let errors = outcome.count(Severity::Error);
@@ -318,7 +328,7 @@ fn write_to(
 /// summary, whatever the format: annotations stop at ten per step, the summary does not. Set
 /// it empty to write none (the action does, for its second, SARIF, run).
 fn append_job_summary(outcome: &crate::check::Outcome) -> io::Result<()> {
-    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+    let Some(path) = job_summary_file() else {
         return Ok(());
     };
     let var = |name: &str| std::env::var(name).ok();
@@ -335,6 +345,11 @@ fn append_job_summary(outcome: &crate::check::Outcome) -> io::Result<()> {
     let mut file = io::BufWriter::new(file);
     report::summary::write(outcome, links.as_ref(), &mut file)?;
     file.flush()
+}
+
+/// `GITHUB_STEP_SUMMARY`, when set and not empty.
+fn job_summary_file() -> Option<std::ffi::OsString> {
+    std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
 }
 
 fn run_hook(
