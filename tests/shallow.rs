@@ -118,6 +118,14 @@ fn check_in_a_shallow_clone_skips_staleness_with_a_notice_in_every_format() {
         log["runs"][0]["invocations"][0]["executionSuccessful"],
         true
     );
+    if common::have_tool("sarif-multitool") {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("docsteward.sarif");
+        std::fs::write(&file, &sarif.stdout).unwrap();
+        let report = common::sarif_validate(&file);
+        assert!(common::sarif_errors(&report).is_empty(), "{report}");
+        assert!(!report.contains(": warning "), "{report}");
+    }
 }
 
 #[test]

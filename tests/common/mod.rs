@@ -322,3 +322,22 @@ pub fn run_within(
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// The SARIF Multitool's `validate` output for `file`. It exits 0 even when it reports
+/// errors, so callers read the lines (see [`sarif_errors`]).
+pub fn sarif_validate(file: &Path) -> String {
+    let out = Command::new("sarif-multitool")
+        .arg("validate")
+        .arg(file)
+        .output()
+        .expect("run sarif-multitool");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "sarif-multitool failed:\n{text}");
+    text
+}
+
+/// The error lines of a [`sarif_validate`] report.
+pub fn sarif_errors(report: &str) -> Vec<&str> {
+    report.lines().filter(|l| l.contains(": error ")).collect()
+}
