@@ -65,8 +65,12 @@ check() {
   if [ "${INPUT_CHANGED_ONLY:-true}" = true ]; then
     local base
     base=$(event_base)
-    if [ -n "$base" ]; then
+    if [ -n "$base" ] && git cat-file -e "$base^{commit}" 2>/dev/null; then
       scope=(--changed-since "$base")
+    elif [ -n "$base" ]; then
+      # actions/checkout fetches one commit unless told otherwise: without the base there is
+      # no change to scope to, and a check of everything beats no check at all.
+      echo "::warning title=docsteward::The pull request's base commit $base is not in this clone (a shallow checkout), so every document is checked, not only what the pull request changes. Set fetch-depth: 0 in actions/checkout to report on the change only (staleness needs it too)."
     fi
   fi
   # Extra arguments are split at whitespace, without quotes or globs: nothing is evaluated.

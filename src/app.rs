@@ -102,6 +102,7 @@ fn run_check(
         changed_since: args.changed_since,
         as_of: as_of(args.history.as_of),
         allow_shallow: args.history.allow_shallow,
+        refuse_shallow: false,
         baseline: match (args.no_baseline, args.baseline) {
             (true, _) => BaselineChoice::Off,
             (false, Some(file)) => BaselineChoice::File(file),
@@ -110,7 +111,10 @@ fn run_check(
     };
     let outcome = match check_with_progress(&options, progress) {
         Ok(outcome) => outcome,
-        Err(e) => return Ok(Err(e)),
+        Err(e) => {
+            report::write_error(args.format, &e, stdout)?;
+            return Ok(Err(e));
+        }
     };
     if args.prune_baseline {
         if let Some(applied) = outcome.baseline.as_ref().filter(|a| !a.stale.is_empty()) {
@@ -121,11 +125,20 @@ fn run_check(
             }
         }
     }
+    let job_summary = job_summary_file().is_some();
     if let Err(e) = write_to(
         args.output.as_deref(),
         &options.cwd,
         stdout,
-        |out, to_terminal| report::write(args.format, &outcome, out, color && to_terminal),
+        |out, to_terminal| {
+            report::write(
+                args.format,
+                &outcome,
+                out,
+                color && to_terminal,
+                job_summary,
+            )
+        },
     )? {
         return Ok(Err(e));
     }
@@ -204,7 +217,11 @@ fn run_baseline(
     stdout: &mut dyn Write,
     progress: &mut dyn FnMut(usize),
 ) -> io::Result<Result<ExitStatus, Error>> {
-    let options = history_options(directory, config, args.paths, &args.history)?;
+    // A baseline records every finding: in a shallow clone it cannot skip stale/age.
+    let options = CheckOptions {
+        refuse_shallow: true,
+        ..history_options(directory, config, args.paths, &args.history)?
+    };
     let (outcome, root) = match check_with_progress(&options, progress)
         .and_then(|outcome| Ok((outcome, Repo::discover(&options.cwd)?.root())))
     {
@@ -347,7 +364,7 @@ fn write_to(
 /// summary, whatever the format: annotations stop at ten per step, the summary does not. Set
 /// it empty to write none (the action does, for its second, SARIF, run).
 fn append_job_summary(outcome: &crate::check::Outcome) -> io::Result<()> {
-    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+    let Some(path) = job_summary_file() else {
         return Ok(());
     };
     let var = |name: &str| std::env::var(name).ok();
@@ -364,6 +381,11 @@ fn append_job_summary(outcome: &crate::check::Outcome) -> io::Result<()> {
     let mut file = io::BufWriter::new(file);
     report::summary::write(outcome, links.as_ref(), &mut file)?;
     file.flush()
+}
+
+/// `GITHUB_STEP_SUMMARY`, when set and not empty.
+fn job_summary_file() -> Option<std::ffi::OsString> {
+    std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
 }
 
 fn run_hook(

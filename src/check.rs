@@ -21,7 +21,7 @@ use crate::paths;
 use crate::repo::{Changes, CorruptObject, Repo, Snapshot, Source};
 use crate::resolve::{resolve, Outcome as Resolved};
 use crate::rules::{Context, RULES};
-use crate::scope;
+use crate::scope::{self, Breaks};
 use crate::source::SourceFile;
 use crate::stale::{self, Entry};
 
@@ -43,6 +43,9 @@ pub struct CheckOptions {
     pub as_of: Option<Date>,
     /// Report ages at a shallow clone's boundary as lower bounds instead of refusing.
     pub allow_shallow: bool,
+    /// On a shallow clone without `allow_shallow`, refuse (what `baseline` needs: every
+    /// finding) instead of skipping `stale/age` with a notice.
+    pub refuse_shallow: bool,
     /// Which baseline absorbs known findings.
     pub baseline: BaselineChoice,
 }
@@ -69,6 +72,28 @@ pub struct Outcome {
     pub documents: usize,
     /// What the baseline absorbed, when there is one.
     pub baseline: Option<Applied>,
+    /// What the reader should know besides the findings: a rule that could not run.
+    pub notices: Vec<Notice>,
+}
+
+/// Something a report says once, not about any document: a rule that was skipped, and why.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Notice {
+    /// The rule it concerns.
+    pub rule: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Notice {
+    /// `rule` did not run because of `reason`, an error it would otherwise have stopped at.
+    fn skipped(rule: &'static str, reason: &Error) -> Notice {
+        Notice {
+            rule,
+            message: format!("skipped: {reason}"),
+            help: reason.help(),
+        }
+    }
 }
 
 impl Outcome {
@@ -169,7 +194,10 @@ impl Session {
                 .map(|p| (*p).to_owned())
                 .collect()
         } else {
-            select(&repo, &snapshot, &settings, &targets)?
+            // A pre-commit hook names every staged file it was given: only the knowledge
+            // base's documents among them are for `--staged` to report.
+            let only_documents = options.source == Source::Index && options.changed_since.is_none();
+            select(&repo, &snapshot, &settings, &targets, only_documents)?
         };
         let known: HashSet<String> = known.into_iter().map(str::to_owned).collect();
         Ok(Session {
@@ -239,6 +267,36 @@ impl Session {
         Ok(())
     }
 
+    fn limits(&self) -> Limits {
+        Limits {
+            max_front_matter: usize::try_from(self.settings.limits.max_front_matter_size)
+                .unwrap_or(usize::MAX),
+        }
+    }
+
+    /// The documents among `changes.before` as they were before the change: what their
+    /// headings and term definitions were. One whose old version cannot be read is skipped.
+    fn previous(&self, changes: &Changes) -> Vec<Document> {
+        let limits = self.limits();
+        let max_file = self.settings.limits.max_file_size;
+        let read: Vec<(&str, Result<_, Error>)> = changes
+            .before
+            .iter()
+            .filter(|(path, _)| self.settings.is_document(path))
+            .map(|(path, oid)| (path.as_str(), self.repo.blob(*oid, max_file)))
+            .collect();
+        read.into_par_iter()
+            .map(|(path, bytes)| match bytes {
+                Ok(Some(bytes)) => Document::parse_with(path, &bytes, &limits),
+                Ok(None) => Document::skipped(
+                    path,
+                    Skipped::Unreadable(format!("larger than {max_file} bytes")),
+                ),
+                Err(e) => Document::skipped(path, Skipped::Unreadable(e.to_string())),
+            })
+            .collect()
+    }
+
     fn read_and_parse(
         &self,
         to_parse: &[&str],
@@ -246,10 +304,7 @@ impl Session {
     ) -> Result<Vec<Document>, Error> {
         let settings = &self.settings;
         let snapshot = &self.snapshot;
-        let limits = Limits {
-            max_front_matter: usize::try_from(settings.limits.max_front_matter_size)
-                .unwrap_or(usize::MAX),
-        };
+        let limits = self.limits();
         let max_file = settings.limits.max_file_size;
         // What the index reads from a document it only needs for others: term definitions
         // (`term`, `slug`), term references and links kept in front matter.
@@ -398,34 +453,86 @@ pub fn check_with_progress(
     // A staged check looks at what the commit would change; so does --changed-since.
     let changes: Option<Changes> = match (&options.changed_since, &options.source) {
         (Some(base), source) => Some(session.repo.changes(base, source)?),
-        (None, Source::Index) if session.targets.is_empty() => session.repo.staged_changes()?,
+        (None, Source::Index) => session.repo.staged_changes()?,
         _ => None,
     };
-    // Without --changed-since the documents to report are known before anything is read,
-    // so only they (and what they link to) are parsed in full. graph/orphan needs every
-    // document's links, and --changed-since widens to documents whose links broke.
-    let known_scope: Option<HashSet<String>> = match (&options.changed_since, &changes) {
+    // With `--staged` alone, paths (a hook's file names) are reported as well as what the
+    // change broke; with `--changed-since` they narrow the change.
+    let staged_paths = options.changed_since.is_none() && !session.targets.is_empty();
+    let direct: HashSet<String> = match &changes {
+        Some(changes) if !staged_paths => session
+            .selected
+            .intersection(&changes.changed)
+            .cloned()
+            .collect(),
+        _ => session.selected.clone(),
+    };
+    // Parsed in full: the documents reported and those the change modified (to compare their
+    // headings with what they were); the others' front matter only, unless graph/orphan
+    // needs every document's links, or the change removed a file that any of them may
+    // link to.
+    let full: Option<HashSet<String>> = match &changes {
         _ if session.settings.level(crate::rules::graph::orphan::ID) != Level::Off => None,
-        (None, Some(changes)) => Some(
-            session
-                .selected
-                .intersection(&changes.changed)
+        Some(changes) if !changes.removed.is_empty() => None,
+        Some(changes) => Some(
+            direct
+                .iter()
+                .chain(changes.changed.intersection(&session.known))
                 .cloned()
                 .collect(),
         ),
-        (None, None) if !session.targets.is_empty() => Some(session.selected.clone()),
-        _ => None,
+        None if !session.targets.is_empty() => Some(direct.clone()),
+        None => None,
     };
-    session.parse(known_scope.as_ref())?;
+    let before = changes
+        .as_ref()
+        .map(|c| session.previous(c))
+        .unwrap_or_default();
+    session.parse(full.as_ref())?;
+    let breaks = match &changes {
+        Some(changes) => Breaks::new(
+            &session.settings,
+            &session.snapshot,
+            &session.documents,
+            changes,
+            &before,
+        ),
+        None => Breaks::default(),
+    };
+    drop(before);
+    if full.is_some() && !breaks.is_empty() {
+        // What the change took away may be referenced from any document.
+        session.parse(None)?;
+    }
     let settings = &session.settings;
     let index = Index::new(&session.documents, settings, &session.snapshot);
-    let selected: HashSet<&str> = session.selected.iter().map(String::as_str).collect();
-    let reported: HashSet<&str> = match (&known_scope, &changes) {
-        (Some(scope), _) => scope.iter().map(String::as_str).collect(),
-        (None, None) => selected,
-        (None, Some(changes)) => scope::in_scope(&index, settings, &selected, changes),
+    let pool = if options.changed_since.is_none() {
+        &session.known
+    } else {
+        &session.selected
     };
+    let mut reported: HashSet<&str> = direct.iter().map(String::as_str).collect();
+    reported.extend(scope::broken_by(
+        &index,
+        settings,
+        pool.iter().map(String::as_str),
+        &breaks,
+    ));
+    // Every document of the knowledge base: what applies to the whole snapshot (files that
+    // are not documents, a baseline's every entry) can be judged too.
+    let whole = (session.targets.is_empty() && changes.is_none())
+        || (!session.known.is_empty()
+            && session.known.iter().all(|p| reported.contains(p.as_str())));
+    let mut notices = Vec::new();
     let staleness = if settings.level(crate::rules::stale::age::ID) == Level::Off {
+        None
+    } else if session.repo.is_shallow() && !options.allow_shallow && !options.refuse_shallow {
+        // Every other rule can still run; the report says what was left out, and how to
+        // have it.
+        notices.push(Notice::skipped(
+            crate::rules::stale::age::ID,
+            &Error::Shallow,
+        ));
         None
     } else {
         Some(session.staleness(options, &reported, progress)?)
@@ -456,7 +563,7 @@ pub fn check_with_progress(
     let mut diagnostics = concat(per_document);
     // Files that are not documents (images, say) are judged only when the whole knowledge
     // base is checked; a run scoped to some paths should not report on the rest.
-    if session.targets.is_empty() && changes.is_none() {
+    if whole {
         let mut found = Findings::for_snapshot(settings);
         for rule in &rules {
             rule.check_snapshot(&cx, &mut found);
@@ -494,6 +601,7 @@ pub fn check_with_progress(
         sources,
         documents: reported.len(),
         baseline: None,
+        notices,
     };
     if let Some((file, path)) = baseline_location(&session, options) {
         let text = crate::fs::read_regular(&path, baseline::MAX_SIZE)
@@ -507,9 +615,8 @@ pub fn check_with_progress(
             message,
         })?;
         // Entries can only be judged stale for what this run looked at.
-        let everything = session.targets.is_empty() && changes.is_none();
         let applied = baseline.apply(&file, &path, &mut outcome, |p| {
-            everything || reported.contains(p)
+            whole || reported.contains(p)
         });
         outcome.baseline = Some(applied);
     }
@@ -591,17 +698,21 @@ fn in_snapshot(
     move |p: &str| snapshot.read(p).ok()
 }
 
-/// The documents that command-line paths name: a file as given, a folder's documents.
+/// The documents that command-line paths name: a file as given (when it is a document of
+/// the knowledge base, with `only_documents`), a folder's documents.
 fn select(
     repo: &Repo,
     snapshot: &Snapshot,
     settings: &Settings,
     targets: &[String],
+    only_documents: bool,
 ) -> Result<HashSet<String>, Error> {
     let mut selected = HashSet::new();
     for target in targets {
         if snapshot.contains(target) {
-            selected.insert(target.clone());
+            if !only_documents || settings.is_document(target) {
+                selected.insert(target.clone());
+            }
         } else if snapshot.is_dir(target) {
             let prefix = paths::as_dir(target);
             selected.extend(

@@ -1,6 +1,6 @@
 //! `docsteward hook install | uninstall`: a plain git `pre-commit` hook that checks what the
-//! commit would record (`check --staged`), for repositories that do not use the pre-commit
-//! framework. A marker line tells our hook from one somebody else wrote, which we never
+//! commit would record and what it breaks (`check --staged`), for repositories that do not
+//! use the pre-commit framework. A marker line tells our hook from one somebody else wrote, which we never
 //! replace or remove unasked.
 
 use std::path::{Path, PathBuf};
@@ -13,8 +13,9 @@ pub const MARKER: &str = "# installed by docsteward";
 
 const SCRIPT: &str = "#!/bin/sh
 # installed by docsteward
-# Checks the documents this commit changes, as staged. Skip it once with
-# `git commit --no-verify`; remove it with `docsteward hook uninstall`.
+# Checks the documents this commit changes, as staged, and every document whose links,
+# anchors or terms it breaks. Skip it once with `git commit --no-verify`; remove it with
+# `docsteward hook uninstall`.
 exec docsteward check --staged \"$@\"
 ";
 

@@ -203,7 +203,7 @@ impl<'a> Index<'a> {
 }
 
 /// Whether a document defines a term: `[terms] defined-by`, else a `term` key.
-fn defines_term(settings: &Settings, doc: &Document) -> bool {
+pub fn defines_term(settings: &Settings, doc: &Document) -> bool {
     match &settings.terms.defined_by {
         Some(_) => settings.may_define_term(doc.path()),
         None => doc.data().is_some_and(|d| d.get("term").is_some()),

@@ -1,62 +1,160 @@
-//! Which documents a change-scoped run reports on: those the change added or modified, plus
-//! unchanged documents whose references the change broke (a link to a renamed or deleted
-//! file, an anchor whose heading was renamed, a term whose defining document went away).
+//! Which unchanged documents a change-scoped run (`--staged`, `--changed-since`) reports on
+//! besides those the change added or modified: the documents whose references the change
+//! broke. [`Breaks`] is what the change took away (files and the folders it emptied, the
+//! headings of documents it modified, term slugs); [`broken_by`] finds the references to it.
+//! When a change takes nothing away, which is most commits, no other document needs reading.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::config::Settings;
-use crate::index::{term_references, Index};
+use crate::document::{Document, Skipped};
+use crate::index::{defines_term, slug_of, term_references, Index, Link};
 use crate::paths;
-use crate::repo::Changes;
+use crate::repo::{Changes, Snapshot};
 use crate::resolve::Outcome;
 
-pub fn in_scope<'a>(
+/// What a change took away that other documents may still point at.
+#[derive(Debug, Default)]
+pub struct Breaks {
+    /// Files the change deleted or renamed away, and the folders it left without files.
+    removed: HashSet<String>,
+    /// The anchors each modified document lost; `None` when its old version could not be
+    /// read, so that any anchor it lacks now counts.
+    anchors: HashMap<String, Option<HashSet<String>>>,
+    /// Term slugs defined before the change and by no document after it.
+    slugs: HashSet<String>,
+}
+
+impl Breaks {
+    /// Compares `before`, the old versions of the documents in `changes.before` (skipped
+    /// when they could not be read), with the snapshot and its `documents` after the change,
+    /// which must hold every modified document in full and every term definition.
+    pub fn new(
+        settings: &Settings,
+        snapshot: &Snapshot,
+        documents: &[Document],
+        changes: &Changes,
+        before: &[Document],
+    ) -> Breaks {
+        let mut removed = HashSet::new();
+        for path in &changes.removed {
+            removed.insert(path.clone());
+            // A link to a folder breaks when its last file goes.
+            let mut dir = path.as_str();
+            while let Some(i) = dir.rfind('/') {
+                dir = &dir[..i];
+                if snapshot.is_dir(dir) || !removed.insert(dir.to_owned()) {
+                    break;
+                }
+            }
+        }
+        let now: HashMap<&str, &Document> = documents
+            .iter()
+            .filter(|d| changes.before.contains_key(d.path()))
+            .map(|d| (d.path(), d))
+            .collect();
+        // Built only when some old version defined a term.
+        let mut defined: Option<HashSet<String>> = None;
+        let mut anchors = HashMap::new();
+        let mut slugs = HashSet::new();
+        for old in before {
+            let path = old.path();
+            // Binary or UTF-16 before, it had no anchors and no front matter either.
+            let readable = !matches!(
+                old.skipped,
+                Some(Skipped::Unreadable(_) | Skipped::TooLarge { .. })
+            );
+            if changes.changed.contains(path) {
+                let kept: HashSet<&str> = now
+                    .get(path)
+                    .map(|d| d.markdown.anchors().collect())
+                    .unwrap_or_default();
+                let lost: Option<HashSet<String>> = readable.then(|| {
+                    old.markdown
+                        .anchors()
+                        .filter(|a| !kept.contains(a))
+                        .map(str::to_owned)
+                        .collect()
+                });
+                if lost.as_ref().is_none_or(|lost| !lost.is_empty()) {
+                    anchors.insert(path.to_owned(), lost);
+                }
+            }
+            // Unreadable, it may have defined a term under its file name.
+            let slug = match readable {
+                true if defines_term(settings, old) => Some(slug_of(old)),
+                true => None,
+                false => Some(paths::stem(path).to_owned()),
+            };
+            if let Some(slug) = slug {
+                let defined = defined.get_or_insert_with(|| {
+                    documents
+                        .iter()
+                        .filter(|d| defines_term(settings, d))
+                        .map(slug_of)
+                        .collect()
+                });
+                if !defined.contains(&slug) {
+                    slugs.insert(slug);
+                }
+            }
+        }
+        Breaks {
+            removed,
+            anchors,
+            slugs,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.removed.is_empty() && self.anchors.is_empty() && self.slugs.is_empty()
+    }
+
+    /// Whether `link` points at something the change took away.
+    fn breaks(&self, index: &Index<'_>, link: &Link) -> bool {
+        match &link.resolution.outcome {
+            Outcome::Missing { path, .. }
+            | Outcome::CaseMismatch { path, .. }
+            | Outcome::Ignored { path }
+            | Outcome::Untracked { path } => self.removed.contains(path),
+            Outcome::Found {
+                path,
+                is_dir: false,
+            } => {
+                let Some(fragment) = link.resolution.fragment.as_deref() else {
+                    return false;
+                };
+                let missing = index
+                    .anchors(path)
+                    .is_some_and(|now| !now.contains(fragment));
+                missing
+                    && self
+                        .anchors
+                        .get(path)
+                        .is_some_and(|lost| lost.as_ref().is_none_or(|l| l.contains(fragment)))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The documents of `pool` that hold a reference the change broke.
+pub fn broken_by<'a>(
     index: &Index<'_>,
     settings: &Settings,
-    selected: &HashSet<&'a str>,
-    changes: &Changes,
+    pool: impl IntoIterator<Item = &'a str>,
+    breaks: &Breaks,
 ) -> HashSet<&'a str> {
-    let touched = |p: &str| changes.changed.contains(p) || changes.removed.contains(p);
-    let gone_slugs: HashSet<&str> = changes
-        .removed
-        .iter()
-        .chain(&changes.changed)
-        .map(|p| paths::stem(p))
-        .collect();
-    selected
-        .iter()
-        .copied()
+    if breaks.is_empty() {
+        return HashSet::new();
+    }
+    pool.into_iter()
         .filter(|path| {
-            if changes.changed.contains(*path) {
-                return true;
-            }
-            let link_broken = index
-                .links(path)
-                .iter()
-                .any(|link| match &link.resolution.outcome {
-                    Outcome::Missing { path: target, .. }
-                    | Outcome::CaseMismatch { path: target, .. } => touched(target),
-                    Outcome::Found {
-                        path: target,
-                        is_dir: false,
-                    } if changes.changed.contains(target) => {
-                        let fragment = link
-                            .resolution
-                            .fragment
-                            .as_deref()
-                            .filter(|f| !f.is_empty());
-                        match (fragment, index.anchors(target)) {
-                            (Some(f), Some(anchors)) => !anchors.contains(f),
-                            _ => false,
-                        }
-                    }
-                    _ => false,
-                });
-            link_broken
+            index.links(path).iter().any(|l| breaks.breaks(index, l))
                 || index.document(path).is_some_and(|doc| {
-                    term_references(settings, doc).iter().any(|r| {
-                        index.term(&r.slug).is_empty() && gone_slugs.contains(r.slug.as_str())
-                    })
+                    term_references(settings, doc)
+                        .iter()
+                        .any(|r| breaks.slugs.contains(&r.slug))
                 })
         })
         .collect()

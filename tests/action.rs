@@ -72,6 +72,11 @@ fn expand(text: &str, inputs: &BTreeMap<String, String>) -> String {
 
 /// Runs every `run:` step of action.yml with `given` inputs over the defaults.
 fn run_action(fixture: &Fixture, given: &[(&str, &str)]) -> Run {
+    run_action_in(fixture.repo.root(), fixture, given)
+}
+
+/// [`run_action`] with `workspace` (a clone of the fixture, say) as the checkout.
+fn run_action_in(workspace: &Path, fixture: &Fixture, given: &[(&str, &str)]) -> Run {
     let action = load_yaml(&manifest_dir().join("action.yml"));
     let mut inputs = BTreeMap::new();
     for (name, spec) in action["inputs"].as_hash().unwrap() {
@@ -129,12 +134,12 @@ fn run_action(fixture: &Fixture, given: &[(&str, &str)]) -> Run {
                 "-c",
                 &expand(script, &inputs),
             ])
-            .current_dir(fixture.repo.root())
+            .current_dir(workspace)
             .env("PATH", &path)
             .env("CI", "true")
             .env("GITHUB_ACTIONS", "true")
             .env("GITHUB_ACTION_PATH", manifest_dir())
-            .env("GITHUB_WORKSPACE", fixture.repo.root())
+            .env("GITHUB_WORKSPACE", workspace)
             .env("GITHUB_EVENT_NAME", "pull_request")
             .env("GITHUB_EVENT_PATH", &event)
             .env("GITHUB_STEP_SUMMARY", &summary)
@@ -239,6 +244,86 @@ fn fail_on_decides_the_exit_status() {
             .contains("\n::error title=docsteward::fail-on must be"),
         "{wrong:#?}"
     );
+}
+
+/// A run that cannot check (exit 2) says why in an annotation, not only on standard error,
+/// pointing into the configuration file when the mistake is there.
+#[test]
+fn a_run_that_cannot_check_is_an_error_annotation() {
+    let fixture = fixture();
+    fixture
+        .repo
+        .write("docsteward.toml", "include = [\"**/*.md\"]\nbogus = 1\n");
+    let run = run_action(&fixture, &[("fail-on", "never")]);
+    assert_eq!(run.status, 2, "{run:#?}");
+    let errors: Vec<&str> = annotations(&run)
+        .into_iter()
+        .filter(|a| a.starts_with("::error "))
+        .collect();
+    assert_eq!(errors.len(), 1, "{run:#?}");
+    assert!(
+        errors[0].starts_with("::error file=docsteward.toml,line=2,col=1,title=docsteward::")
+            && errors[0].contains("bogus"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        run.stderr.contains("bogus"),
+        "still explained on stderr:\n{run:#?}"
+    );
+
+    std::fs::remove_file(fixture.repo.path("docsteward.toml")).unwrap();
+    let run = run_action(&fixture, &[("args", "--config missing.toml")]);
+    assert_eq!(run.status, 2, "{run:#?}");
+    assert!(
+        annotations(&run)
+            .iter()
+            .any(|a| a.starts_with("::error title=docsteward::") && a.contains("missing.toml")),
+        "{run:#?}"
+    );
+}
+
+/// `actions/checkout` fetches one commit by default: staleness is skipped with a notice, and
+/// without the pull request's base commit every document is checked, with a warning that
+/// says how to report on the change only.
+#[test]
+fn a_depth_one_checkout_checks_everything_but_staleness() {
+    let fixture = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let clone = dir.path().join("clone");
+    let status = Command::new("git")
+        .args(["clone", "--quiet", "--depth", "1"])
+        .arg(format!("file://{}", fixture.repo.root().display()))
+        .arg(&clone)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .status()
+        .expect("git clone");
+    assert!(status.success());
+    let run = run_action_in(&clone, &fixture, &[]);
+    assert_eq!(run.status, 1, "the old broken link is an error:\n{run:#?}");
+    let shown = annotations(&run);
+    assert!(
+        shown
+            .iter()
+            .any(|a| a.starts_with("::warning title=docsteward::")
+                && a.contains("base commit")
+                && a.contains("fetch-depth: 0")),
+        "{run:#?}"
+    );
+    assert!(
+        shown
+            .iter()
+            .any(|a| a.starts_with("::notice title=stale/age::") && a.contains("shallow clone")),
+        "{run:#?}"
+    );
+    assert!(
+        shown
+            .iter()
+            .any(|a| a.starts_with("::error file=docs/old.md,line=3,")),
+        "{run:#?}"
+    );
+    assert!(run.outputs.contains("exit-code=1\n"), "{}", run.outputs);
 }
 
 #[test]

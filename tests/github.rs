@@ -177,7 +177,13 @@ fn more_than_ten_errors_end_with_a_notice() {
         notice.contains("only the first 10 errors and 10 warnings"),
         "{notice}"
     );
+    // No GITHUB_STEP_SUMMARY here: no job summary to point to.
+    assert!(!notice.contains("job summary"), "{notice}");
+    assert!(notice.contains("--format concise"), "{notice}");
+    let (out, summary) = with_summary(&broken_links(11), &["check", "--format", "github"]);
+    let notice = out.stdout.lines().last().unwrap();
     assert!(notice.contains("job summary"), "{notice}");
+    assert!(summary.contains("missing-10.md"), "{summary}");
 
     let out = broken_links(10).run(&["check", "--format", "github"]);
     assert_eq!(out.stdout.lines().count(), 10);

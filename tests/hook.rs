@@ -135,3 +135,16 @@ fn uninstall_removes_only_its_own_hook() {
     assert!(out.stdout.contains("Removed"), "{}", out.stdout);
     assert!(!default_hook(&repo).exists());
 }
+
+/// The hook as git runs it, on commits that break references held by documents the commit
+/// does not touch (`git commit` is the oracle: git2 runs no hooks).
+#[test]
+fn the_installed_hook_refuses_commits_that_break_references_elsewhere() {
+    if !common::have_tool("git") {
+        return;
+    }
+    common::gate::every_breaking_commit_is_refused(&|repo, _| {
+        let out = repo.run(&["hook", "install"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    });
+}

@@ -324,6 +324,112 @@ fn changed_since_combines_with_staged_and_rev() {
     assert!(out.stderr.contains("no-such-branch"), "{}", out.stderr);
 }
 
+/// Stages the removal of `path` from the index (the work tree keeps it).
+fn unstage(repo: &TestRepo, path: &str) {
+    let mut index = repo.git().index().unwrap();
+    index.remove_path(Path::new(path)).unwrap();
+    index.write().unwrap();
+}
+
+#[test]
+fn staged_widens_to_documents_the_commit_breaks() {
+    let (repo, _) = base_repo();
+    let text = std::fs::read_to_string(repo.path("glossary/tacit.md")).unwrap();
+    unstage(&repo, "glossary/tacit.md");
+    stage(&repo, "glossary/tacit-knowledge.md", &text);
+    let out = repo.check_json(&["--staged"]);
+    assert_eq!(
+        out.findings(),
+        [
+            f("links/missing-file", "articles/intro.md", 3, 13),
+            f("terms/unknown", "glossary/cop.md", 3, 16)
+        ]
+    );
+    // Unchanged documents that the commit does not break stay out of the report.
+    assert_eq!(out.json()["summary"]["documents"], 3);
+}
+
+#[test]
+fn staged_paths_scope_the_report_and_the_widening_still_applies() {
+    let (repo, _) = base_repo();
+    repo.write("docsteward.toml", "exclude = [\"vendor/**\"]\n")
+        .write("vendor/notes.md", "# Vendored\n\n[x](missing.md)\n");
+    repo.commit_at("vendor", 1_700_000_050, "Test", &[]);
+    unstage(&repo, "glossary/tacit.md");
+    // A hook names the files it was given: the knowledge base's documents among them are
+    // reported (a file the configuration excludes is not one), and so is whatever the
+    // staged change breaks.
+    let out = repo.check_json(&["--staged", "articles/other.md", "vendor/notes.md"]);
+    assert_eq!(
+        out.findings(),
+        [
+            f("links/missing-file", "articles/intro.md", 3, 13),
+            f("links/missing-file", "articles/other.md", 3, 10),
+            f("terms/unknown", "glossary/cop.md", 3, 16)
+        ]
+    );
+    // Named without --staged, a file is checked as given.
+    assert_eq!(
+        repo.check_json(&["vendor/notes.md"]).findings(),
+        [f("links/missing-file", "vendor/notes.md", 3, 5)]
+    );
+}
+
+#[test]
+fn a_reference_already_broken_is_not_the_changes_doing() {
+    let (repo, base) = base_repo();
+    repo.write(
+        "articles/intro.md",
+        "# Intro\n\nSee [tacit](../glossary/tacit.md#three-elements) and [four](../glossary/tacit.md#four).\n",
+    );
+    repo.commit_at("a broken anchor", 1_700_000_050, "Test", &[]);
+    let base2 = repo.git().head().unwrap().peel_to_commit().unwrap().id();
+    // An edit to the linked document that keeps its headings.
+    repo.write(
+        "glossary/tacit.md",
+        "---\nterm: Tacit\n---\n# Tacit\n\nMore text.\n\n## Three elements\n",
+    );
+    repo.commit_at("edit", 1_700_000_100, "Test", &[]);
+    let out = repo.check_json(&["--changed-since", &base2.to_string()]);
+    assert!(out.findings().is_empty(), "{}", out.stdout);
+    assert_eq!(out.json()["summary"]["documents"], 1);
+    // Against the first base, intro.md changed too, and reports its own defect.
+    let out = repo.check_json(&["--changed-since", &base]);
+    assert_eq!(
+        out.findings(),
+        [f("links/missing-anchor", "articles/intro.md", 3, 81)]
+    );
+}
+
+#[test]
+fn changed_since_widens_to_links_into_an_emptied_folder_and_to_renamed_slugs() {
+    let repo = TestRepo::new();
+    repo.write(
+        "glossary/tacit.md",
+        "---\nterm: Tacit\nslug: tk\n---\n# Tacit\n",
+    )
+    .write("notes/a.md", "# A\n")
+    .write(
+        "index.md",
+        "---\nrelatedTerms: [tk]\n---\n# Index\n\nSee [the notes](notes/).\n",
+    );
+    let base = repo.commit_at("base", 1_700_000_000, "Test", &[]);
+    std::fs::remove_dir_all(repo.path("notes")).unwrap();
+    repo.write(
+        "glossary/tacit.md",
+        "---\nterm: Tacit\nslug: tacit\n---\n# Tacit\n",
+    );
+    repo.commit_at("change", 1_700_000_100, "Test", &[]);
+    let out = repo.check_json(&["--changed-since", &base.to_string()]);
+    assert_eq!(
+        out.findings(),
+        [
+            f("terms/unknown", "index.md", 2, 16),
+            f("links/missing-file", "index.md", 6, 17)
+        ]
+    );
+}
+
 #[test]
 fn no_mode_writes_to_the_repository() {
     let (repo, base) = base_repo();

@@ -3,10 +3,7 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
-use common::{have_tool, TestRepo};
+use common::{have_tool, sarif_errors, sarif_validate, TestRepo};
 use docsteward::rules::RULES;
 use serde_json::Value;
 
@@ -30,24 +27,6 @@ fn sarif(repo: &TestRepo) -> Value {
     serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", out.stdout))
 }
 
-/// The Multitool's `validate` output for `file`. It exits 0 even when it reports errors, so
-/// callers read the lines.
-fn validate(file: &Path) -> String {
-    let out = Command::new("sarif-multitool")
-        .arg("validate")
-        .arg(file)
-        .output()
-        .expect("run sarif-multitool");
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "sarif-multitool failed:\n{text}");
-    text
-}
-
-fn errors(report: &str) -> Vec<&str> {
-    report.lines().filter(|l| l.contains(": error ")).collect()
-}
-
 #[test]
 fn the_sarif_multitool_finds_no_errors() {
     if !have_tool("sarif-multitool") {
@@ -64,8 +43,8 @@ fn the_sarif_multitool_finds_no_errors() {
         file.to_str().unwrap(),
     ]);
     assert_eq!(out.code, 1, "{}", out.stderr);
-    let report = validate(&file);
-    assert!(errors(&report).is_empty(), "{report}");
+    let report = sarif_validate(&file);
+    assert!(sarif_errors(&report).is_empty(), "{report}");
     assert!(!report.contains(": warning "), "{report}");
 
     // The validator really reads our log: an inconsistent region in it is an error.
@@ -75,7 +54,7 @@ fn the_sarif_multitool_finds_no_errors() {
     let broken = dir.path().join("broken.sarif");
     std::fs::write(&broken, serde_json::to_string(&log).unwrap()).unwrap();
     assert!(
-        !errors(&validate(&broken)).is_empty(),
+        !sarif_errors(&sarif_validate(&broken)).is_empty(),
         "the validator missed a broken region"
     );
 }

@@ -55,6 +55,9 @@ pub struct Changes {
     pub changed: HashSet<String>,
     /// Deleted, or the old side of a rename.
     pub removed: HashSet<String>,
+    /// The blob each modified or removed path had at the base: what the change took away
+    /// (headings, term definitions) is read from it.
+    pub before: HashMap<String, git2::Oid>,
 }
 
 /// An opened repository.
@@ -299,19 +302,24 @@ impl Repo {
                 .old_file()
                 .path_bytes()
                 .map(|p| paths::from_bytes(p).into_owned());
+            let was = delta.old_file().id();
             match delta.status() {
-                Delta::Added
-                | Delta::Modified
-                | Delta::Untracked
-                | Delta::Typechange
-                | Delta::Copied => {
+                Delta::Added | Delta::Untracked | Delta::Copied => {
+                    changes.changed.extend(new);
+                }
+                Delta::Modified | Delta::Typechange => {
+                    changes.before.extend(new.clone().map(|p| (p, was)));
                     changes.changed.extend(new);
                 }
                 Delta::Renamed => {
                     changes.changed.extend(new);
+                    changes.before.extend(old.clone().map(|p| (p, was)));
                     changes.removed.extend(old);
                 }
-                Delta::Deleted => changes.removed.extend(old),
+                Delta::Deleted => {
+                    changes.before.extend(old.clone().map(|p| (p, was)));
+                    changes.removed.extend(old);
+                }
                 _ => {}
             }
         }
@@ -333,6 +341,16 @@ impl Repo {
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// The contents of a blob (a file as a change found it), `None` when it is larger than
+    /// `limit` bytes.
+    pub fn blob(&self, oid: git2::Oid, limit: u64) -> Result<Option<Vec<u8>>, Error> {
+        let (size, _) = self.repo.odb()?.read_header(oid)?;
+        if size as u64 > limit {
+            return Ok(None);
+        }
+        Ok(Some(self.repo.find_blob(oid)?.content().to_vec()))
     }
 
     /// Whether git ignores `path` (repository-relative).

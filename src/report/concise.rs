@@ -19,7 +19,10 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             super::printable(&d.message)
         )?;
     }
-    for line in super::baseline_lines(outcome) {
+    for line in super::baseline_lines(outcome)
+        .into_iter()
+        .chain(super::notice_lines(outcome))
+    {
         writeln!(out, "{}", super::printable(&line))?;
     }
     writeln!(out, "{}", super::summary_line(outcome))

@@ -10,13 +10,25 @@ use std::io::{self, Write};
 
 use crate::check::Outcome;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::error::Error;
+use crate::source::SourceFile;
 
 /// GitHub shows at most this many error annotations, and as many warnings, per step.
 const SHOWN: usize = 10;
 
-pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+/// `job_summary`: whether a job summary lists every finding (the notice about annotations
+/// GitHub leaves out points there, else to a format that lists them).
+pub fn write(outcome: &Outcome, out: &mut dyn Write, job_summary: bool) -> io::Result<()> {
     for d in &outcome.diagnostics {
         writeln!(out, "{}", annotation(outcome, d))?;
+    }
+    for n in &outcome.notices {
+        writeln!(
+            out,
+            "::notice title={}::{}",
+            escape_property(n.rule),
+            escape_data(&super::with_help(&n.message, n.help.as_deref()))
+        )?;
     }
     for line in super::baseline_lines(outcome) {
         writeln!(
@@ -29,9 +41,14 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let errors = outcome.count(Severity::Error);
     let warnings = outcome.count(Severity::Warning);
     if errors > SHOWN || warnings > SHOWN {
+        let every = if job_summary {
+            "the job summary lists every finding"
+        } else {
+            "`docsteward check --format concise` lists every finding"
+        };
         let message = format!(
             "docsteward found {}. GitHub shows only the first {SHOWN} errors and {SHOWN} warnings of a step as annotations; \
-             the job summary lists every finding.",
+             {every}.",
             super::counts(outcome)
         );
         writeln!(
@@ -81,12 +98,33 @@ fn annotation(outcome: &Outcome, d: &Diagnostic) -> String {
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
     let properties = properties.join(",");
-    let mut message = d.message.clone();
-    if let Some(help) = &d.help {
-        message.push_str("\n\nhelp: ");
-        message.push_str(help);
-    }
+    let message = super::with_help(&d.message, d.help.as_deref());
     format!("::{command} {properties}::{}", escape_data(&message))
+}
+
+/// An error that stopped the run, as an error annotation: on the configuration file's line
+/// when the mistake is there.
+pub fn write_error(error: &Error, out: &mut dyn Write) -> io::Result<()> {
+    let mut properties = String::new();
+    if let Error::Config(c) = error {
+        if !c.path.is_empty() {
+            properties.push_str(&format!("file={},", escape_property(&c.path)));
+            if let Some(span) = &c.span {
+                let at = SourceFile::new(&c.path, c.text.clone()).position(span.start);
+                properties.push_str(&format!("line={},col={},", at.line, at.column));
+            }
+        }
+    }
+    let message = match error {
+        Error::Config(c) => c.message.clone(),
+        other => other.to_string(),
+    };
+    writeln!(
+        out,
+        "::error {properties}title={}::{}",
+        escape_property("docsteward"),
+        escape_data(&super::with_help(&message, error.help().as_deref()))
+    )
 }
 
 /// The message part of a workflow command: `%` first, so that a literal `%0A` in a document
@@ -124,7 +162,7 @@ mod tests {
             ..Outcome::default()
         };
         let mut out = Vec::new();
-        write(&outcome, &mut out).unwrap();
+        write(&outcome, &mut out, false).unwrap();
         String::from_utf8(out).unwrap()
     }
 

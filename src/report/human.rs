@@ -35,7 +35,10 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write, color: bool) -> io::Result<
             .map_err(|_| io::Error::other("rendering failed"))?;
         write!(out, "{text}")?;
     }
-    for line in super::baseline_lines(outcome) {
+    for line in super::baseline_lines(outcome)
+        .into_iter()
+        .chain(super::notice_lines(outcome))
+    {
         writeln!(out, "{}", super::printable(&line))?;
     }
     writeln!(out, "{}", super::summary_line(outcome))

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::check::Outcome;
+use crate::check::{Notice, Outcome};
 use crate::diagnostic::Severity;
 
 #[derive(Serialize)]
@@ -16,6 +16,9 @@ struct Document<'a> {
     /// Present when a baseline absorbed findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<BaselineSummary<'a>>,
+    /// Present when something was left out: a rule skipped, and why.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    notices: &'a [Notice],
 }
 
 #[derive(Serialize)]
@@ -79,6 +82,7 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             suppressed: b.suppressed,
             stale: &b.stale,
         }),
+        notices: &outcome.notices,
         summary: Summary {
             documents: outcome.documents,
             errors: outcome.count(Severity::Error),

@@ -14,6 +14,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::check::Outcome;
 use crate::diagnostic::Diagnostic;
+use crate::error::Error;
 use crate::source::Position;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -30,18 +31,31 @@ pub enum Format {
     Sarif,
 }
 
+/// Writes `outcome` in `format`. `job_summary` says whether a job summary lists every
+/// finding, for the GitHub format to point to.
 pub fn write(
     format: Format,
     outcome: &Outcome,
     out: &mut dyn Write,
     color: bool,
+    job_summary: bool,
 ) -> io::Result<()> {
     match format {
         Format::Human => human::write(outcome, out, color),
         Format::Concise => concise::write(outcome, out),
         Format::Json => json::write(outcome, out),
-        Format::Github => github::write(outcome, out),
+        Format::Github => github::write(outcome, out, job_summary),
         Format::Sarif => sarif::write(outcome, out),
+    }
+}
+
+/// Reports an error that stopped the run where `format` has a place for it: an annotation
+/// in the GitHub format, whose readers may never see standard error. The binary renders it
+/// on standard error in every format.
+pub fn write_error(format: Format, error: &Error, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Github => github::write_error(error, out),
+        Format::Human | Format::Concise | Format::Json | Format::Sarif => Ok(()),
     }
 }
 
@@ -127,6 +141,27 @@ pub fn baseline_lines(outcome: &Outcome) -> Vec<String> {
         );
     }
     lines
+}
+
+/// A message and its help as one text, for the formats that have no place of their own for
+/// help.
+pub(crate) fn with_help(message: &str, help: Option<&str>) -> String {
+    match help {
+        Some(help) => format!("{message}\n\nhelp: {help}"),
+        None => message.to_owned(),
+    }
+}
+
+/// The notices, one line each, for the text formats.
+pub fn notice_lines(outcome: &Outcome) -> Vec<String> {
+    outcome
+        .notices
+        .iter()
+        .map(|n| match &n.help {
+            Some(help) => format!("note[{}]: {}; help: {help}", n.rule, n.message),
+            None => format!("note[{}]: {}", n.rule, n.message),
+        })
+        .collect()
 }
 
 /// `text` with control characters shown as escapes (`\u{1b}`), so that no file name,

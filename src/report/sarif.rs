@@ -36,6 +36,30 @@ struct Run {
     /// Our columns count Unicode scalar values (see `source::SourceFile::position`).
     column_kind: &'static str,
     results: Vec<SarifResult>,
+    /// Present when the run has notices (a rule skipped), as tool execution notifications.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    invocations: Vec<Invocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Notification {
+    level: &'static str,
+    message: Text,
+    associated_rule: RuleReference,
+}
+
+#[derive(Serialize)]
+struct RuleReference {
+    id: &'static str,
+    index: usize,
 }
 
 #[derive(Serialize)]
@@ -152,7 +176,37 @@ fn run(outcome: &Outcome) -> Run {
         },
         column_kind: "unicodeCodePoints",
         results,
+        invocations: invocations(outcome),
     }
+}
+
+/// One invocation carrying the notices, when there are any: the run itself succeeded.
+fn invocations(outcome: &Outcome) -> Vec<Invocation> {
+    if outcome.notices.is_empty() {
+        return Vec::new();
+    }
+    let notifications = outcome
+        .notices
+        .iter()
+        .map(|n| Notification {
+            level: "note",
+            message: Text {
+                text: super::with_help(&n.message, n.help.as_deref()),
+            },
+            associated_rule: RuleReference {
+                id: n.rule,
+                index: rule_index(n.rule),
+            },
+        })
+        .collect();
+    vec![Invocation {
+        execution_successful: true,
+        tool_execution_notifications: notifications,
+    }]
+}
+
+fn rule_index(id: &str) -> usize {
+    RULES.iter().position(|r| r.id() == id).unwrap_or_default()
 }
 
 fn descriptor(rule: &'static dyn rules::Rule) -> ReportingDescriptor {
@@ -182,16 +236,10 @@ fn descriptor(rule: &'static dyn rules::Rule) -> ReportingDescriptor {
 
 fn result(outcome: &Outcome, d: &Diagnostic, fingerprint: u64) -> SarifResult {
     let (start, end) = super::range(outcome, d);
-    let message = match &d.help {
-        Some(help) => format!("{}\n\nhelp: {help}", d.message),
-        None => d.message.clone(),
-    };
+    let message = super::with_help(&d.message, d.help.as_deref());
     SarifResult {
         rule_id: d.rule,
-        rule_index: RULES
-            .iter()
-            .position(|r| r.id() == d.rule)
-            .unwrap_or_default(),
+        rule_index: rule_index(d.rule),
         level: level(d.severity),
         message: Text { text: message },
         locations: vec![Location {

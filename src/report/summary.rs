@@ -49,6 +49,9 @@ impl Links {
 pub fn write(outcome: &Outcome, links: Option<&Links>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "## docsteward\n")?;
     writeln!(out, "{}\n", super::summary_line(outcome))?;
+    for line in super::notice_lines(outcome) {
+        writeln!(out, "> {}\n", cell(&line))?;
+    }
     if outcome.diagnostics.is_empty() {
         return Ok(());
     }

@@ -1,7 +1,10 @@
 //! Builds real git repositories in a temporary folder (with git2, never the `git` command)
-//! and runs the built `docsteward` binary in them.
+//! and runs the built `docsteward` binary in them. [`gate`] has git make the commits that
+//! hooks guard.
 
 #![allow(dead_code)]
+
+pub mod gate;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -318,4 +321,23 @@ pub fn run_within(
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+}
+
+/// The SARIF Multitool's `validate` output for `file`. It exits 0 even when it reports
+/// errors, so callers read the lines (see [`sarif_errors`]).
+pub fn sarif_validate(file: &Path) -> String {
+    let out = Command::new("sarif-multitool")
+        .arg("validate")
+        .arg(file)
+        .output()
+        .expect("run sarif-multitool");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "sarif-multitool failed:\n{text}");
+    text
+}
+
+/// The error lines of a [`sarif_validate`] report.
+pub fn sarif_errors(report: &str) -> Vec<&str> {
+    report.lines().filter(|l| l.contains(": error ")).collect()
 }
