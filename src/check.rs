@@ -535,7 +535,11 @@ pub fn check_with_progress(
         ));
         None
     } else {
-        Some(session.staleness(options, &reported, progress)?)
+        // Age is judged for what the change added or modified (everything, without a
+        // change): a document reported because the change broke a reference in it is no
+        // staler for it, and judging it would walk history on every renaming commit.
+        let judged: HashSet<&str> = direct.iter().map(String::as_str).collect();
+        Some(session.staleness(options, &judged, progress)?)
     };
     let cx = Context {
         settings,

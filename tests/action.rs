@@ -289,17 +289,7 @@ fn a_run_that_cannot_check_is_an_error_annotation() {
 #[test]
 fn a_depth_one_checkout_checks_everything_but_staleness() {
     let fixture = fixture();
-    let dir = tempfile::tempdir().unwrap();
-    let clone = dir.path().join("clone");
-    let status = Command::new("git")
-        .args(["clone", "--quiet", "--depth", "1"])
-        .arg(format!("file://{}", fixture.repo.root().display()))
-        .arg(&clone)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .status()
-        .expect("git clone");
-    assert!(status.success());
+    let (_dir, clone) = fixture.repo.shallow_clone();
     let run = run_action_in(&clone, &fixture, &[]);
     assert_eq!(run.status, 1, "the old broken link is an error:\n{run:#?}");
     let shown = annotations(&run);

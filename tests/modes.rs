@@ -347,6 +347,10 @@ fn staged_widens_to_documents_the_commit_breaks() {
     );
     // Unchanged documents that the commit does not break stay out of the report.
     assert_eq!(out.json()["summary"]["documents"], 3);
+    // Years later, the documents it breaks are reported for what it broke, not for their
+    // age: the commit did not make them stale, and judging it would read their history.
+    let later = repo.check_json(&["--staged", "--as-of", "2030-01-01"]);
+    assert_eq!(later.findings(), out.findings());
 }
 
 #[test]

@@ -23,18 +23,7 @@ fn shallow_clone(broken: bool) -> (TestRepo, tempfile::TempDir, PathBuf) {
     let link = if broken { "nowhere.md" } else { "old.md" };
     repo.write("index.md", format!("# Index\n\n[a link]({link})\n"));
     repo.commit_at("index", T0 + 100 * DAY, "Ann", &[]);
-    let dir = tempfile::tempdir().unwrap();
-    let clone = dir.path().join("clone");
-    let status = std::process::Command::new("git")
-        .args(["clone", "--quiet", "--depth", "1"])
-        .arg(format!("file://{}", repo.root().display()))
-        .arg(&clone)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .status()
-        .expect("git clone");
-    assert!(status.success());
-    assert!(clone.join(".git/shallow").is_file(), "the clone is shallow");
+    let (dir, clone) = repo.shallow_clone();
     (repo, dir, clone)
 }
 

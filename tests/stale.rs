@@ -259,15 +259,7 @@ fn shallow_clone_refuses_unless_allowed() {
     repo.commit_at("add", T0, "Ann", &[]);
     repo.write("b.md", "# B\n");
     repo.commit_at("add b", T0 + 100 * DAY, "Ann", &[]);
-    let clone_dir = tempfile::tempdir().unwrap();
-    let clone = clone_dir.path().join("clone");
-    let status = std::process::Command::new("git")
-        .args(["clone", "--quiet", "--depth", "1"])
-        .arg(format!("file://{}", repo.root().display()))
-        .arg(&clone)
-        .status()
-        .expect("git clone");
-    assert!(status.success());
+    let (_clone_dir, clone) = repo.shallow_clone();
     let out = common::run_in(
         &clone,
         &["stale", "--format", "json", "--as-of", "2023-12-01"],

@@ -1,6 +1,6 @@
-//! Builds real git repositories in a temporary folder (with git2, never the `git` command)
-//! and runs the built `docsteward` binary in them. [`gate`] has git make the commits that
-//! hooks guard.
+//! Builds real git repositories in a temporary folder (with git2; the `git` command only
+//! for what git2 cannot do: a shallow clone, and in [`gate`] the commits that hooks guard)
+//! and runs the built `docsteward` binary in them.
 
 #![allow(dead_code)]
 
@@ -187,6 +187,25 @@ impl TestRepo {
     /// Runs docsteward with `args` in `rel`, a folder of the repository.
     pub fn run_at(&self, rel: &str, args: &[&str]) -> Output {
         run_in(&self.path(rel), args)
+    }
+
+    /// A clone of this repository at depth 1 (what `actions/checkout` makes by default),
+    /// in a temporary folder kept alive by the returned guard. `git` makes it: git2 cannot
+    /// make a shallow clone.
+    pub fn shallow_clone(&self) -> (TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let clone = dir.path().join("clone");
+        let status = Command::new("git")
+            .args(["clone", "--quiet", "--depth", "1"])
+            .arg(format!("file://{}", self.root().display()))
+            .arg(&clone)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .status()
+            .expect("git clone");
+        assert!(status.success(), "git clone --depth 1");
+        assert!(clone.join(".git/shallow").is_file(), "the clone is shallow");
+        (dir, clone)
     }
 
     /// `check --format json` with extra arguments, in the repository root.
