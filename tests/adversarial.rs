@@ -575,6 +575,50 @@ fn yaml_alias_bomb_stops_at_the_budget() {
 }
 
 #[test]
+fn yaml_aliases_of_a_large_value_stop_at_the_byte_budget() {
+    use docsteward::document::yaml::MAX_EXPANDED_BYTES;
+    // 20,000 aliases of a 100,000-byte string: 2 GB expanded, from a 180 KB block. Beside
+    // it, 126 anchors nested around 80,000 scalars and no alias, which is valid.
+    let aliases = vec!["*a"; 20_000].join(", ");
+    let mut nested = String::from("nest: ");
+    for level in 0..126 {
+        nested.push_str(&format!("&n{level} ["));
+    }
+    nested.push_str(&vec!["x"; 80_000].join(","));
+    nested.push_str(&"]".repeat(126));
+    let repo = TestRepo::new();
+    repo.write(
+        "aliases.md",
+        format!(
+            "---\nbig: &a \"{}\"\nlist: [{aliases}]\n---\n# A\n",
+            "x".repeat(100_000)
+        ),
+    )
+    .write(
+        "nested.md",
+        format!("---\n{nested}\n---\n[x](missing.md)\n"),
+    )
+    .commit("expansion");
+    let out = timed_check(&repo, &[], "YAML expansion");
+    // `big`, its value and `list` count 100,007 bytes, each alias 100,000 more: the run
+    // stops at the alias that crosses the budget, in the list's line (the file's third).
+    let crossing = (MAX_EXPANDED_BYTES - 100_007) / 100_000 + 1;
+    let column = "list: [".len() + 1 + 4 * (crossing - 1);
+    assert_eq!(
+        out.findings(),
+        [
+            f("frontmatter/syntax", "aliases.md", 3, column as u64),
+            f("links/missing-file", "nested.md", 4, 5),
+        ]
+    );
+    assert!(
+        message(&out, "frontmatter/syntax", "aliases.md").contains(&format!(
+            "front matter expands to more than {MAX_EXPANDED_BYTES} bytes"
+        ))
+    );
+}
+
+#[test]
 fn yaml_deeply_nested_flow_collections_are_an_error() {
     const N: usize = 100_000;
     let repo = TestRepo::new();

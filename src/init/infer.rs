@@ -192,7 +192,7 @@ fn properties(data: &[&Node]) -> Vec<Property> {
     let mut values: HashMap<&str, Vec<&Node>> = HashMap::new();
     for d in data {
         if let Value::Map(entries) = &d.value {
-            for e in entries {
+            for e in entries.iter() {
                 if !values.contains_key(e.key.as_str()) {
                     order.push(&e.key);
                 }
@@ -261,7 +261,7 @@ fn enumeration(values: &[&Node]) -> Option<Vec<String>> {
 /// String values of a front matter key: the value, or each string of a list.
 fn strings(node: &Node) -> Vec<&str> {
     match &node.value {
-        Value::String(s) => vec![s.as_str()],
+        Value::String(s) => vec![s.as_ref()],
         Value::Seq(items) => items.iter().filter_map(Node::as_str).collect(),
         _ => Vec::new(),
     }
