@@ -95,16 +95,6 @@ fn symlink(repo: &TestRepo, link: &str, target: impl AsRef<Path>) {
     std::os::unix::fs::symlink(target, full).expect("symlink");
 }
 
-/// The loose object file of `oid`.
-fn loose_object(repo: &TestRepo, oid: Oid) -> std::path::PathBuf {
-    let hex = oid.to_string();
-    repo.git()
-        .path()
-        .join("objects")
-        .join(&hex[..2])
-        .join(&hex[2..])
-}
-
 /// The blob id of `path` in `HEAD`.
 fn blob_in_head(repo: &TestRepo, path: &str) -> Oid {
     repo.git()
@@ -1238,7 +1228,7 @@ fn a_missing_object_is_a_clear_error_naming_it() {
         .write("b.md", "# B\n")
         .commit("a");
     let oid = blob_in_head(&repo, "b.md");
-    std::fs::remove_file(loose_object(&repo, oid)).unwrap();
+    std::fs::remove_file(repo.loose_object(oid)).unwrap();
     for extra in [&["--rev", "HEAD"][..], &["--staged"]] {
         let out = repo.check_json(extra);
         let stderr = failure(&out);
@@ -1255,11 +1245,8 @@ fn a_corrupt_object_is_a_clear_error_naming_it() {
     let repo = TestRepo::new();
     repo.write("a.md", "# A\n").commit("a");
     let oid = blob_in_head(&repo, "a.md");
-    let file = loose_object(&repo, oid);
-    let mut perms = std::fs::metadata(&file).unwrap().permissions();
-    #[allow(clippy::permissions_set_readonly_false)]
-    perms.set_readonly(false);
-    std::fs::set_permissions(&file, perms).unwrap();
+    let file = repo.loose_object(oid);
+    common::make_writable(&file);
     std::fs::write(&file, b"this is not zlib data at all").unwrap();
     for extra in [&["--rev", "HEAD"][..], &["--staged"]] {
         let out = repo.check_json(extra);
