@@ -3,9 +3,13 @@
 benchmark's peak-memory measurement of `docsteward check` (issue: hostile input). Each case
 here also has a precise test in tests/adversarial.rs; this puts them all in one repository.
 
-    python3 bench/gen_hostile.py DIR [SCALE]
+    python3 bench/gen_hostile.py [--case CASE] DIR [SCALE]
 
-SCALE (default 1) divides every count and size: the CI smoke run uses 100.
+SCALE (default 1) divides every count and size: the CI smoke run uses 100. CASE is `all` (the
+default: every hostile file in one repository) or one of the YAML expansion cases, each three
+files of front matter that once took gigabytes (tests/yaml_budget.rs has them too):
+`yaml-aliases` (20,000 aliases of a 100,000-byte string) or `yaml-anchors` (126 anchors nested
+around 80,000 scalars, and no alias).
 """
 import os
 import sys
@@ -62,7 +66,30 @@ def main(root, scale):
     os.symlink("nowhere.md", os.path.join(root, "paths/dangling.md"))
 
 
+def yaml_expansion(root, case, scale):
+    """Three files of one YAML expansion case, each with a broken link so the body is checked
+    too."""
+    os.makedirs(root)
+    if case == "yaml-aliases":
+        aliases = ", ".join(["*a"] * (20_000 // scale))
+        front_matter = f'big: &a "{"x" * (100_000 // scale)}"\nlist: [{aliases}]\n'
+    else:
+        scalars = ",".join(["x"] * (80_000 // scale))
+        front_matter = "nest: " + "".join(f"&n{i} [" for i in range(126)) + scalars + "]" * 126 + "\n"
+    for name in ("a.md", "b.md", "c.md"):
+        with open(os.path.join(root, name), "w") as f:
+            f.write(f"---\n{front_matter}---\n[x](missing.md)\n")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3):
+    args = sys.argv[1:]
+    case = "all"
+    if args[:1] == ["--case"] and len(args) > 1:
+        case, args = args[1], args[2:]
+    if len(args) not in (1, 2) or case not in ("all", "yaml-aliases", "yaml-anchors"):
         sys.exit(__doc__)
-    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) == 3 else 1)
+    scale = int(args[1]) if len(args) == 2 else 1
+    if case == "all":
+        main(args[0], scale)
+    else:
+        yaml_expansion(args[0], case, scale)

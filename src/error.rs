@@ -48,6 +48,10 @@ pub enum Error {
         oid: String,
         message: String,
     },
+    #[error(transparent)]
+    Damaged(#[from] Damage),
+    #[error("cannot read the history at commit {commit}: {message}")]
+    History { commit: String, message: String },
     #[error("{path} exists already")]
     WouldOverwrite { path: String },
     #[error("baseline {file} cannot be read: {message}")]
@@ -61,6 +65,19 @@ pub enum Error {
     },
     #[error("{} was not installed by docsteward", path.display())]
     ForeignHook { path: PathBuf },
+}
+
+/// Damage to the object database, found before libgit2 reads it (see `repo::objects`).
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum Damage {
+    #[error("object {oid} is damaged: {problem} ({})", file.display())]
+    Object {
+        oid: String,
+        file: PathBuf,
+        problem: String,
+    },
+    #[error("pack {} is damaged: {problem}", pack.display())]
+    Pack { pack: PathBuf, problem: String },
 }
 
 impl Error {
@@ -81,6 +98,11 @@ impl Error {
                     .to_owned(),
             ),
             Error::Config(c) => c.help.clone(),
+            Error::Damaged(_) | Error::History { .. } => Some(
+                "the repository is damaged: `git fsck` lists what is broken; restore it from another copy \
+                 (a fresh clone, or `git fetch` from a remote that has the objects)"
+                    .to_owned(),
+            ),
             Error::CorruptObject { .. } => Some(
                 "the repository is damaged: run `git fsck`, or fetch the object again (a fresh clone, or `git fetch` from a remote that has it)"
                     .to_owned(),

@@ -95,16 +95,6 @@ fn symlink(repo: &TestRepo, link: &str, target: impl AsRef<Path>) {
     std::os::unix::fs::symlink(target, full).expect("symlink");
 }
 
-/// The loose object file of `oid`.
-fn loose_object(repo: &TestRepo, oid: Oid) -> std::path::PathBuf {
-    let hex = oid.to_string();
-    repo.git()
-        .path()
-        .join("objects")
-        .join(&hex[..2])
-        .join(&hex[2..])
-}
-
 /// The blob id of `path` in `HEAD`.
 fn blob_in_head(repo: &TestRepo, path: &str) -> Oid {
     repo.git()
@@ -572,6 +562,50 @@ fn yaml_alias_bomb_stops_at_the_budget() {
     // the sixth of the block and the seventh of the file.
     assert_eq!(findings[0].2, 7, "{findings:?}");
     assert!(message(&out, "frontmatter/syntax", "a.md").contains("expands to more than 100000"));
+}
+
+#[test]
+fn yaml_aliases_of_a_large_value_stop_at_the_byte_budget() {
+    use docsteward::document::yaml::MAX_EXPANDED_BYTES;
+    // 20,000 aliases of a 100,000-byte string: 2 GB expanded, from a 180 KB block. Beside
+    // it, 126 anchors nested around 80,000 scalars and no alias, which is valid.
+    let aliases = vec!["*a"; 20_000].join(", ");
+    let mut nested = String::from("nest: ");
+    for level in 0..126 {
+        nested.push_str(&format!("&n{level} ["));
+    }
+    nested.push_str(&vec!["x"; 80_000].join(","));
+    nested.push_str(&"]".repeat(126));
+    let repo = TestRepo::new();
+    repo.write(
+        "aliases.md",
+        format!(
+            "---\nbig: &a \"{}\"\nlist: [{aliases}]\n---\n# A\n",
+            "x".repeat(100_000)
+        ),
+    )
+    .write(
+        "nested.md",
+        format!("---\n{nested}\n---\n[x](missing.md)\n"),
+    )
+    .commit("expansion");
+    let out = timed_check(&repo, &[], "YAML expansion");
+    // `big`, its value and `list` count 100,007 bytes, each alias 100,000 more: the run
+    // stops at the alias that crosses the budget, in the list's line (the file's third).
+    let crossing = (MAX_EXPANDED_BYTES - 100_007) / 100_000 + 1;
+    let column = "list: [".len() + 1 + 4 * (crossing - 1);
+    assert_eq!(
+        out.findings(),
+        [
+            f("frontmatter/syntax", "aliases.md", 3, column as u64),
+            f("links/missing-file", "nested.md", 4, 5),
+        ]
+    );
+    assert!(
+        message(&out, "frontmatter/syntax", "aliases.md").contains(&format!(
+            "front matter expands to more than {MAX_EXPANDED_BYTES} bytes"
+        ))
+    );
 }
 
 #[test]
@@ -1196,7 +1230,7 @@ fn a_missing_blob_is_unreadable_for_the_one_document_that_needs_it() {
         .write("b.md", "# B\n")
         .commit("a");
     let oid = blob_in_head(&repo, "b.md");
-    std::fs::remove_file(loose_object(&repo, oid)).unwrap();
+    std::fs::remove_file(repo.loose_object(oid)).unwrap();
     for extra in [&["--rev", "HEAD"][..], &["--staged", "a.md", "b.md"]] {
         let out = check(&repo, extra);
         assert_eq!(
@@ -1223,11 +1257,8 @@ fn a_corrupt_object_is_a_clear_error_naming_it() {
     let repo = TestRepo::new();
     repo.write("a.md", "# A\n").commit("a");
     let oid = blob_in_head(&repo, "a.md");
-    let file = loose_object(&repo, oid);
-    let mut perms = std::fs::metadata(&file).unwrap().permissions();
-    #[allow(clippy::permissions_set_readonly_false)]
-    perms.set_readonly(false);
-    std::fs::set_permissions(&file, perms).unwrap();
+    let file = repo.loose_object(oid);
+    common::make_writable(&file);
     std::fs::write(&file, b"this is not zlib data at all").unwrap();
     for extra in [&["--rev", "HEAD"][..], &["--staged"]] {
         let out = repo.check_json(extra);

@@ -219,18 +219,18 @@ fn toml_value(value: &toml::Spanned<toml::de::DeValue<'_>>, base: usize) -> Node
     use toml::de::DeValue;
     let span = base + value.span().start..base + value.span().end;
     let v = match value.get_ref() {
-        DeValue::String(s) => Value::String(s.to_string()),
+        DeValue::String(s) => Value::String(s.as_ref().into()),
         DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
             Ok(n) => Value::Int(n),
-            Err(_) => Value::String(i.as_str().to_owned()),
+            Err(_) => Value::String(i.as_str().into()),
         },
         DeValue::Float(f) => f
             .as_str()
             .replace('_', "")
             .parse::<f64>()
-            .map_or(Value::String(f.as_str().to_owned()), Value::Float),
+            .map_or(Value::String(f.as_str().into()), Value::Float),
         DeValue::Boolean(b) => Value::Bool(*b),
-        DeValue::Datetime(d) => Value::String(d.to_string()),
+        DeValue::Datetime(d) => Value::String(d.to_string().into()),
         DeValue::Array(items) => Value::Seq(items.iter().map(|i| toml_value(i, base)).collect()),
         DeValue::Table(t) => return toml_table(t, span, base),
     };
@@ -335,7 +335,7 @@ fn from_json(value: &serde_json::Value, span: Range<usize>) -> Node {
         J::Number(n) => n
             .as_i64()
             .map_or_else(|| Value::Float(n.as_f64().unwrap_or(f64::NAN)), Value::Int),
-        J::String(s) => Value::String(s.clone()),
+        J::String(s) => Value::String(s.as_str().into()),
         J::Array(items) => Value::Seq(items.iter().map(|i| from_json(i, span.clone())).collect()),
         J::Object(map) => Value::Map(
             map.iter()

@@ -2,6 +2,7 @@
 //! format (YAML, TOML, JSON). Rules query it by key path; the schema step sees it as JSON.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 /// A value and the byte span of its text in the file.
 #[derive(Clone, Debug, PartialEq)]
@@ -10,15 +11,17 @@ pub struct Node {
     pub span: Range<usize>,
 }
 
+/// Strings and collections are shared: a YAML anchor and its aliases hold the same value, so
+/// an alias costs a reference count, not a copy of what it names.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    String(String),
-    Seq(Vec<Node>),
-    Map(Vec<Entry>),
+    String(Arc<str>),
+    Seq(Arc<[Node]>),
+    Map(Arc<[Entry]>),
 }
 
 /// A key, where it was written, and its value. Maps keep the order the author wrote.
@@ -46,7 +49,7 @@ impl Node {
 
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
-            Value::String(s) => Some(s),
+            Value::String(s) => Some(s.as_ref()),
             _ => None,
         }
     }
@@ -73,15 +76,6 @@ impl Node {
         Some((node, key_span))
     }
 
-    /// The number of nodes in this tree, this one included.
-    pub fn size(&self) -> usize {
-        1 + match &self.value {
-            Value::Seq(items) => items.iter().map(Node::size).sum(),
-            Value::Map(entries) => entries.iter().map(|e| e.value.size()).sum(),
-            _ => 0,
-        }
-    }
-
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
         match &self.value {
@@ -89,7 +83,7 @@ impl Node {
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
-            Value::String(s) => J::String(s.clone()),
+            Value::String(s) => J::String(s.to_string()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
             Value::Map(entries) => J::Object(
                 entries

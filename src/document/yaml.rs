@@ -1,9 +1,14 @@
 //! YAML front matter to a [`Node`] tree with byte spans, built from saphyr-parser's events so
 //! that docsteward, not the parser, decides how far aliases may expand, how deep nesting may
 //! go and what a duplicate key is.
+//!
+//! An anchored value is shared with its aliases (see [`Value`]), never copied: storing an
+//! anchor costs nothing, and an alias costs what it expands to only against the budgets,
+//! which count what a reader of the expanded tree (the schema check's JSON, say) would hold.
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
@@ -13,6 +18,11 @@ use super::SyntaxError;
 /// How many nodes a block may hold once aliases are expanded. Real front matter has tens;
 /// a "billion laughs" block reaches this within a few levels and stops.
 pub const MAX_NODES: usize = 100_000;
+/// How many bytes of keys and scalar values a block may hold once aliases are expanded: 16
+/// times the default front matter size limit, so only aliases reach it (a block larger than
+/// half of it, under a raised limit, gets twice its own size, which its text alone never
+/// fills). 20,000 aliases of one long string stop here instead of expanding to gigabytes.
+pub const MAX_EXPANDED_BYTES: usize = 4 * 1024 * 1024;
 /// How a syntax error from the YAML parser itself starts (as opposed to docsteward's own
 /// checks: duplicates, budgets).
 pub const SYNTAX_PREFIX: &str = "YAML syntax error:";
@@ -23,13 +33,13 @@ pub const MAX_DEPTH: usize = 128;
 /// must be a map; an empty block is an empty map.
 pub fn parse(text: &str, base: usize) -> Result<Node, SyntaxError> {
     let root = build(text, base)?.unwrap_or(Node {
-        value: Value::Map(Vec::new()),
+        value: Value::Map(Arc::new([])),
         span: base..base,
     });
     match root.value {
         Value::Map(_) => Ok(root),
         Value::Null => Ok(Node {
-            value: Value::Map(Vec::new()),
+            value: Value::Map(Arc::new([])),
             span: root.span,
         }),
         _ => Err(SyntaxError::new(
@@ -56,7 +66,8 @@ fn build(text: &str, base: usize) -> Result<Option<Node>, SyntaxError> {
         offsets: &offsets,
         stack: Vec::new(),
         anchors: HashMap::new(),
-        nodes: 0,
+        spent: Spent::default(),
+        max_bytes: MAX_EXPANDED_BYTES.max(text.len().saturating_mul(2)),
         root: None,
     };
     let mut parser = Parser::new_from_str(text);
@@ -94,25 +105,51 @@ impl CharOffsets {
     }
 }
 
+/// A collection being read: its anchor, where it starts, and the budgets spent when it
+/// opened (what it spends by its end is what an alias of it costs).
+struct Open {
+    anchor: usize,
+    start: usize,
+    spent: Spent,
+    frame: Frame,
+}
+
 enum Frame {
-    Seq {
-        anchor: usize,
-        start: usize,
-        items: Vec<Node>,
-    },
+    Seq(Vec<Node>),
     Map {
-        anchor: usize,
-        start: usize,
         entries: Vec<Entry>,
         key: Option<(String, Range<usize>)>,
     },
 }
 
+/// Nodes and bytes of keys and scalars, counted as if every alias were expanded.
+#[derive(Clone, Copy, Debug, Default)]
+struct Spent {
+    nodes: usize,
+    bytes: usize,
+}
+
+impl Spent {
+    fn since(self, earlier: Spent) -> Spent {
+        Spent {
+            nodes: self.nodes.saturating_sub(earlier.nodes),
+            bytes: self.bytes.saturating_sub(earlier.bytes),
+        }
+    }
+}
+
+/// An anchored value and what it expands to.
+struct Anchored {
+    value: Value,
+    cost: Spent,
+}
+
 struct Builder<'a> {
     offsets: &'a CharOffsets,
-    stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
-    nodes: usize,
+    stack: Vec<Open>,
+    anchors: HashMap<usize, Anchored>,
+    spent: Spent,
+    max_bytes: usize,
     root: Option<Node>,
 }
 
@@ -121,71 +158,64 @@ impl Builder<'_> {
         let range = self.offsets.span(&span);
         match event {
             Event::Scalar(text, style, anchor, tag) => {
+                let before = self.spent;
+                self.spend(
+                    Spent {
+                        nodes: 1,
+                        bytes: text.len(),
+                    },
+                    &range,
+                )?;
                 let tag = tag.map(|t| (t.handle.clone(), t.suffix.clone()));
                 let value = resolve_scalar(
                     &text,
                     style,
                     tag.as_ref().map(|(h, s)| (h.as_str(), s.as_str())),
                 );
-                self.count(1, &range)?;
-                self.finish(Node { value, span: range }, anchor)
+                self.finish(Node { value, span: range }, anchor, before)
             }
-            Event::SequenceStart(anchor, _) => self.open(
-                Frame::Seq {
-                    anchor,
-                    start: range.start,
-                    items: Vec::new(),
-                },
-                &range,
-            ),
+            Event::SequenceStart(anchor, _) => self.open(anchor, range, Frame::Seq(Vec::new())),
             Event::MappingStart(anchor, _) => self.open(
+                anchor,
+                range,
                 Frame::Map {
-                    anchor,
-                    start: range.start,
                     entries: Vec::new(),
                     key: None,
                 },
-                &range,
             ),
             Event::SequenceEnd | Event::MappingEnd => {
-                let (value, anchor, start) = match self.stack.pop() {
-                    Some(Frame::Seq {
-                        anchor,
-                        start,
-                        items,
-                    }) => (Value::Seq(items), anchor, start),
-                    Some(Frame::Map {
-                        anchor,
-                        start,
-                        entries,
-                        ..
-                    }) => (Value::Map(entries), anchor, start),
-                    None => return Ok(()),
+                let Some(open) = self.stack.pop() else {
+                    return Ok(());
                 };
-                let end = match &value {
-                    Value::Seq(items) => items.last().map_or(range.end, |n| n.span.end),
-                    Value::Map(entries) => entries.last().map_or(range.end, |e| e.value.span.end),
-                    _ => range.end,
+                let (value, end) = match open.frame {
+                    Frame::Seq(items) => {
+                        let end = items.last().map_or(range.end, |n| n.span.end);
+                        (Value::Seq(items.into()), end)
+                    }
+                    Frame::Map { entries, .. } => {
+                        let end = entries.last().map_or(range.end, |e| e.value.span.end);
+                        (Value::Map(entries.into()), end)
+                    }
                 };
-                self.count(1, &range)?;
+                self.spend(Spent { nodes: 1, bytes: 0 }, &range)?;
                 self.finish(
                     Node {
                         value,
-                        span: start..end.max(start),
+                        span: open.start..end.max(open.start),
                     },
-                    anchor,
+                    open.anchor,
+                    open.spent,
                 )
             }
             Event::Alias(id) => {
-                let Some(size) = self.anchors.get(&id).map(Node::size) else {
+                let Some(anchored) = self.anchors.get(&id) else {
                     return Err(SyntaxError::new(range, "alias refers to an unknown anchor"));
                 };
-                // Count before copying, so a runaway alias never allocates its expansion.
-                self.count(size, &range)?;
-                let mut node = self.anchors[&id].clone();
+                let (value, cost) = (anchored.value.clone(), anchored.cost);
+                let before = self.spent;
+                self.spend(cost, &range)?;
                 // The alias stands where it is written; its content keeps the anchor's spans.
-                node.span = range;
-                self.finish(node, 0)
+                self.finish(Node { value, span: range }, 0, before)
             }
             Event::StreamStart
             | Event::StreamEnd
@@ -195,49 +225,73 @@ impl Builder<'_> {
         }
     }
 
-    fn open(&mut self, frame: Frame, range: &Range<usize>) -> Result<(), SyntaxError> {
+    fn open(
+        &mut self,
+        anchor: usize,
+        range: Range<usize>,
+        frame: Frame,
+    ) -> Result<(), SyntaxError> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(SyntaxError::new(
-                range.clone(),
+                range,
                 format!("front matter nests deeper than {MAX_DEPTH} levels"),
             ));
         }
-        self.stack.push(frame);
+        self.stack.push(Open {
+            anchor,
+            start: range.start,
+            spent: self.spent,
+            frame,
+        });
         Ok(())
     }
 
-    fn count(&mut self, n: usize, range: &Range<usize>) -> Result<(), SyntaxError> {
-        self.nodes = self.nodes.saturating_add(n);
-        if self.nodes > MAX_NODES {
-            return Err(SyntaxError::new(
-                range.clone(),
-                format!("front matter expands to more than {MAX_NODES} values (aliases repeated too often?)"),
-            )
-            .with_help("a YAML alias copies its anchor's whole value; nested aliases multiply, as in a \"billion laughs\" block"));
-        }
-        Ok(())
+    /// Counts `cost` against the budgets before anything is built, so a runaway alias is
+    /// stopped where it is written.
+    fn spend(&mut self, cost: Spent, range: &Range<usize>) -> Result<(), SyntaxError> {
+        self.spent.nodes = self.spent.nodes.saturating_add(cost.nodes);
+        self.spent.bytes = self.spent.bytes.saturating_add(cost.bytes);
+        let what = if self.spent.nodes > MAX_NODES {
+            format!("{MAX_NODES} values")
+        } else if self.spent.bytes > self.max_bytes {
+            format!("{} bytes", self.max_bytes)
+        } else {
+            return Ok(());
+        };
+        Err(SyntaxError::new(
+            range.clone(),
+            format!("front matter expands to more than {what} (aliases repeated too often?)"),
+        )
+        .with_help("a YAML alias stands for its anchor's whole value; aliases of a long value, or nested aliases (a \"billion laughs\" block), multiply it"))
     }
 
-    /// Places a completed node in its parent (or as the root) and records its anchor.
-    fn finish(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
+    /// Places a completed node in its parent (or as the root) and records its anchor with
+    /// what it cost since `before`.
+    fn finish(&mut self, node: Node, anchor: usize, before: Spent) -> Result<(), SyntaxError> {
         if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    value: node.value.clone(),
+                    cost: self.spent.since(before),
+                },
+            );
         }
-        match self.stack.last_mut() {
+        match self.stack.last_mut().map(|open| &mut open.frame) {
             None => {
                 if self.root.is_none() {
                     self.root = Some(node);
                 }
                 Ok(())
             }
-            Some(Frame::Seq { items, .. }) => {
+            Some(Frame::Seq(items)) => {
                 items.push(node);
                 Ok(())
             }
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
+            Some(Frame::Map { entries, key }) => match key.take() {
                 None => {
                     let name = match node.value {
-                        Value::String(s) => s,
+                        Value::String(s) => s.to_string(),
                         Value::Null => "null".to_owned(),
                         Value::Bool(b) => b.to_string(),
                         Value::Int(i) => i.to_string(),
@@ -276,20 +330,20 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<(&str, &str)>) -> 
     if let Some((handle, suffix)) = tag {
         if handle == "tag:yaml.org,2002:" || handle == "!!" {
             match suffix {
-                "str" => return Value::String(text.to_owned()),
+                "str" => return Value::String(text.into()),
                 "null" => return Value::Null,
                 // An explicit core tag asks for that type even when the text is quoted.
                 "bool" | "int" | "float" => return resolve_scalar(text, ScalarStyle::Plain, None),
-                _ => return Value::String(text.to_owned()),
+                _ => return Value::String(text.into()),
             }
         } else {
             // Local tags (`!foo`) carry meaning only for the application that defined them;
             // the value itself is still text.
-            return Value::String(text.to_owned());
+            return Value::String(text.into());
         }
     }
     if style != ScalarStyle::Plain {
-        return Value::String(text.to_owned());
+        return Value::String(text.into());
     }
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
@@ -310,7 +364,7 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<(&str, &str)>) -> 
             return Value::Float(f);
         }
     }
-    Value::String(text.to_owned())
+    Value::String(text.into())
 }
 
 fn parse_int(text: &str) -> Option<i64> {

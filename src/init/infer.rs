@@ -577,7 +577,7 @@ fn enumeration(values: &[&Node]) -> Option<(Vec<String>, Outliers)> {
 /// String values of a front matter key: the value, or each string of a list.
 fn strings(node: &Node) -> Vec<&str> {
     match &node.value {
-        Value::String(s) => vec![s.as_str()],
+        Value::String(s) => vec![s.as_ref()],
         Value::Seq(items) => items.iter().filter_map(Node::as_str).collect(),
         _ => Vec::new(),
     }

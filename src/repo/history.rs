@@ -42,28 +42,44 @@ impl Repo {
     /// The commit a snapshot's history starts from: `rev`, else `HEAD`. `None` before the
     /// first commit.
     pub fn start_commit(&self, rev: Option<&str>) -> Result<Option<Oid>, Error> {
-        let found = match rev {
-            Some(rev) => self
-                .repo
-                .revparse_single(rev)
-                .and_then(|o| o.peel_to_commit()),
-            None => self.repo.head().and_then(|h| h.peel_to_commit()),
+        self.verified()?;
+        let Some(rev) = rev else {
+            return self.head_commit();
         };
-        match found {
-            Ok(c) => Ok(Some(c.id())),
+        self.repo
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+            .map(|c| Some(c.id()))
+            .map_err(|e| Error::Revision {
+                rev: rev.to_owned(),
+                message: e.message().to_owned(),
+            })
+    }
+
+    /// The commit `HEAD` names; `None` only on an unborn branch (no commits yet). A `HEAD`
+    /// whose commit cannot be read is a damaged repository, not an empty history: taken for
+    /// one, every document would read as uncommitted.
+    pub(super) fn head_commit(&self) -> Result<Option<Oid>, Error> {
+        let head = match self.repo.head() {
+            Ok(head) => head,
             Err(e)
                 if matches!(
                     e.code(),
                     git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
-                ) && rev.is_none() =>
+                ) =>
             {
-                Ok(None)
+                return Ok(None)
             }
-            Err(e) => Err(Error::Revision {
-                rev: rev.unwrap_or("HEAD").to_owned(),
+            Err(e) => return Err(e.into()),
+        };
+        head.peel_to_commit()
+            .map(|c| Some(c.id()))
+            .map_err(|e| Error::History {
+                commit: head
+                    .target()
+                    .map_or_else(|| "HEAD".to_owned(), |o| o.to_string()),
                 message: e.message().to_owned(),
-            }),
-        }
+            })
     }
 
     /// Parses an ignore-revs file (`.git-blame-ignore-revs` format: one full SHA per line,
@@ -84,6 +100,7 @@ impl Repo {
         ignore: &HashSet<Oid>,
         progress: Progress<'_>,
     ) -> Result<Vec<Option<LastChange>>, Error> {
+        self.verified()?;
         walk(
             &self.repo,
             start,
@@ -219,9 +236,17 @@ fn walk(
     // Commits newest first, a parent never before its child (whatever their dates say, so a
     // group is complete when its commit comes); each batch is diffed in
     // parallel (against the paths still pending when it starts), then processed in order.
+    // The topological order reads every commit up front: a commit that cannot be read
+    // fails the walk there, named in libgit2's message when it is missing.
+    let unreadable = |commit: Oid| {
+        move |e: git2::Error| Error::History {
+            commit: commit.to_string(),
+            message: e.message().to_owned(),
+        }
+    };
     let mut order = repo.revwalk()?;
     order.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
-    order.push(start)?;
+    order.push(start).map_err(unreadable(start))?;
     let git_dir = repo.path().to_owned();
     let mut read = 0usize;
     let mut batch_size = FIRST_BATCH;
@@ -229,7 +254,7 @@ fn walk(
     loop {
         batch.clear();
         for oid in order.by_ref() {
-            batch.push(oid?);
+            batch.push(oid.map_err(unreadable(start))?);
             if batch.len() == batch_size {
                 break;
             }
@@ -247,14 +272,14 @@ fn walk(
         let paths = &walk.diffed;
         let visited: Vec<Visited> = batch
             .par_iter()
-            .map(|&oid| visit_here(&git_dir, oid, paths))
+            .map(|&oid| visit_here(&git_dir, oid, paths).map_err(unreadable(oid)))
             .collect::<Result<_, _>>()?;
         for v in &visited {
             let Some(group) = walk.pending.remove(&v.oid) else {
                 continue;
             };
             read += 1;
-            walk.process(v, group)?;
+            walk.process(v, group).map_err(unreadable(v.oid))?;
         }
         progress(read);
         if walk.pending.is_empty() {
@@ -286,7 +311,7 @@ impl Walk<'_> {
             let at_boundary = self.boundary.contains(&v.oid);
             let tree = self.repo.find_commit(v.oid)?.tree()?;
             for (path, document) in group {
-                if at_boundary || tree.get_path(std::path::Path::new(&path)).is_ok() {
+                if at_boundary || entry_at(&tree, &path)?.is_some() {
                     self.resolve(v, document, at_boundary);
                 }
             }
@@ -387,9 +412,24 @@ fn unchanged_against(
     new: &git2::Tree<'_>,
     path: &str,
 ) -> Result<bool, git2::Error> {
-    let p = std::path::Path::new(path);
-    let theirs = old.get_path(p).ok().map(|e| e.id());
-    Ok(theirs.is_some() && theirs == new.get_path(p).ok().map(|e| e.id()))
+    let theirs = entry_at(old, path)?.map(|e| e.id());
+    Ok(theirs.is_some() && theirs == entry_at(new, path)?.map(|e| e.id()))
+}
+
+/// The entry at `path` in `tree`, `None` when there is none. A folder on the way that cannot
+/// be read is an error, not an absent path.
+fn entry_at(
+    tree: &git2::Tree<'_>,
+    path: &str,
+) -> Result<Option<git2::TreeEntry<'static>>, git2::Error> {
+    match tree.get_path(std::path::Path::new(path)) {
+        Ok(entry) => Ok(Some(entry)),
+        // libgit2 says a path is absent as a tree error; a missing object is an ODB error.
+        Err(e) if e.code() == git2::ErrorCode::NotFound && e.class() == git2::ErrorClass::Tree => {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 enum Change {

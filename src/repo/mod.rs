@@ -3,14 +3,16 @@
 //! exists, never the disk. [`Repo::changes`] scopes a run to what a change touched.
 
 mod history;
+mod objects;
 mod snapshot;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 use git2::{Delta, DiffOptions, FileMode, Repository, Status, StatusOptions, StatusShow};
 
-use crate::error::Error;
+use crate::error::{Damage, Error};
 use crate::paths;
 pub use history::LastChange;
 use snapshot::WorktreeFiles;
@@ -65,6 +67,8 @@ pub struct Repo {
     repo: Repository,
     /// The work tree's root, canonical; `None` for a bare repository.
     workdir: Option<PathBuf>,
+    /// Whether the object database is fit for libgit2 to read, checked on first need.
+    verified: OnceLock<Result<(), Damage>>,
 }
 
 impl Repo {
@@ -90,7 +94,11 @@ impl Repo {
             })?),
             None => None,
         };
-        Ok(Repo { repo, workdir })
+        Ok(Repo {
+            repo,
+            workdir,
+            verified: OnceLock::new(),
+        })
     }
 
     /// Whether the repository has no work tree.
@@ -106,6 +114,9 @@ impl Repo {
     }
 
     pub fn snapshot(&self, source: &Source) -> Result<Snapshot, Error> {
+        // Every snapshot but the plain work tree reads blobs, and every run goes on to read
+        // commits and trees: check the objects first.
+        self.verified()?;
         match source {
             Source::Worktree => self.worktree(),
             Source::Index => self.index_snapshot(),
@@ -244,6 +255,7 @@ impl Repo {
 
     /// What changed between `merge-base(base, snapshot)` and the snapshot, with renames found.
     pub fn changes(&self, base: &str, source: &Source) -> Result<Changes, Error> {
+        self.verified()?;
         let revision_error = |e: git2::Error| Error::Revision {
             rev: base.to_owned(),
             message: e.message().to_owned(),
@@ -254,22 +266,19 @@ impl Repo {
             .and_then(|o| o.peel_to_commit())
             .map_err(revision_error)?;
         let head = match source {
-            Source::Rev(rev) => self
-                .repo
-                .revparse_single(rev)
-                .and_then(|o| o.peel_to_commit()),
-            _ => self.repo.head().and_then(|h| h.peel_to_commit()),
+            Source::Rev(rev) => self.start_commit(Some(rev))?,
+            _ => self.head_commit()?,
         };
         let old_tree = match head {
-            Ok(head) => {
+            Some(head) => {
                 let merge_base = self
                     .repo
-                    .merge_base(base_commit.id(), head.id())
+                    .merge_base(base_commit.id(), head)
                     .map_err(revision_error)?;
                 Some(self.repo.find_commit(merge_base)?.tree()?)
             }
             // No commits yet: everything is new.
-            Err(_) => None,
+            None => None,
         };
         let mut opts = DiffOptions::new();
         opts.include_untracked(true)
@@ -329,17 +338,9 @@ impl Repo {
     /// What the staged index changes relative to `HEAD`; `None` before the first commit,
     /// when everything staged is new.
     pub fn staged_changes(&self) -> Result<Option<Changes>, Error> {
-        match self.repo.head() {
-            Ok(_) => self.changes("HEAD", &Source::Index).map(Some),
-            Err(e)
-                if matches!(
-                    e.code(),
-                    git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
-                ) =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(e.into()),
+        match self.head_commit()? {
+            Some(_) => self.changes("HEAD", &Source::Index).map(Some),
+            None => Ok(None),
         }
     }
 

@@ -208,6 +208,16 @@ impl TestRepo {
         (dir, clone)
     }
 
+    /// The file of the loose object `oid`.
+    pub fn loose_object(&self, oid: git2::Oid) -> PathBuf {
+        let hex = oid.to_string();
+        self.repo
+            .path()
+            .join("objects")
+            .join(&hex[..2])
+            .join(&hex[2..])
+    }
+
     /// `check --format json` with extra arguments, in the repository root.
     pub fn check_json(&self, extra: &[&str]) -> Output {
         let mut args = vec!["check", "--format", "json"];
@@ -255,6 +265,14 @@ pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         code: out.status.code().expect("exit code"),
     }
+}
+
+/// Makes `file` writable: git writes objects and packs read-only, and a test damages them.
+pub fn make_writable(file: &Path) {
+    let mut perms = std::fs::metadata(file).expect("metadata").permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(file, perms).expect("make writable");
 }
 
 /// Whether the external command `name` (a validator, pre-commit, actionlint) is on `PATH`.

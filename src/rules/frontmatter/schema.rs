@@ -39,7 +39,7 @@ impl Rule for Schema {
             return;
         }
         let empty = Node {
-            value: crate::document::Value::Map(Vec::new()),
+            value: crate::document::Value::Map(std::sync::Arc::new([])),
             span: 0..0,
         };
         let data = doc.data().unwrap_or(&empty);
