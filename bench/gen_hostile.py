@@ -5,7 +5,13 @@ here also has a precise test in tests/adversarial.rs; this puts them all in one 
 
     python3 bench/gen_hostile.py DIR [SCALE]
 
+    python3 bench/gen_hostile.py --render DIR [SCALE]
+
 SCALE (default 1) divides every count and size: the CI smoke run uses 100.
+
+With --render, DIR gets instead the long-line shapes the human format is timed on (each in
+its own file, so a run can be scoped to one): 9,000 findings on one 54 KB line, and 10,000
+findings at the end of an 8.5 MiB file.
 """
 import os
 import sys
@@ -62,7 +68,26 @@ def main(root, scale):
     os.symlink("nowhere.md", os.path.join(root, "paths/dangling.md"))
 
 
+def render_cases(root, scale):
+    """Findings the human format prints a snippet for, on long lines: each broken link
+    `[a](g)` is one `links/missing-file` finding."""
+    os.makedirs(root)
+    with open(os.path.join(root, "docsteward.toml"), "w") as f:
+        f.write('[rules]\n"stale/age" = "off"\n')
+    with open(os.path.join(root, "one-line.md"), "w") as f:
+        f.write("# One line\n\n" + "[a](g)" * (9_000 // scale) + "\n")
+    prose = "A line of prose that links nowhere and says nothing in particular.\n"
+    with open(os.path.join(root, "end-of-large-file.md"), "w") as f:
+        f.write("# A large file\n\n")
+        f.write(prose * (int(8.5 * 1024 * 1024) // scale // len(prose)))
+        f.write("[a](g)\n" * (10_000 // scale))
+
+
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3):
+    args = sys.argv[1:]
+    render = args[:1] == ["--render"]
+    if render:
+        args = args[1:]
+    if len(args) not in (1, 2):
         sys.exit(__doc__)
-    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) == 3 else 1)
+    (render_cases if render else main)(args[0], int(args[1]) if len(args) == 2 else 1)
