@@ -32,6 +32,26 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
     index.closest_entry(input).0.map(|e| candidates[e.id])
 }
 
+/// What [`Candidates::closest`] must answer, found by computing the distance to every
+/// candidate: the reference its tests and fuzzing compare it with.
+pub fn closest_trying_each<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let input_lower = input.to_lowercase();
+    let input_len = input_lower.chars().count();
+    let limit = (input.chars().count() / 3).max(2);
+    candidates
+        .iter()
+        .copied()
+        .filter(|c| *c != input)
+        .filter_map(|c| {
+            let lower = c.to_lowercase();
+            (lower.chars().count().abs_diff(input_len) <= limit)
+                .then(|| (strsim::osa_distance(&input_lower, &lower), c))
+        })
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
 /// A set of candidates indexed for repeated lookups.
 #[derive(Debug)]
 pub struct Candidates {
@@ -316,25 +336,6 @@ mod tests {
         }
     }
 
-    /// What [`closest`] answered before it had an index: every candidate's distance.
-    fn brute_force<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
-        let input_lower = input.to_lowercase();
-        let input_len = input_lower.chars().count();
-        let limit = (input.chars().count() / 3).max(2);
-        candidates
-            .iter()
-            .copied()
-            .filter(|c| *c != input)
-            .filter_map(|c| {
-                let lower = c.to_lowercase();
-                (lower.chars().count().abs_diff(input_len) <= limit)
-                    .then(|| (strsim::osa_distance(&input_lower, &lower), c))
-            })
-            .filter(|(d, _)| *d <= limit)
-            .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
-            .map(|(_, c)| c)
-    }
-
     const ALPHABETS: &[&str] = &["ab", "abc-", "abcdefghijklmnopqrstuvwxyz", "aAbBéÉßİ/."];
 
     #[test]
@@ -360,12 +361,12 @@ mod tests {
                 let input = rng.edit(b, &alphabet, 1 + max / 3);
                 assert_eq!(
                     index.closest(&input),
-                    brute_force(&input, &refs),
+                    closest_trying_each(&input, &refs),
                     "case {case}: {input:?} among {refs:?}"
                 );
                 assert_eq!(
                     closest(&input, refs.iter().copied()),
-                    brute_force(&input, &refs)
+                    closest_trying_each(&input, &refs)
                 );
             }
         }

@@ -28,15 +28,7 @@ struct Printed {
 fn run_counted(dir: &Path, args: &[&str]) -> Printed {
     const KEEP: usize = 64 * 1024;
     let start = Instant::now();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docsteward"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
+    let mut child = common::docsteward(dir, args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -162,28 +154,25 @@ fn many_findings_on_one_long_line_print_output_linear_in_findings() {
     const N: usize = 9_000;
     let repo = TestRepo::new();
     repo.write("links.md", format!("# Links\n\n{}\n", "[a](g)".repeat(N)));
-    let out = run_counted(repo.root(), &["check"]);
+    // Every finding's snippet shows its own place in the line, with its true column. About
+    // 300 bytes per finding (a window of the line, its marker, the message); the whole
+    // line per finding would be 54 KB.
+    check_findings(repo.root(), N, &format!("[links.md:3:{}]", 6 * (N - 1) + 5));
+}
+
+/// `check` in the human format finds `n` errors, the last snippet headed `last`, in at most
+/// 1,000 bytes per finding.
+fn check_findings(dir: &Path, n: usize, last: &str) {
+    let out = run_counted(dir, &["check"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
+    let summary = format!("Found {n} errors in 1 document.\n");
+    assert!(out.tail.ends_with(&summary), "{}", out.tail);
+    assert!(out.tail.contains(last), "no {last} in:\n{}", out.tail);
     assert!(
-        out.tail
-            .ends_with(&format!("Found {N} errors in 1 document.\n")),
-        "{}",
-        out.tail
-    );
-    // Every finding's snippet shows its own place in the line, with its true column.
-    let last_column = 6 * (N - 1) + 5;
-    assert!(
-        out.tail.contains(&format!("[links.md:3:{last_column}]")),
-        "{}",
-        out.tail
-    );
-    // About 400 bytes per finding (a window of the line, its marker, message and help);
-    // the whole line per finding would be 54 KB.
-    assert!(
-        out.bytes < N * 1_000,
-        "{} bytes for {N} findings, {} per finding",
+        out.bytes < n * 1_000,
+        "{} bytes for {n} findings, {} per finding",
         out.bytes,
-        out.bytes / N
+        out.bytes / n
     );
 }
 
@@ -205,19 +194,5 @@ fn many_findings_at_the_end_of_a_large_file_render_without_rescanning_it() {
         text.push_str("[a](g)\n");
     }
     repo.write("large.md", text);
-    let out = run_counted(repo.root(), &["check"]);
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(
-        out.tail
-            .ends_with(&format!("Found {N} errors in 1 document.\n")),
-        "{}",
-        out.tail
-    );
-    let last_line = 2 + LINES + N;
-    assert!(
-        out.tail.contains(&format!("[large.md:{last_line}:5]")),
-        "{}",
-        out.tail
-    );
-    assert!(out.bytes < N * 1_000, "{} bytes", out.bytes);
+    check_findings(repo.root(), N, &format!("[large.md:{}:5]", 2 + LINES + N));
 }

@@ -64,24 +64,31 @@ fn config(extra: &str) -> String {
     format!("[rules]\n\"stale/age\" = \"off\"\n{extra}")
 }
 
+/// A repository with `target.md`, a heading for each of `headings`, and `links.md`, a link to
+/// `target.md#FRAGMENT` for each of `fragments`.
+fn anchors_repo_with(extra_config: &str, headings: &[String], fragments: &[String]) -> TestRepo {
+    let repo = TestRepo::new();
+    let target: String = headings.iter().map(|h| format!("\n## {h}\n")).collect();
+    let links: String = fragments
+        .iter()
+        .map(|f| format!("[x](target.md#{f})\n\n"))
+        .collect();
+    repo.write("docsteward.toml", config(extra_config))
+        .write("target.md", format!("# Target\n{target}"))
+        .write("links.md", links)
+        .commit("anchors");
+    repo
+}
+
 /// 1,000 headings of 100 letters, and a document linking to each with a typo in its anchor.
 fn anchors_repo(extra_config: &str) -> (TestRepo, Vec<String>) {
     let headings = words(0x5eed_0001, N);
-    let repo = TestRepo::new();
-    let mut target = String::from("# Target\n");
-    for h in &headings {
-        target.push_str(&format!("\n## {h}\n"));
-    }
-    let links: String = headings
+    let typos: Vec<String> = headings
         .iter()
         .enumerate()
-        .map(|(i, h)| format!("[x](target.md#{})\n\n", typo(h, i)))
+        .map(|(i, h)| typo(h, i))
         .collect();
-    repo.write("docsteward.toml", config(extra_config))
-        .write("target.md", target)
-        .write("links.md", links)
-        .commit("anchors");
-    (repo, headings)
+    (anchors_repo_with(extra_config, &headings, &typos), headings)
 }
 
 fn helps<'o>(outcome: &'o Outcome, rule: &str) -> Vec<Option<&'o str>> {
@@ -99,17 +106,28 @@ fn helps<'o>(outcome: &'o Outcome, rule: &str) -> Vec<Option<&'o str>> {
 fn bad_anchors_against_many_headings_find_their_heading_without_trying_each() {
     let (repo, headings) = anchors_repo("");
     let (outcome, computed) = check(&repo);
-    let helps = helps(&outcome, "links/missing-anchor");
+    assert_suggested(&outcome, "links/missing-anchor", computed, |i| {
+        format!("did you mean `#{}`?", headings[i])
+    });
+}
+
+/// The first [`PER_FILE`] of the `N` findings of `rule` suggest what `expected` says, the
+/// rest nothing; and about one distance was computed for each, not one per candidate.
+fn assert_suggested(
+    outcome: &Outcome,
+    rule: &str,
+    computed: u64,
+    expected: impl Fn(usize) -> String,
+) {
+    let helps = helps(outcome, rule);
     assert_eq!(helps.len(), N);
     for (i, help) in helps.iter().enumerate() {
         if i < PER_FILE {
-            let expected = format!("did you mean `#{}`?", headings[i]);
-            assert_eq!(*help, Some(expected.as_str()), "finding {i}");
+            assert_eq!(*help, Some(expected(i).as_str()), "finding {i}");
         } else {
             assert_eq!(*help, None, "finding {i}: past the file's suggestions");
         }
     }
-    // One distance for the heading each typo comes from, not one per heading.
     assert!(
         computed <= 2 * PER_FILE as u64,
         "{computed} edit distances for {PER_FILE} suggestions"
@@ -133,20 +151,9 @@ fn missing_links_next_to_many_siblings_find_their_file_without_trying_each() {
         .collect();
     repo.write("docs/links.md", links).commit("siblings");
     let (outcome, computed) = check(&repo);
-    let helps = helps(&outcome, "links/missing-file");
-    assert_eq!(helps.len(), N);
-    for (i, help) in helps.iter().enumerate() {
-        if i < PER_FILE {
-            let expected = format!("did you mean `{0}.md`? (`docs/{0}.md` exists)", names[i]);
-            assert_eq!(*help, Some(expected.as_str()), "finding {i}");
-        } else {
-            assert_eq!(*help, None, "finding {i}: past the file's suggestions");
-        }
-    }
-    assert!(
-        computed <= 2 * PER_FILE as u64,
-        "{computed} edit distances for {PER_FILE} suggestions"
-    );
+    assert_suggested(&outcome, "links/missing-file", computed, |i| {
+        format!("did you mean `{0}.md`? (`docs/{0}.md` exists)", names[i])
+    });
 }
 
 /// Bug: suggestions were computed for findings past `max-findings-per-file`, which the sink
@@ -184,21 +191,7 @@ fn no_suggestion_is_computed_for_a_finding_the_sink_drops() {
 /// suggestions a file may ask for bounds what they cost.
 #[test]
 fn anchors_close_to_nothing_cost_at_most_the_files_suggestions() {
-    let headings = words(0x5eed_0003, N);
-    let unrelated = words(0x5eed_0004, N);
-    let repo = TestRepo::new();
-    let mut target = String::from("# Target\n");
-    for h in &headings {
-        target.push_str(&format!("\n## {h}\n"));
-    }
-    let links: String = unrelated
-        .iter()
-        .map(|u| format!("[x](target.md#{u})\n\n"))
-        .collect();
-    repo.write("docsteward.toml", config(""))
-        .write("target.md", target)
-        .write("links.md", links)
-        .commit("unrelated");
+    let repo = anchors_repo_with("", &words(0x5eed_0003, N), &words(0x5eed_0004, N));
     let (outcome, computed) = check(&repo);
     let helps = helps(&outcome, "links/missing-anchor");
     assert_eq!(helps.len(), N);
