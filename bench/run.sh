@@ -323,7 +323,7 @@ render_section() {
   for file in one-line.md end-of-large-file.md; do
     case "$file" in
       one-line.md) key=render-one-line; shape="on one {size} line" ;;
-      *) key=render-large-file; shape="at the end of a {size} file" ;;
+      *) key=render-large-file; shape="at the end of a file of {size}" ;;
     esac
     cmd="$DSQ -C $(q "$dir") check $file --format human"
     m=$(measure "$key" "$RUNS" "$WARMUP" "$cmd")
