@@ -5,11 +5,17 @@ here also has a precise test in tests/adversarial.rs; this puts them all in one 
 
     python3 bench/gen_hostile.py [--case CASE] DIR [SCALE]
 
+    python3 bench/gen_hostile.py --render DIR [SCALE]
+
 SCALE (default 1) divides every count and size: the CI smoke run uses 100. CASE is `all` (the
 default: every hostile file in one repository) or one of the YAML expansion cases, each three
 files of front matter that once took gigabytes (tests/yaml_budget.rs has them too):
 `yaml-aliases` (20,000 aliases of a 100,000-byte string) or `yaml-anchors` (126 anchors nested
 around 80,000 scalars, and no alias).
+
+With --render, DIR gets instead the long-line shapes the human format is timed on (each in
+its own file, so a run can be scoped to one): 9,000 findings on one 54 KB line, and 10,000
+findings at the end of an 8.5 MiB file.
 """
 import os
 import sys
@@ -81,15 +87,34 @@ def yaml_expansion(root, case, scale):
             f.write(f"---\n{front_matter}---\n[x](missing.md)\n")
 
 
+def render_cases(root, scale):
+    """Findings the human format prints a snippet for, on long lines: each broken link
+    `[a](g)` is one `links/missing-file` finding."""
+    os.makedirs(root)
+    with open(os.path.join(root, "docsteward.toml"), "w") as f:
+        f.write('[rules]\n"stale/age" = "off"\n')
+    with open(os.path.join(root, "one-line.md"), "w") as f:
+        f.write("# One line\n\n" + "[a](g)" * (9_000 // scale) + "\n")
+    prose = "A line of prose that links nowhere and says nothing in particular.\n"
+    with open(os.path.join(root, "end-of-large-file.md"), "w") as f:
+        f.write("# A large file\n\n")
+        f.write(prose * (int(8.5 * 1024 * 1024) // scale // len(prose)))
+        f.write("[a](g)\n" * (10_000 // scale))
+
+
 if __name__ == "__main__":
     args = sys.argv[1:]
     case = "all"
-    if args[:1] == ["--case"] and len(args) > 1:
+    if args[:1] == ["--render"]:
+        case, args = "render", args[1:]
+    elif args[:1] == ["--case"] and len(args) > 1:
         case, args = args[1], args[2:]
-    if len(args) not in (1, 2) or case not in ("all", "yaml-aliases", "yaml-anchors"):
+    if len(args) not in (1, 2) or case not in ("all", "render", "yaml-aliases", "yaml-anchors"):
         sys.exit(__doc__)
     scale = int(args[1]) if len(args) == 2 else 1
     if case == "all":
         main(args[0], scale)
+    elif case == "render":
+        render_cases(args[0], scale)
     else:
         yaml_expansion(args[0], case, scale)

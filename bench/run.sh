@@ -323,6 +323,42 @@ yaml_expansion() {
 }
 yaml_expansion yaml-aliases "3 files of 20,000 YAML aliases of a 100 KB string"
 yaml_expansion yaml-anchors "3 files of 126 YAML anchors nested around 80,000 scalars"
+
+# The human format on long lines (bench/gen_hostile.py --render): 9,000 findings on one
+# 54 KB line, and 10,000 findings at the end of an 8.5 MiB file. Each snippet must cost the
+# same however long the line or the file (target: under 5 s each).
+render_section() {
+  local dir=$CORPUS_DIR/render-scale$HOSTILE_SCALE-$(sha1sum "$ROOT/bench/gen_hostile.py" | cut -c1-12)
+  if [ ! -f "$dir.done" ]; then
+    log "generating the long-line repository (scale 1/$HOSTILE_SCALE)"
+    rm -rf "$dir"
+    python3 "$ROOT/bench/gen_hostile.py" --render "$dir" "$HOSTILE_SCALE"
+    git -C "$dir" init -q
+    git -C "$dir" add -A
+    GIT_AUTHOR_DATE=2025-01-01T00:00:00Z GIT_COMMITTER_DATE=2025-01-01T00:00:00Z \
+      git -C "$dir" -c user.name=bench -c user.email=bench@example.com commit -q -m "Long lines"
+    touch "$dir.done"
+  fi
+  local file key shape cmd m findings bytes
+  for file in one-line.md end-of-large-file.md; do
+    case "$file" in
+      one-line.md) key=render-one-line; shape="on one {size} line" ;;
+      *) key=render-large-file; shape="at the end of a file of {size}" ;;
+    esac
+    cmd="$DSQ -C $(q "$dir") check $file --format human"
+    m=$(measure "$key" "$RUNS" "$WARMUP" "$cmd")
+    findings=$("$DS" -C "$dir" check "$file" --format concise | grep -c 'links/missing-file' || true)
+    bytes=$("$DS" -C "$dir" check "$file" --format human | wc -c || true)
+    row render "$key" "human format" "docsteward check $file --format human" "$m" "" "$(python3 -c '
+import sys
+size, findings, out, shape = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+kb = lambda n: f"{n / 1048576:.1f} MiB" if n >= 1048576 else f"{n / 1000:.1f} KB"
+print(f"{findings:,} findings {shape.format(size=kb(size))}; {kb(out)} of output, {out // max(findings, 1)} bytes per finding")
+' "$(wc -c < "$dir/$file")" "$findings" "$bytes" "$shape")"
+  done
+}
+render_section
+
 if [ -n "$REAL_REPO" ]; then
   REAL_REPO=$(cd "$REAL_REPO" && pwd)
   suite real "$REAL_REPO" 0
@@ -396,6 +432,8 @@ def spec(section, key):
         return None, "", ("< 0.150 s", lambda r, t: t < 0.150)
     if rss_limit(section, key):
         return None, "", (f"peak RSS < {rss_limit(section, key)} MiB", None)
+    if key.startswith("render-"):
+        return None, "", ("< 5 s", lambda r, t: t < 5)
     return None, "", None
 
 # The peak memory target of a row, in MiB, or None.
@@ -432,6 +470,9 @@ for section in sections:
                    "in one file, 400,000 working links with anchors, a 9 MiB line, a 50 MiB "
                    "file, 400 KB of front matter, binary, UTF-16 and invalid UTF-8 files, and symbolic links "
                    "out of the repository; and two repositories of YAML expansion cases:")
+    elif section == "render":
+        out.append("The human format on long lines (`bench/gen_hostile.py --render`" + (f", every count divided by {env['BENCH_HOSTILE_SCALE']}" if env["BENCH_HOSTILE_SCALE"] != "1" else "") + "): "
+                   "each finding's snippet is a window of its line, found through the line index:")
     else:
         out.append(f"Real repository `{env['BENCH_REAL']}` ({env['BENCH_REAL_FACTS']}):")
     out.append("")
@@ -445,7 +486,7 @@ for section in sections:
         ratio = f"{label}: {base / t:.3f}" if base is not None and t > 0 else ""
         met = ""
         if target is not None and target[1] is not None:
-            if base is None and key == "staged":
+            if base is None and (key == "staged" or key.startswith("render-")):
                 met = "yes" if target[1](None, t) else "**no**"
             elif base is not None and t > 0:
                 met = "yes" if target[1](base / t, t) else "**no**"

@@ -14,6 +14,7 @@ use crate::document::{Document, Node, Value};
 use crate::paths;
 use crate::repo::Snapshot;
 use crate::resolve::{resolve, Outcome, Resolution};
+use crate::suggest::Candidates;
 
 /// A reference in a document, resolved against the snapshot.
 #[derive(Clone, Debug)]
@@ -42,7 +43,7 @@ pub struct TermRef {
 pub struct Index<'a> {
     documents: HashMap<&'a str, &'a Document>,
     links: HashMap<&'a str, Vec<Link>>,
-    anchors: HashMap<&'a str, HashSet<&'a str>>,
+    anchors: HashMap<&'a str, Anchors<'a>>,
     /// Slug -> documents defining it.
     terms: HashMap<String, Vec<&'a str>>,
     /// Lower-cased `term` value -> documents defining it.
@@ -53,7 +54,24 @@ pub struct Index<'a> {
     inbound: HashSet<String>,
     snapshot: &'a Snapshot,
     by_name: OnceLock<HashMap<&'a str, Vec<&'a str>>>,
-    by_folder: OnceLock<HashMap<String, Vec<&'a str>>>,
+    by_folder: OnceLock<HashMap<String, Folder<'a>>>,
+    /// The term slugs, indexed for suggestions the first time one is asked for.
+    near_terms: OnceLock<Candidates>,
+}
+
+/// A folder's files, and the same indexed for suggestions the first time one is asked for
+/// there.
+#[derive(Default)]
+struct Folder<'a> {
+    files: Vec<&'a str>,
+    near: OnceLock<Candidates>,
+}
+
+/// A document's anchors, and the same indexed for suggestions the first time one is asked
+/// for: a run suggests against the same few documents many times.
+struct Anchors<'a> {
+    set: HashSet<&'a str>,
+    near: OnceLock<Candidates>,
 }
 
 impl<'a> Index<'a> {
@@ -74,12 +92,18 @@ impl<'a> Index<'a> {
             .collect();
         let mut links = HashMap::with_capacity(resolved.len());
         let mut anchors = HashMap::with_capacity(resolved.len());
-        for ((path, l, a), d) in resolved.into_iter().zip(documents) {
+        for ((path, l, set), d) in resolved.into_iter().zip(documents) {
             links.insert(path, l);
             // An unread document's anchors are unknown, not absent: links into it are not
             // judged by its headings.
             if d.skipped.is_none() {
-                anchors.insert(path, a);
+                anchors.insert(
+                    path,
+                    Anchors {
+                        set,
+                        near: OnceLock::new(),
+                    },
+                );
             }
         }
         let mut terms: HashMap<String, Vec<&str>> = HashMap::new();
@@ -128,6 +152,7 @@ impl<'a> Index<'a> {
             snapshot,
             by_name: OnceLock::new(),
             by_folder: OnceLock::new(),
+            near_terms: OnceLock::new(),
         }
     }
 
@@ -142,7 +167,16 @@ impl<'a> Index<'a> {
 
     /// The anchors of a parsed document, `None` when `path` is not one.
     pub fn anchors(&self, path: &str) -> Option<&HashSet<&'a str>> {
-        self.anchors.get(path)
+        self.anchors.get(path).map(|a| &a.set)
+    }
+
+    /// The anchor of document `path` most likely meant by `fragment`, which it lacks.
+    pub fn closest_anchor(&self, path: &str, fragment: &str) -> Option<&str> {
+        let anchors = self.anchors.get(path)?;
+        anchors
+            .near
+            .get_or_init(|| Candidates::new(anchors.set.iter().copied()))
+            .closest(fragment)
     }
 
     /// Documents that define `slug`.
@@ -150,8 +184,11 @@ impl<'a> Index<'a> {
         self.terms.get(slug).map_or(&[], Vec::as_slice)
     }
 
-    pub fn term_slugs(&self) -> impl Iterator<Item = &str> {
-        self.terms.keys().map(String::as_str)
+    /// The defined term most likely meant by `slug`, which no document defines.
+    pub fn closest_term(&self, slug: &str) -> Option<&str> {
+        self.near_terms
+            .get_or_init(|| Candidates::new(self.terms.keys().map(String::as_str)))
+            .closest(slug)
     }
 
     /// Documents whose `term` equals `name` ignoring case.
@@ -172,7 +209,7 @@ impl<'a> Index<'a> {
 
     /// The existing path most likely meant by a missing one: the same file name elsewhere,
     /// else a close spelling in the same folder.
-    pub fn closest_path(&self, missing: &str) -> Option<&'a str> {
+    pub fn closest_path(&self, missing: &str) -> Option<&str> {
         let by_name = self.by_name.get_or_init(|| {
             let mut map: HashMap<&str, Vec<&str>> = HashMap::new();
             for f in self.snapshot.files() {
@@ -187,18 +224,20 @@ impl<'a> Index<'a> {
             return Some(same);
         }
         let by_folder = self.by_folder.get_or_init(|| {
-            let mut map: HashMap<String, Vec<&str>> = HashMap::new();
+            let mut map: HashMap<String, Folder<'a>> = HashMap::new();
             for f in self.snapshot.files() {
-                map.entry(paths::parent(f)).or_default().push(f.as_str());
+                map.entry(paths::parent(f))
+                    .or_default()
+                    .files
+                    .push(f.as_str());
             }
             map
         });
-        let siblings = by_folder
-            .get(&paths::parent(missing))
-            .into_iter()
-            .flatten()
-            .copied();
-        crate::suggest::closest(missing, siblings)
+        let folder = by_folder.get(&paths::parent(missing))?;
+        folder
+            .near
+            .get_or_init(|| Candidates::new(folder.files.iter().copied()))
+            .closest(missing)
     }
 }
 

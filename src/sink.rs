@@ -3,6 +3,7 @@
 //! future, goes through it.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use crate::config::{Level, Settings};
 use crate::diagnostic::Diagnostic;
@@ -22,6 +23,10 @@ pub struct Findings<'a> {
     /// Per rule and path (the snapshot's findings name many files): how many were kept, and
     /// how many more were only counted.
     counts: HashMap<&'static str, HashMap<String, (usize, usize)>>,
+    /// Per path: how many suggestions rules have asked for (at most [`suggest::PER_FILE`]).
+    ///
+    /// [`suggest::PER_FILE`]: crate::suggest::PER_FILE
+    suggestions: HashMap<String, usize>,
 }
 
 impl<'a> Findings<'a> {
@@ -31,6 +36,7 @@ impl<'a> Findings<'a> {
             doc: Some(doc),
             kept: Vec::new(),
             counts: HashMap::new(),
+            suggestions: HashMap::new(),
         }
     }
 
@@ -40,6 +46,7 @@ impl<'a> Findings<'a> {
             doc: None,
             kept: Vec::new(),
             counts: HashMap::new(),
+            suggestions: HashMap::new(),
         }
     }
 
@@ -48,10 +55,8 @@ impl<'a> Findings<'a> {
             return;
         };
         d.severity = severity;
-        if let Some(doc) = self.doc {
-            if suppressed(doc, &doc.markdown.suppressions, &d) {
-                return;
-            }
+        if self.suppressed(d.rule, d.span.start) {
+            return;
         }
         let limit = self.settings.limits.max_findings_per_file;
         let by_path = self.counts.entry(d.rule).or_default();
@@ -65,6 +70,39 @@ impl<'a> Findings<'a> {
         } else {
             *more += 1;
         }
+    }
+
+    /// Whether a finding of `rule` at `span` of `path` may carry a "did you mean", which
+    /// costs a search: only when the finding will be kept (its rule is on, no comment
+    /// suppresses it, the file has not reached its limit for the rule) and the file has
+    /// suggestions left. Counts one when it may.
+    pub fn may_suggest(&mut self, rule: &'static str, path: &str, span: &Range<usize>) -> bool {
+        if !matches!(self.settings.level(rule), Level::On(_)) || self.suppressed(rule, span.start) {
+            return false;
+        }
+        let kept = self
+            .counts
+            .get(rule)
+            .and_then(|by_path| by_path.get(path))
+            .map_or(0, |(kept, _)| *kept);
+        if kept >= self.settings.limits.max_findings_per_file {
+            return false;
+        }
+        let asked = match self.suggestions.get_mut(path) {
+            Some(asked) => asked,
+            None => self.suggestions.entry(path.to_owned()).or_default(),
+        };
+        if *asked >= crate::suggest::PER_FILE {
+            return false;
+        }
+        *asked += 1;
+        true
+    }
+
+    /// Whether a comment in the document turns `rule` off at byte `at`.
+    fn suppressed(&self, rule: &str, at: usize) -> bool {
+        self.doc
+            .is_some_and(|doc| suppressed(doc, &doc.markdown.suppressions, rule, at))
     }
 
     /// The findings kept, and a note for each rule and file that had more.
@@ -87,14 +125,14 @@ impl<'a> Findings<'a> {
     }
 }
 
-fn suppressed(doc: &Document, suppressions: &[Suppression], d: &Diagnostic) -> bool {
+fn suppressed(doc: &Document, suppressions: &[Suppression], rule: &str, at: usize) -> bool {
     if suppressions.is_empty() {
         return false;
     }
-    let line = doc.source.line_of(d.span.start);
+    let line = doc.source.line_of(at);
     let mut disabled = false;
     for s in suppressions {
-        let names_rule = s.rules.is_empty() || s.rules.iter().any(|r| r == d.rule);
+        let names_rule = s.rules.is_empty() || s.rules.iter().any(|r| r == rule);
         if !names_rule {
             continue;
         }

@@ -65,15 +65,67 @@ impl SourceFile {
             start = '\u{feff}'.len_utf8().min(offset.max(start));
         }
         let start = start.min(offset);
-        let column = if offset - start <= BLOCK {
-            self.text[start..offset].chars().count() + 1
-        } else {
-            self.chars_before(offset) - self.chars_before(start) + 1
-        };
         Position {
             line: line + 1,
-            column,
+            column: self.chars_between(start, offset) + 1,
         }
+    }
+
+    /// The byte offset where 0-based `line`'s text ends, before its line break.
+    pub fn line_end(&self, line: usize) -> usize {
+        let next = self.line_start(line + 1);
+        let bytes = self.text.as_bytes();
+        let mut end = next;
+        if end > self.line_start(line) && bytes.get(end - 1) == Some(&b'\n') {
+            end -= 1;
+        }
+        if end > self.line_start(line) && bytes.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        end
+    }
+
+    /// How many characters lie between two character boundaries, `start <= end`.
+    pub fn chars_between(&self, start: usize, end: usize) -> usize {
+        if end - start <= BLOCK {
+            starts_of_chars(&self.text.as_bytes()[start..end])
+        } else {
+            self.chars_before(end) - self.chars_before(start)
+        }
+    }
+
+    /// The byte offset `count` characters after `start` (a character boundary), or `limit`
+    /// when the text up to `limit` has fewer. Far into a long line this starts from the
+    /// nearest 4 KiB mark rather than counting from `start`.
+    pub fn offset_after(&self, start: usize, count: usize, limit: usize) -> usize {
+        let limit = limit.min(self.text.len());
+        if start >= limit {
+            return limit;
+        }
+        let bytes = self.text.as_bytes();
+        let (mut at, mut remaining) = (start, count);
+        if count > BLOCK {
+            let target = self.chars_before(start) + count;
+            let marks = self.marks();
+            // The last mark at or before the target character: that character starts in its
+            // block or a later one.
+            let block = marks.partition_point(|&m| m <= target).saturating_sub(1);
+            let block_start = block * BLOCK;
+            if block_start > start {
+                at = block_start;
+                remaining = target - marks[block];
+            }
+        }
+        while at < limit {
+            if (bytes[at] as i8) >= -0x40 {
+                if remaining == 0 {
+                    return at;
+                }
+                remaining -= 1;
+            }
+            at += 1;
+        }
+        limit
     }
 }
 
@@ -81,7 +133,13 @@ impl SourceFile {
     /// How many characters the text has before byte `offset`, a character boundary: the
     /// bytes that do not continue a UTF-8 sequence.
     fn chars_before(&self, offset: usize) -> usize {
-        let marks = self.char_marks.get_or_init(|| {
+        let marks = self.marks();
+        let block = offset / BLOCK;
+        marks[block] + starts_of_chars(&self.text.as_bytes()[block * BLOCK..offset])
+    }
+
+    fn marks(&self) -> &[usize] {
+        self.char_marks.get_or_init(|| {
             let mut marks = Vec::with_capacity(self.text.len() / BLOCK + 1);
             let mut total = 0;
             marks.push(0);
@@ -90,9 +148,7 @@ impl SourceFile {
                 marks.push(total);
             }
             marks
-        });
-        let block = offset / BLOCK;
-        marks[block] + starts_of_chars(&self.text.as_bytes()[block * BLOCK..offset])
+        })
     }
 }
 
@@ -168,5 +224,34 @@ mod tests {
                 "at {offset}"
             );
         }
+    }
+
+    #[test]
+    fn offsets_after_a_count_of_characters_match_counting_them_one_by_one() {
+        let mut text = String::from("# T\r\n");
+        for i in 0..20_000 {
+            text.push_str(["a", "é", "€", "𝄞", "\n"][i * 7 % 5]);
+        }
+        let file = SourceFile::new("a.md", text.clone());
+        let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        for (k, &start) in starts.iter().enumerate().step_by(1_013) {
+            for count in [0, 1, 7, 4_095, 4_096, 4_097, 9_000, 30_000, 100_000] {
+                let limit = text.len() - (k % 3);
+                let expected = starts
+                    .get(k + count)
+                    .copied()
+                    .filter(|&o| o < limit)
+                    .unwrap_or(limit);
+                assert_eq!(
+                    file.offset_after(start, count, limit),
+                    expected,
+                    "{count} after {start}"
+                );
+            }
+        }
+        assert_eq!(file.line_end(0), 3);
+        let lines = SourceFile::new("b.md", "a\r\nbc\rd\n\ne".to_owned());
+        let ends: Vec<usize> = (0..lines.line_count()).map(|l| lines.line_end(l)).collect();
+        assert_eq!(ends, [1, 5, 7, 8, 10]);
     }
 }

@@ -2,6 +2,7 @@
 //! columns here and nowhere earlier.
 
 mod concise;
+mod excerpt;
 mod github;
 pub mod human;
 mod json;

@@ -233,7 +233,7 @@ impl Default for TestRepo {
 }
 
 /// The built binary, to run in `dir` with `args`, in the environment every test runs it in.
-fn docsteward(dir: &Path, args: &[&str]) -> Command {
+pub fn docsteward(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_docsteward"));
     command
         .args(args)

@@ -99,7 +99,10 @@ impl Rule for Schema {
             let schema_parent = schema
                 .json
                 .pointer(parent_pointer(error.schema_path().as_str()));
-            let mut push = |span: std::ops::Range<usize>, message: String, help: Option<String>| {
+            let push = |out: &mut Findings<'_>,
+                        span: std::ops::Range<usize>,
+                        message: String,
+                        help: Option<String>| {
                 let mut d = Diagnostic::new(META.id, doc.path(), span, message);
                 d.help = help.or_else(|| Some(format!("required by {subject}")));
                 out.push(d);
@@ -115,6 +118,7 @@ impl Rule for Schema {
                         key_span.unwrap_or(value_span)
                     };
                     push(
+                        out,
                         span,
                         format!("missing required key `{}`", display_path(&full)),
                         None,
@@ -133,7 +137,11 @@ impl Rule for Schema {
                         let span = node
                             .get(key)
                             .map_or(value_span.clone(), |e| e.key_span.clone());
-                        let help = match closest(key, known.iter().copied()) {
+                        let near = out
+                            .may_suggest(META.id, doc.path(), &span)
+                            .then(|| closest(key, known.iter().copied()))
+                            .flatten();
+                        let help = match near {
                             Some(k) => Some(format!("did you mean `{k}`?")),
                             None if !known.is_empty() => Some(format!(
                                 "{subject} allows: {}",
@@ -141,7 +149,12 @@ impl Rule for Schema {
                             )),
                             None => None,
                         };
-                        push(span, format!("unknown key `{}`", display_path(&full)), help);
+                        push(
+                            out,
+                            span,
+                            format!("unknown key `{}`", display_path(&full)),
+                            help,
+                        );
                     }
                 }
                 Kind::Enum { options } => {
@@ -151,6 +164,7 @@ impl Rule for Schema {
                         .unwrap_or_default();
                     let help = node
                         .as_str()
+                        .filter(|_| out.may_suggest(META.id, doc.path(), &value_span))
                         .and_then(|s| {
                             closest(
                                 s,
@@ -171,10 +185,11 @@ impl Rule for Schema {
                             .join(", "),
                         node.describe()
                     );
-                    push(value_span, message, help);
+                    push(out, value_span, message, help);
                 }
                 Kind::Constant { expected_value } => {
                     push(
+                        out,
                         value_span,
                         format!(
                             "`{name}` must be `{}`, found {}",
@@ -189,6 +204,7 @@ impl Rule for Schema {
                         .map(expected_types)
                         .unwrap_or_else(|| "another type".to_owned());
                     push(
+                        out,
                         value_span,
                         format!("`{name}` must be {expected}, found {}", node.describe()),
                         None,
@@ -205,7 +221,7 @@ impl Rule for Schema {
                     } else {
                         value_span
                     };
-                    push(span, format!("{what}: {}", error.masked()), None);
+                    push(out, span, format!("{what}: {}", error.masked()), None);
                 }
             }
         }

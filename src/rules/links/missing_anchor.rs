@@ -7,7 +7,6 @@ use crate::document::Document;
 use crate::resolve::Outcome;
 use crate::rules::{Context, Meta, Rule};
 use crate::sink::Findings;
-use crate::suggest;
 use std::ops::Range;
 
 pub struct MissingAnchor;
@@ -61,7 +60,11 @@ impl Rule for MissingAnchor {
                 fragment_span(doc.text(), &link.span),
                 message,
             );
-            if let Some(near) = suggest::closest(fragment, anchors.iter().copied()) {
+            let near = out
+                .may_suggest(META.id, doc.path(), &d.span)
+                .then(|| cx.index.closest_anchor(target, fragment))
+                .flatten();
+            if let Some(near) = near {
                 d = d.with_help(format!("did you mean `#{near}`?"));
             } else if anchors.is_empty() {
                 d = d.with_help(format!("{place} has no headings or anchors"));

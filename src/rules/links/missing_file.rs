@@ -49,7 +49,11 @@ impl Rule for MissingFile {
                 d = d.with_help(format!(
                     "exists in the work tree but is not staged: git add {path}"
                 ));
-            } else if let Some(near) = cx.index.closest_path(path) {
+            } else if let Some(near) = out
+                .may_suggest(META.id, doc.path(), &d.span)
+                .then(|| cx.index.closest_path(path))
+                .flatten()
+            {
                 d = d.with_help(format!(
                     "did you mean `{}`? (`{near}` exists)",
                     paths::relative(&paths::parent(doc.path()), near)

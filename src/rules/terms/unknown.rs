@@ -6,7 +6,6 @@ use crate::document::Document;
 use crate::index::term_references;
 use crate::rules::{Context, Meta, Rule};
 use crate::sink::Findings;
-use crate::suggest;
 
 pub struct Unknown;
 
@@ -31,7 +30,11 @@ impl Rule for Unknown {
                 r.key, r.slug
             );
             let mut d = Diagnostic::new(META.id, doc.path(), r.span, message);
-            if let Some(near) = suggest::closest(&r.slug, cx.index.term_slugs()) {
+            let near = out
+                .may_suggest(META.id, doc.path(), &d.span)
+                .then(|| cx.index.closest_term(&r.slug))
+                .flatten();
+            if let Some(near) = near {
                 d = d.with_help(format!("did you mean `{near}`?"));
             }
             out.push(d);
