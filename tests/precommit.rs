@@ -27,13 +27,13 @@ fn the_offered_hook_checks_staged_markdown() {
     assert_eq!(hook["id"].as_str(), Some("docsteward"));
     assert_eq!(hook["language"].as_str(), Some("rust"));
     assert_eq!(hook["entry"].as_str(), Some("docsteward check --staged"));
-    let types: Vec<&str> = hook["types"]
+    let types: Vec<&str> = hook["types_or"]
         .as_vec()
         .unwrap()
         .iter()
         .filter_map(|t| t.as_str())
         .collect();
-    assert_eq!(types, ["markdown"]);
+    assert_eq!(types, ["markdown", "mdx"]);
     assert_eq!(hook["pass_filenames"].as_bool(), Some(false));
 
     if have_tool("pre-commit") {
@@ -93,7 +93,7 @@ fn pre_commit_refuses_a_broken_image_link_and_accepts_a_clean_commit() {
         env!("CARGO_BIN_EXE_docsteward").replace('\'', r"'\''")
     );
     let config = format!(
-        "repos:\n  - repo: local\n    hooks:\n      - id: docsteward\n        name: docsteward\n        entry: {entry:?}\n        language: system\n        types: [markdown]\n        pass_filenames: false\n"
+        "repos:\n  - repo: local\n    hooks:\n      - id: docsteward\n        name: docsteward\n        entry: {entry:?}\n        language: system\n        types_or: [markdown, mdx]\n        pass_filenames: false\n"
     );
     let repo = TestRepo::new();
     repo.write(".pre-commit-config.yaml", config)
@@ -133,4 +133,13 @@ fn pre_commit_refuses_a_broken_image_link_and_accepts_a_clean_commit() {
     let out = commit("docs/flow.png");
     assert!(out.status.success(), "{}", text(&out));
     assert_ne!(head(), before);
+
+    // A commit of MDX alone runs the hook too.
+    let before = head();
+    repo.write("docs/cards.mdx", "<Card href=\"./gone.mdx\" />\n");
+    let out = commit("docs/cards.mdx");
+    let shown = text(&out);
+    assert!(!out.status.success(), "the commit went through:\n{shown}");
+    assert!(shown.contains("gone.mdx"), "{shown}");
+    assert_eq!(head(), before);
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::document::{Document, Node, Value};
+use crate::document::{Document, Node, Value, EXTENSIONS};
 use crate::paths;
 use crate::repo::Snapshot;
 use crate::stale::dates;
@@ -126,7 +126,7 @@ fn content_types(documents: &[Document]) -> Vec<ContentType> {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        extensions.retain(|e| e == "md" || e == "markdown");
+        extensions.retain(|e| EXTENSIONS.iter().any(|(ext, _)| ext == e));
         types.push(ContentType {
             name: String::new(),
             folder,

@@ -23,7 +23,10 @@ pub fn config(inference: &Inference) -> String {
         "# Written by `docsteward init` from {} documents. Each choice says what evidence\n# produced it; edit freely. Reference: docsteward's README, \"Configuration\".\n",
         inference.documents
     ));
-    out.push_str("include = [\"**/*.md\", \"**/*.markdown\"]\n");
+    out.push_str(&format!(
+        "include = {}\n",
+        list(&crate::config::settings::default_include())
+    ));
     for t in &inference.types {
         out.push_str(&format!(
             "\n# {} of {} documents in {} have front matter{}.\n[[content]]\nname = {}\npaths = {}\nschema = {}\n",
