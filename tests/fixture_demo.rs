@@ -8,31 +8,10 @@ use std::path::Path;
 
 use common::{f, TestRepo};
 
-fn copy_tree(from: &Path, rel: &str, repo: &TestRepo) {
-    for entry in std::fs::read_dir(from.join(rel)).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name().into_string().unwrap();
-        let child = if rel.is_empty() {
-            name
-        } else {
-            format!("{rel}/{name}")
-        };
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(from, &child, repo);
-        } else {
-            repo.write(&child, std::fs::read(entry.path()).unwrap());
-        }
-    }
-}
-
 #[test]
 fn the_demo_shows_each_deliberate_defect_once() {
     let repo = TestRepo::new();
-    copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/handbook"),
-        "",
-        &repo,
-    );
+    repo.copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/handbook"));
     repo.commit("the handbook");
     let out = repo.check_json(&[]);
     assert_eq!(out.code, 1, "{}", out.stderr);

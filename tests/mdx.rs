@@ -1,10 +1,18 @@
 //! MDX documents (`.mdx`): Markdown links, images, JSX `href`/`src` props and headings are
 //! checked; ESM, `{expressions}` and code are not. Each test asserts the exact rule, path,
-//! line and column of every finding.
+//! line and column of every finding. The MDX compiler itself (`@mdx-js/mdx`, run by node)
+//! is the oracle for what an MDX file holds: on the fixture site `fixtures/mdx`, it must
+//! find the same references, with the same spans, anchors and headings as docsteward.
 
 mod common;
 
-use common::{f, Output, TestRepo};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{f, have_tool, Output, TestRepo};
+use docsteward::document::markdown::RefKind;
+use docsteward::document::Document;
+use serde_json::{json, Value};
 
 /// `check --format json` in the repository root; the run itself must succeed (exit 0 or 1).
 fn check(repo: &TestRepo, extra: &[&str]) -> Output {
@@ -204,4 +212,146 @@ fn an_mdx_landing_page_is_never_an_orphan() {
     .commit("c");
     let out = check(&repo, &[]);
     assert_eq!(out.findings(), [f("graph/orphan", "docs/lonely.mdx", 1, 1)]);
+}
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_fixture_site_shows_its_three_deliberate_defects() {
+    let repo = TestRepo::new();
+    repo.copy_tree(&manifest_dir().join("fixtures/mdx"))
+        .commit("the site");
+    let out = check(&repo, &[]);
+    assert_eq!(
+        out.findings(),
+        [
+            f("links/missing-file", "docs/guides/components.mdx", 12, 35),
+            f("links/missing-anchor", "docs/guides/install.mdx", 17, 64),
+            f("links/missing-file", "docs/guides/install.mdx", 26, 31),
+        ]
+    );
+}
+
+/// The folder that `.ci/run` installs `@mdx-js/mdx` into. `None` (the test skips) when it or
+/// node is missing, except under CI, where that fails.
+fn mdx_oracle() -> Option<PathBuf> {
+    if !have_tool("node") {
+        return None;
+    }
+    let cache = manifest_dir().join("tests/.cache/mdx");
+    if cache
+        .join("node_modules/@mdx-js/mdx/package.json")
+        .is_file()
+    {
+        return Some(cache);
+    }
+    let install = "npm install --prefix tests/.cache/mdx @mdx-js/mdx@3.1.1";
+    if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+        panic!("@mdx-js/mdx is not installed, and CI is set: .ci/run should have run `{install}`");
+    }
+    eprintln!("skipped: @mdx-js/mdx is not installed (`{install}`; CI installs it)");
+    None
+}
+
+fn mdx_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            mdx_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "mdx") {
+            out.push(path);
+        }
+    }
+}
+
+/// What docsteward reads in `path`, in the oracle's terms.
+fn ours(path: &Path) -> Value {
+    let bytes = std::fs::read(path).unwrap();
+    let doc = Document::parse(&path.display().to_string(), &bytes);
+    let md = &doc.markdown;
+    let refs: Vec<Value> = md
+        .references
+        .iter()
+        .map(|r| {
+            let kind = match r.kind {
+                RefKind::Link => "link",
+                RefKind::Image => "image",
+                RefKind::Definition => "definition",
+                RefKind::HtmlLink => "href",
+                RefKind::HtmlImage => "src",
+            };
+            json!({"kind": kind, "target": r.target, "span": [r.span.start, r.span.end]})
+        })
+        .collect();
+    json!({"refs": refs, "anchors": md.html_anchors})
+}
+
+#[test]
+fn the_mdx_compiler_reads_the_fixtures_as_docsteward_does() {
+    let Some(cache) = mdx_oracle() else { return };
+    let mut files = Vec::new();
+    mdx_files(&manifest_dir().join("fixtures/mdx"), &mut files);
+    files.sort();
+    let out = Command::new("node")
+        .arg(manifest_dir().join("tests/mdx_oracle.mjs"))
+        .arg(&cache)
+        .args(&files)
+        .output()
+        .expect("run node");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let mut compared = 0;
+    for (line, file) in stdout.lines().zip(&files) {
+        let theirs: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(theirs["file"], file.display().to_string());
+        assert!(
+            theirs["error"].is_null(),
+            "the fixture is not MDX: {theirs}"
+        );
+        let ours = ours(file);
+        assert_eq!(
+            ours["refs"],
+            theirs["refs"],
+            "references in {}",
+            file.display()
+        );
+        assert_eq!(
+            ours["anchors"],
+            theirs["anchors"],
+            "anchors in {}",
+            file.display()
+        );
+        let doc = Document::parse(&file.display().to_string(), &std::fs::read(file).unwrap());
+        let headings = theirs["headings"].as_array().unwrap();
+        assert_eq!(
+            doc.markdown.headings.len(),
+            headings.len(),
+            "{}",
+            file.display()
+        );
+        for (h, t) in doc.markdown.headings.iter().zip(headings) {
+            assert_eq!(
+                (u64::from(h.level), h.text.as_str()),
+                (t["depth"].as_u64().unwrap(), t["text"].as_str().unwrap()),
+                "a heading in {}",
+                file.display()
+            );
+            if let Some(id) = t["id"].as_str() {
+                assert_eq!(h.anchor, id, "a heading id in {}", file.display());
+            }
+        }
+        compared += theirs["refs"].as_array().unwrap().len() + headings.len();
+    }
+    assert_eq!(stdout.lines().count(), files.len(), "{stdout}");
+    // The fixtures are worth comparing: many references and headings, not a handful.
+    assert!(
+        compared > 50,
+        "only {compared} references and headings compared"
+    );
 }

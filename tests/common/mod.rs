@@ -97,6 +97,28 @@ impl TestRepo {
         self
     }
 
+    /// Writes a copy of the folder `from` (a fixture) into the repository's root.
+    pub fn copy_tree(&self, from: &Path) -> &Self {
+        fn copy(from: &Path, rel: &str, repo: &TestRepo) {
+            for entry in std::fs::read_dir(from.join(rel)).expect("read fixture folder") {
+                let entry = entry.expect("fixture entry");
+                let name = entry.file_name().into_string().expect("UTF-8 name");
+                let child = if rel.is_empty() {
+                    name
+                } else {
+                    format!("{rel}/{name}")
+                };
+                if entry.file_type().expect("file type").is_dir() {
+                    copy(from, &child, repo);
+                } else {
+                    repo.write(&child, std::fs::read(entry.path()).expect("read fixture"));
+                }
+            }
+        }
+        copy(from, "", self);
+        self
+    }
+
     /// Adds every file to the index and commits with a pinned signature.
     pub fn commit(&self, message: &str) -> &Self {
         self.commit_at(message, 1_700_000_000, "Test", &[]);
