@@ -117,8 +117,9 @@ impl<'t> Scan<'t> {
         while i < b.len() {
             let eol = line_end(b, i);
             let next = (eol + 1).min(b.len());
-            let (quotes, content) = prefix(b, i, eol, |_, _| {});
             if let Some(f) = fence {
+                // Code lines have no list markers: `- ```` there is code, not a fence.
+                let (quotes, content) = prefix(b, i, eol, false, |_, _| {});
                 if quotes >= f.quotes {
                     if closes_fence(b, content, eol, f) {
                         fence = None;
@@ -131,6 +132,7 @@ impl<'t> Scan<'t> {
                 // The block quote that held the fence ended, and the fence with it.
                 fence = None;
             }
+            let (quotes, content) = prefix(b, i, eol, true, |_, _| {});
             if is_blank(&b[content..eol]) {
                 paragraph = false;
                 i = next;
@@ -640,7 +642,7 @@ impl Shadow {
             };
             cuts.clear();
             if !in_code {
-                let (_, content) = prefix(&out, i, end, |run, after| {
+                let (_, content) = prefix(&out, i, end, true, |run, after| {
                     if let Some(cut) = indentation_cut(&out, run, after) {
                         cuts.push(cut);
                     }
@@ -728,12 +730,13 @@ fn indentation_cut(b: &[u8], run: Range<usize>, after: After) -> Option<Range<us
 }
 
 /// Reads the container markers at the start of the line `start..end`: block quote `>`s
-/// and list markers, with the whitespace around them, each run of which `on_space` sees.
-/// Returns how many `>` there were and where the content starts.
+/// and (with `lists`) list markers, with the whitespace around them, each run of which
+/// `on_space` sees. Returns how many `>` there were and where the content starts.
 fn prefix(
     b: &[u8],
     start: usize,
     end: usize,
+    lists: bool,
     mut on_space: impl FnMut(Range<usize>, After),
 ) -> (usize, usize) {
     let mut j = start;
@@ -751,7 +754,7 @@ fn prefix(
             quotes += 1;
             j += 1;
             after = After::Quote;
-        } else if let Some(k) = list_marker(b, j, end) {
+        } else if let Some(k) = lists.then(|| list_marker(b, j, end)).flatten() {
             j = k;
             after = After::ListMarker;
         } else {
@@ -1038,6 +1041,9 @@ mod tests {
     fn code_is_never_jsx() {
         let text = "```jsx\n<a href=\"f\">\n```\n\n   ~~~\n   {x}\n   <a href=\"g\">\n ~~~~\n\n`<a href=\"h\">` ``{`` <a href=\"i\">\n";
         assert_eq!(targets(text), ["i"]);
+        // In a fence, `- ```` is code: no list item starts there to close it.
+        let text = "- a\n  ```\n  - ```\n  <a href=\"j\">\n  ```\n- b <a href=\"k\">\n";
+        assert_eq!(targets(text), ["k"]);
     }
 
     #[test]
