@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{f, have_tool, Output, TestRepo};
+use common::{f, files_with_extension, have_tool, Output, TestRepo};
 use docsteward::document::markdown::RefKind;
 use docsteward::document::Document;
 use serde_json::{json, Value};
@@ -255,17 +255,6 @@ fn mdx_oracle() -> Option<PathBuf> {
     None
 }
 
-fn mdx_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            mdx_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "mdx") {
-            out.push(path);
-        }
-    }
-}
-
 /// What docsteward reads in `path`, in the oracle's terms.
 fn ours(path: &Path) -> Value {
     let bytes = std::fs::read(path).unwrap();
@@ -291,9 +280,7 @@ fn ours(path: &Path) -> Value {
 #[test]
 fn the_mdx_compiler_reads_the_fixtures_as_docsteward_does() {
     let Some(cache) = mdx_oracle() else { return };
-    let mut files = Vec::new();
-    mdx_files(&manifest_dir().join("fixtures/mdx"), &mut files);
-    files.sort();
+    let files = files_with_extension(&manifest_dir().join("fixtures/mdx"), "mdx");
     let out = Command::new("node")
         .arg(manifest_dir().join("tests/mdx_oracle.mjs"))
         .arg(&cache)

@@ -455,7 +455,23 @@ fn js_end(b: &[u8], i: usize, quotes: usize, esm: bool) -> Option<usize> {
             j = skip_quotes(b, j + 1, quotes);
             continue;
         }
-        match stack.last().copied() {
+        let top = stack.last().copied();
+        // A JSX element opens among children, or where code expects an operand.
+        if c == b'<'
+            && b.get(j + 1)
+                .is_some_and(|&n| n == b'>' || is_ident_start(n))
+            && match top {
+                None | Some(Ctx::Brace) => starts_operand(b, j, last),
+                Some(Ctx::Children) => true,
+                Some(Ctx::Template | Ctx::Tag) => false,
+            }
+        {
+            stack.push(Ctx::Tag);
+            last = b'<';
+            j += 1;
+            continue;
+        }
+        match top {
             None | Some(Ctx::Brace) => match c {
                 b'{' => stack.push(Ctx::Brace),
                 b'}' if !stack.is_empty() => {
@@ -481,15 +497,6 @@ fn js_end(b: &[u8], i: usize, quotes: usize, esm: bool) -> Option<usize> {
                 b'/' if starts_operand(b, j, last) => {
                     j = regex_end(b, j);
                     last = b'/';
-                    continue;
-                }
-                b'<' if starts_operand(b, j, last)
-                    && b.get(j + 1)
-                        .is_some_and(|&n| n == b'>' || is_ident_start(n)) =>
-                {
-                    stack.push(Ctx::Tag);
-                    last = b'<';
-                    j += 1;
                     continue;
                 }
                 _ => {}
@@ -537,15 +544,6 @@ fn js_end(b: &[u8], i: usize, quotes: usize, esm: bool) -> Option<usize> {
                     j = find(b, j, b'>')? + 1;
                     stack.pop();
                     last = b')';
-                    continue;
-                }
-                b'<' if b
-                    .get(j + 1)
-                    .is_some_and(|&n| n == b'>' || is_ident_start(n)) =>
-                {
-                    stack.push(Ctx::Tag);
-                    last = b'<';
-                    j += 1;
                     continue;
                 }
                 _ => {

@@ -67,6 +67,24 @@ pub fn diagnostics(report: &serde_json::Value) -> &Vec<serde_json::Value> {
     report["diagnostics"].as_array().expect("diagnostics array")
 }
 
+/// The files under `dir` (recursively) whose extension is `ext`, sorted.
+pub fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    fn walk(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read folder") {
+            let path = entry.expect("folder entry").path();
+            if path.is_dir() {
+                walk(&path, ext, out);
+            } else if path.extension().is_some_and(|e| e == ext) {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, ext, &mut out);
+    out.sort();
+    out
+}
+
 /// `(rule, path, line, column)` tuples written briefly in assertions.
 pub fn f(rule: &str, path: &str, line: u64, column: u64) -> (String, String, u64, u64) {
     (rule.to_owned(), path.to_owned(), line, column)
