@@ -461,7 +461,12 @@ fn a_sparse_partial_clone_checks_its_documents_against_everything_git_has() {
     // reported, and the documents outside the sparse checkout are not reported on.
     let out = run(&[]);
     assert_eq!(out.code, 1, "{}", printed(&out));
-    assert_eq!(out.findings(), std::slice::from_ref(&gone), "{}", out.stdout);
+    assert_eq!(
+        out.findings(),
+        std::slice::from_ref(&gone),
+        "{}",
+        out.stdout
+    );
     // A revision's tree has them all as documents: the one whose content the clone lacks is
     // unreadable; the image, whose content nothing needs, is nothing.
     let out = run(&["--rev", "HEAD"]);
