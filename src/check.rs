@@ -14,7 +14,7 @@ use crate::sink::Findings;
 use crate::baseline::{self, Applied, Baseline};
 use crate::config::{Level, Settings, FILE_NAME};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::{Document, Limits, Skipped};
+use crate::document::{Document, Limits, Skipped, Syntax};
 use crate::error::Error;
 use crate::index::Index;
 use crate::paths;
@@ -723,10 +723,12 @@ fn select(
                 snapshot
                     .files()
                     .iter()
-                    // A folder on the command line replaces `include`: its Markdown files,
-                    // less what `exclude` names.
+                    // A folder on the command line replaces `include`: its Markdown and MDX
+                    // files, less what `exclude` names.
                     .filter(|f| {
-                        f.starts_with(&prefix) && is_markdown(f) && !settings.is_excluded(f)
+                        f.starts_with(&prefix)
+                            && Syntax::of(f).is_some()
+                            && !settings.is_excluded(f)
                     })
                     .cloned(),
             );
@@ -738,8 +740,4 @@ fn select(
         }
     }
     Ok(selected)
-}
-
-fn is_markdown(path: &str) -> bool {
-    path.ends_with(".md") || path.ends_with(".markdown")
 }

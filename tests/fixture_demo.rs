@@ -8,30 +8,9 @@ use std::path::Path;
 
 use common::{f, TestRepo};
 
-fn copy_tree(from: &Path, rel: &str, repo: &TestRepo) {
-    for entry in std::fs::read_dir(from.join(rel)).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name().into_string().unwrap();
-        let child = if rel.is_empty() {
-            name
-        } else {
-            format!("{rel}/{name}")
-        };
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(from, &child, repo);
-        } else {
-            repo.write(&child, std::fs::read(entry.path()).unwrap());
-        }
-    }
-}
-
 fn handbook() -> TestRepo {
     let repo = TestRepo::new();
-    copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/handbook"),
-        "",
-        &repo,
-    );
+    repo.copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/handbook"));
     repo
 }
 

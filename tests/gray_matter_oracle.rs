@@ -3,23 +3,14 @@
 //! as gray_matter's. gray_matter is not used to parse in docsteward itself; the README's
 //! design notes say why.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use docsteward::document::Document;
 use gray_matter::engine::YAML;
 use gray_matter::Matter;
 use serde_json::Value;
-
-fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            markdown_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "md") {
-            out.push(path);
-        }
-    }
-}
 
 /// Generated blocks in the shapes the seeds use, plus the scalar forms YAML readers
 /// disagree on most often.
@@ -47,12 +38,10 @@ fn generated() -> Vec<String> {
 
 #[test]
 fn docsteward_and_gray_matter_agree_on_well_formed_yaml() {
-    let mut files = Vec::new();
-    markdown_files(
+    let files = common::files_with_extension(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
-        &mut files,
+        "md",
     );
-    files.sort();
     let mut texts: Vec<(String, String)> = files
         .iter()
         .filter_map(|p| {

@@ -29,6 +29,13 @@ fn the_offered_hook_runs_on_every_commit_and_on_all_files() {
     // them all.
     assert_eq!(hook["pass_filenames"].as_bool(), Some(true));
     assert_eq!(hook["require_serial"].as_bool(), Some(true));
+    let types: Vec<&str> = hook["types_or"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t.as_str())
+        .collect();
+    assert_eq!(types, ["markdown", "mdx"]);
 
     if have_tool("pre-commit") {
         let out = Command::new("pre-commit")

@@ -1,6 +1,6 @@
-//! Bytes -> `Document::parse` -> everything rules read from a document: front matter as JSON,
-//! references, headings and anchors, footnotes, suppressions, and the line/column of every
-//! span (the reporters' position math).
+//! Bytes -> `Document::parse`, as Markdown and as MDX -> everything rules read from a
+//! document: front matter as JSON, references, headings and anchors, footnotes,
+//! suppressions, and the line/column of every span (the reporters' position math).
 #![no_main]
 
 use docsteward::document::{Document, Limits};
@@ -14,8 +14,10 @@ fuzz_target!(|data: &[u8]| {
             max_front_matter: 16,
         },
     ] {
-        let doc = Document::parse_with("fuzz.md", data, &limits);
-        exercise(&doc);
+        for path in ["fuzz.md", "fuzz.mdx"] {
+            let doc = Document::parse_with(path, data, &limits);
+            exercise(&doc);
+        }
     }
 });
 

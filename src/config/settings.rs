@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use super::options::{ContentOptions, Options, Size};
 use crate::diagnostic::Severity;
+use crate::document;
 use crate::error::Error;
 use crate::paths;
 use crate::rules;
@@ -120,7 +121,13 @@ pub struct Settings {
     levels: HashMap<&'static str, Level>,
 }
 
-pub const DEFAULT_INCLUDE: &[&str] = &["**/*.md", "**/*.markdown"];
+/// `include` when the configuration has none: every document extension, in any folder.
+pub fn default_include() -> Vec<String> {
+    document::EXTENSIONS
+        .iter()
+        .map(|(ext, _)| format!("**/*.{ext}"))
+        .collect()
+}
 
 impl Settings {
     /// Settings when there is no configuration file.
@@ -164,9 +171,9 @@ impl Settings {
     ) -> Result<Settings, Error> {
         let fallback = Cx { path: "", text: "" };
         let cx = cx.unwrap_or(&fallback);
-        let defaults: Vec<Spanned<String>> = DEFAULT_INCLUDE
-            .iter()
-            .map(|s| Spanned::new(0..0, (*s).to_owned()))
+        let defaults: Vec<Spanned<String>> = default_include()
+            .into_iter()
+            .map(|s| Spanned::new(0..0, s))
             .collect();
         let include = cx.globs(options.include.as_deref().unwrap_or(&defaults))?;
         let exclude = cx.globs(options.exclude.as_deref().unwrap_or(&[]))?;

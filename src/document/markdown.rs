@@ -95,6 +95,17 @@ impl Markdown {
     pub fn title(&self) -> Option<&str> {
         self.headings.first().map(|h| h.text.as_str())
     }
+
+    /// Moves every span through `to`: for a parse of a text that is not the file itself.
+    pub(crate) fn map_spans(&mut self, to: impl Fn(usize) -> usize) {
+        let map = |r: &mut Range<usize>| *r = to(r.start)..to(r.end);
+        self.references.iter_mut().for_each(|r| map(&mut r.span));
+        self.headings.iter_mut().for_each(|h| map(&mut h.span));
+        self.footnote_refs.iter_mut().for_each(|f| map(&mut f.span));
+        self.footnote_defs.iter_mut().for_each(|f| map(&mut f.span));
+        self.suppressions.iter_mut().for_each(|s| map(&mut s.span));
+        self.empty_alt.iter_mut().for_each(map);
+    }
 }
 
 pub fn options() -> Options {
@@ -109,6 +120,12 @@ pub fn options() -> Options {
 
 /// Parses the body of `text`, which starts at `body_start`. Spans are offsets into `text`.
 pub fn parse(text: &str, body_start: usize) -> Markdown {
+    parse_masked(text, body_start, &[])
+}
+
+/// [`parse`], for a text in which `masked` (sorted byte ranges) were blanked out: headings
+/// read as if those bytes were not there, so that `Setup <Badge />` in MDX reads `Setup`.
+pub(crate) fn parse_masked(text: &str, body_start: usize, masked: &[Range<usize>]) -> Markdown {
     // pulldown-cmark ends some blocks (an ATX heading) only at `\n`; a lone `\r`, which
     // CommonMark also counts as a line ending, becomes `\n`: same length, same spans.
     let normalized;
@@ -163,8 +180,8 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some((.., text)) = heading.as_mut() {
-                    text.push_str(&t);
+                if let Some((.., heading_text)) = heading.as_mut() {
+                    push_unmasked(heading_text, &t, &span, text, masked);
                 }
                 if !t.trim().is_empty() {
                     texts_seen += 1;
@@ -235,6 +252,33 @@ pub fn parse(text: &str, body_start: usize) -> Markdown {
     drop(iter);
     md.references.sort_by_key(|r| r.span.start);
     md
+}
+
+/// Appends `t`, an event's text found at `span`, less the bytes of `masked` (sorted ranges)
+/// when `t` is `source` there verbatim (an escape or an entity is never masked).
+fn push_unmasked(
+    out: &mut String,
+    t: &str,
+    span: &Range<usize>,
+    source: &str,
+    masked: &[Range<usize>],
+) {
+    let first = masked.partition_point(|m| m.end <= span.start);
+    let hit = masked.get(first).is_some_and(|m| m.start < span.end);
+    if !hit || source.get(span.clone()) != Some(t) {
+        out.push_str(t);
+        return;
+    }
+    let mut at = span.start;
+    for m in masked[first..].iter().take_while(|m| m.start < span.end) {
+        if let Some(kept) = source.get(at..m.start) {
+            out.push_str(kept);
+        }
+        at = at.max(m.end);
+    }
+    if let Some(kept) = source.get(at..span.end) {
+        out.push_str(kept);
+    }
 }
 
 /// The span of an inline link's destination inside `[text](dest "title")`. `None` for
@@ -494,7 +538,7 @@ fn attributes(tag: &str) -> Vec<(String, &str, usize)> {
     }
 }
 
-fn decode_entities(value: &str) -> String {
+pub(crate) fn decode_entities(value: &str) -> String {
     value
         .replace("&amp;", "&")
         .replace("&quot;", "\"")
@@ -504,7 +548,13 @@ fn decode_entities(value: &str) -> String {
 }
 
 fn suppression(comment: &str, span: Range<usize>) -> Option<Suppression> {
-    let inner = comment.strip_prefix("<!--")?.trim_end_matches("-->").trim();
+    directive(comment.strip_prefix("<!--")?.trim_end_matches("-->"), span)
+}
+
+/// A suppression from the inside of a comment, whatever its delimiters (`<!-- -->` in
+/// Markdown, `{/* */}` in MDX): `docsteward-disable-next-line rule, rule -- why`.
+pub(crate) fn directive(inner: &str, span: Range<usize>) -> Option<Suppression> {
+    let inner = inner.trim();
     let (word, rest) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
     let kind = match word {
         "docsteward-disable-next-line" => SuppressionKind::NextLine,

@@ -3,6 +3,7 @@
 
 pub mod frontmatter;
 pub mod markdown;
+pub mod mdx;
 pub mod node;
 pub mod yaml;
 
@@ -15,6 +16,33 @@ use crate::source::SourceFile;
 pub use frontmatter::{Format, FrontMatter};
 pub use markdown::Markdown;
 pub use node::{Node, Step, Value};
+
+/// The languages docsteward reads documents in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    Markdown,
+    /// Markdown with JSX and JavaScript (ESM, `{expressions}`), as Docusaurus and Astro use.
+    Mdx,
+}
+
+/// The file extensions of documents, and the language of each. Default `include`, folders
+/// named on the command line and `docsteward init` all take their documents from this list.
+pub const EXTENSIONS: &[(&str, Syntax)] = &[
+    ("md", Syntax::Markdown),
+    ("markdown", Syntax::Markdown),
+    ("mdx", Syntax::Mdx),
+];
+
+impl Syntax {
+    /// The language of a path by its extension, if it is one of [`EXTENSIONS`].
+    pub fn of(path: &str) -> Option<Syntax> {
+        let (_, ext) = path.rsplit_once('.')?;
+        EXTENSIONS
+            .iter()
+            .find(|(e, _)| *e == ext)
+            .map(|(_, syntax)| *syntax)
+    }
+}
 
 /// A syntax problem found while parsing, kept as data for the rule that reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,7 +85,7 @@ pub struct InvalidUtf8 {
     pub byte: u8,
 }
 
-/// A parsed Markdown file.
+/// A parsed Markdown (or MDX) file.
 #[derive(Debug)]
 pub struct Document {
     pub source: Arc<SourceFile>,
@@ -117,8 +145,12 @@ impl Document {
             return Document::skipped(path, Skipped::Binary { offset });
         }
         let (text, invalid_utf8) = decode(bytes);
-        let parsed = frontmatter::parse(&text, limits.max_front_matter);
-        let markdown = markdown::parse(&text, parsed.body_start);
+        let parsed = front_matter(path, &text, limits.max_front_matter, &|_| true);
+        // Any other file that `include` names is read as Markdown.
+        let markdown = match Syntax::of(path) {
+            Some(Syntax::Mdx) => mdx::parse(&text, parsed.body_start),
+            _ => markdown::parse(&text, parsed.body_start),
+        };
         Document {
             source: Arc::new(SourceFile::new(path, text)),
             front_matter: parsed.front_matter,
@@ -150,7 +182,7 @@ impl Document {
         let wanted = |block: &str| {
             keys.is_none_or(|keys| block.contains('\\') || keys.iter().any(|k| block.contains(k)))
         };
-        let parsed = frontmatter::parse_wanted(&text, limits.max_front_matter, &wanted);
+        let parsed = front_matter(path, &text, limits.max_front_matter, &wanted);
         doc.source = Arc::new(SourceFile::new(path, text));
         doc.front_matter = parsed.front_matter;
         doc.front_matter_errors = parsed.errors;
@@ -182,6 +214,21 @@ impl Document {
     pub fn data(&self) -> Option<&Node> {
         self.front_matter.as_ref().and_then(|f| f.data.as_ref())
     }
+}
+
+/// The front matter at the top of the document at `path` (see [`frontmatter::parse_wanted`]).
+fn front_matter(
+    path: &str,
+    text: &str,
+    max: usize,
+    wanted: &dyn Fn(&str) -> bool,
+) -> frontmatter::Parsed {
+    // A `{` that opens an MDX file is an expression (often a `{/* comment */}`), not JSON.
+    if Syntax::of(path) == Some(Syntax::Mdx) && text.trim_start_matches('\u{feff}').starts_with('{')
+    {
+        return frontmatter::Parsed::default();
+    }
+    frontmatter::parse_wanted(text, max, wanted)
 }
 
 fn decode(bytes: &[u8]) -> (String, Option<InvalidUtf8>) {

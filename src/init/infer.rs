@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::document::{Document, Node, Value};
+use crate::document::{Document, Node, Value, EXTENSIONS};
 use crate::paths;
 use crate::repo::Snapshot;
 use crate::stale::dates;
@@ -338,7 +338,7 @@ fn content_type(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    extensions.retain(|e| e == "md" || e == "markdown");
+    extensions.retain(|e| EXTENSIONS.iter().any(|(ext, _)| ext == e));
     let mut members: Vec<&str> = group.iter().map(|c| c.folder.as_str()).collect();
     members.sort_unstable();
     let folder = common_folder(&members);

@@ -23,7 +23,10 @@ pub fn config(inference: &Inference) -> String {
         "# Written by `docsteward init` from {} documents. Each choice says what evidence\n# produced it; edit freely. Reference: docsteward's README, \"Configuration\".\n",
         inference.documents
     ));
-    out.push_str("include = [\"**/*.md\", \"**/*.markdown\"]\n");
+    out.push_str(&format!(
+        "include = {}\n",
+        list(&crate::config::settings::default_include())
+    ));
     for t in &inference.types {
         let place = match (t.folders, t.folder.is_empty()) {
             (1, true) => "the repository root".to_owned(),

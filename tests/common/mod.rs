@@ -70,6 +70,24 @@ pub fn diagnostics(report: &serde_json::Value) -> &Vec<serde_json::Value> {
     report["diagnostics"].as_array().expect("diagnostics array")
 }
 
+/// The files under `dir` (recursively) whose extension is `ext`, sorted.
+pub fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    fn walk(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read folder") {
+            let path = entry.expect("folder entry").path();
+            if path.is_dir() {
+                walk(&path, ext, out);
+            } else if path.extension().is_some_and(|e| e == ext) {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, ext, &mut out);
+    out.sort();
+    out
+}
+
 /// `(rule, path, line, column)` tuples written briefly in assertions.
 pub fn f(rule: &str, path: &str, line: u64, column: u64) -> (String, String, u64, u64) {
     (rule.to_owned(), path.to_owned(), line, column)
@@ -97,6 +115,28 @@ impl TestRepo {
             std::fs::create_dir_all(parent).expect("create folders");
         }
         std::fs::write(full, contents).expect("write file");
+        self
+    }
+
+    /// Writes a copy of the folder `from` (a fixture) into the repository's root.
+    pub fn copy_tree(&self, from: &Path) -> &Self {
+        fn copy(from: &Path, rel: &str, repo: &TestRepo) {
+            for entry in std::fs::read_dir(from.join(rel)).expect("read fixture folder") {
+                let entry = entry.expect("fixture entry");
+                let name = entry.file_name().into_string().expect("UTF-8 name");
+                let child = if rel.is_empty() {
+                    name
+                } else {
+                    format!("{rel}/{name}")
+                };
+                if entry.file_type().expect("file type").is_dir() {
+                    copy(from, &child, repo);
+                } else {
+                    repo.write(&child, std::fs::read(entry.path()).expect("read fixture"));
+                }
+            }
+        }
+        copy(from, "", self);
         self
     }
 

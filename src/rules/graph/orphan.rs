@@ -2,7 +2,7 @@
 
 use crate::config::Level;
 use crate::diagnostic::Diagnostic;
-use crate::document::Document;
+use crate::document::{Document, Syntax};
 use crate::paths;
 use crate::rules::{Context, Meta, Rule};
 use crate::sink::Findings;
@@ -25,9 +25,9 @@ impl Rule for Orphan {
     fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         let name = paths::file_name(doc.path()).to_ascii_lowercase();
         // Landing pages are reached through their folder, not by name.
-        if matches!(name.as_str(), "readme.md" | "index.md" | "_index.md")
-            || cx.index.is_referenced(doc.path())
-        {
+        let landing = Syntax::of(&name).is_some()
+            && matches!(paths::stem(&name), "readme" | "index" | "_index");
+        if landing || cx.index.is_referenced(doc.path()) {
             return;
         }
         out.push(
