@@ -22,6 +22,7 @@ use crate::repo::{Changes, CorruptObject, Repo, Snapshot, Source};
 use crate::resolve::{resolve, Outcome as Resolved};
 use crate::rules::{Context, RULES};
 use crate::scope::{self, Breaks};
+use crate::site::{self, Model, Site};
 use crate::source::SourceFile;
 use crate::stale::{self, Entry};
 
@@ -118,6 +119,8 @@ pub struct Session {
     pub selected: HashSet<String>,
     /// The knowledge base's documents by `include` and `exclude`.
     known: HashSet<String>,
+    /// The site generator's model (`[site]`), its configuration read.
+    pub model: Box<dyn Model>,
 }
 
 /// Documents larger than this (bytes) are parsed one at a time.
@@ -200,6 +203,7 @@ impl Session {
             select(&repo, &snapshot, &settings, &targets, only_documents)?
         };
         let known: HashSet<String> = known.into_iter().map(str::to_owned).collect();
+        let model = site::load(&settings, &snapshot)?;
         Ok(Session {
             repo,
             snapshot,
@@ -208,6 +212,7 @@ impl Session {
             documents: Vec::new(),
             selected,
             known,
+            model,
         })
     }
 
@@ -217,12 +222,17 @@ impl Session {
     /// front matter only.
     pub fn parse(&mut self, full: Option<&HashSet<String>>) -> Result<(), Error> {
         let (settings, snapshot, known) = (&self.settings, &*self.snapshot, &self.known);
-        // A scoped run reads, besides its own documents, only those that may define terms.
+        // A scoped run reads, besides its own documents, only those that may define terms,
+        // and every document's front matter when the site's URLs depend on it.
+        let urls_from_front_matter = !self.model.front_matter_keys().is_empty();
         let mut to_parse: Vec<&str> = self
             .known
             .iter()
             .map(String::as_str)
-            .filter(|p| full.is_none_or(|full| full.contains(*p) || settings.may_define_term(p)))
+            .filter(|p| {
+                urls_from_front_matter
+                    || full.is_none_or(|full| full.contains(*p) || settings.may_define_term(p))
+            })
             .collect();
         to_parse.extend(
             self.selected
@@ -238,6 +248,8 @@ impl Session {
         };
         let mut documents = self.read_and_parse(&to_parse, &depth)?;
         if let Some(full) = full {
+            let site = Site::new(&*self.model, snapshot, &documents);
+            let site = &site;
             // The documents that the fully parsed ones link to need their anchors.
             let targets: HashSet<String> = documents
                 .iter()
@@ -246,7 +258,7 @@ impl Session {
                     d.markdown
                         .references
                         .iter()
-                        .map(move |r| resolve(settings, snapshot, d.path(), &r.target))
+                        .map(move |r| resolve(settings, snapshot, site, d.path(), &r.target))
                 })
                 .filter_map(|r| match r.outcome {
                     Resolved::Found {
@@ -310,6 +322,7 @@ impl Session {
         // (`term`, `slug`), term references and links kept in front matter.
         let keys: Vec<&str> = ["term", "slug"]
             .into_iter()
+            .chain(self.model.front_matter_keys().iter().copied())
             .chain(settings.terms.reference_keys.iter().map(String::as_str))
             .chain(settings.links.front_matter_keys.iter().map(String::as_str))
             .collect();
@@ -505,7 +518,8 @@ pub fn check_with_progress(
         session.parse(None)?;
     }
     let settings = &session.settings;
-    let index = Index::new(&session.documents, settings, &session.snapshot);
+    let site = Site::new(&*session.model, &session.snapshot, &session.documents);
+    let index = Index::new(&session.documents, settings, &session.snapshot, &site);
     let pool = if options.changed_since.is_none() {
         &session.known
     } else {

@@ -58,6 +58,8 @@ pub enum Error {
     Baseline { file: String, message: String },
     #[error("this is a shallow clone: docsteward cannot know how old documents are")]
     Shallow,
+    #[error("{file}: {message}")]
+    SiteConfig { file: String, message: String },
     #[error("unknown rule `{id}`")]
     UnknownRule {
         id: String,

@@ -2,6 +2,7 @@
 //! resolved, anchors per document, terms by slug and name, and what links where. Cross-file
 //! rules are plain lookups into it.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -14,6 +15,7 @@ use crate::document::{Document, Node, Value};
 use crate::paths;
 use crate::repo::Snapshot;
 use crate::resolve::{resolve, Outcome, Resolution};
+use crate::site::Site;
 use crate::suggest::Candidates;
 
 /// A reference in a document, resolved against the snapshot.
@@ -69,8 +71,11 @@ struct Folder<'a> {
 
 /// A document's anchors, and the same indexed for suggestions the first time one is asked
 /// for: a run suggests against the same few documents many times.
+/// A document's anchors: borrowed from it, or made by the site's heading ids.
+pub type AnchorSet<'a> = HashSet<Cow<'a, str>>;
+
 struct Anchors<'a> {
-    set: HashSet<&'a str>,
+    set: AnchorSet<'a>,
     near: OnceLock<Candidates>,
 }
 
@@ -79,14 +84,15 @@ impl<'a> Index<'a> {
         documents: &'a [Document],
         settings: &Settings,
         snapshot: &'a Snapshot,
+        site: &Site<'_>,
     ) -> Index<'a> {
-        let resolved: Vec<(&str, Vec<Link>, HashSet<&str>)> = documents
+        let resolved: Vec<(&str, Vec<Link>, AnchorSet<'a>)> = documents
             .par_iter()
             .map(|d| {
                 (
                     d.path(),
-                    links_of(settings, snapshot, d),
-                    d.markdown.anchors().collect(),
+                    links_of(settings, snapshot, site, d),
+                    anchors_of(site, d),
                 )
             })
             .collect();
@@ -166,7 +172,7 @@ impl<'a> Index<'a> {
     }
 
     /// The anchors of a parsed document, `None` when `path` is not one.
-    pub fn anchors(&self, path: &str) -> Option<&HashSet<&'a str>> {
+    pub fn anchors(&self, path: &str) -> Option<&HashSet<Cow<'a, str>>> {
         self.anchors.get(path).map(|a| &a.set)
     }
 
@@ -175,7 +181,7 @@ impl<'a> Index<'a> {
         let anchors = self.anchors.get(path)?;
         anchors
             .near
-            .get_or_init(|| Candidates::new(anchors.set.iter().copied()))
+            .get_or_init(|| Candidates::new(anchors.set.iter().map(|a| a.as_ref())))
             .closest(fragment)
     }
 
@@ -292,7 +298,30 @@ pub fn term_references(settings: &Settings, doc: &Document) -> Vec<TermRef> {
         .collect()
 }
 
-fn links_of(settings: &Settings, snapshot: &Snapshot, doc: &Document) -> Vec<Link> {
+/// The anchors a link's `#fragment` may name in `doc`: its headings' ids as the site that
+/// publishes it makes them (GitHub's when none does), and its HTML ids.
+fn anchors_of<'a>(site: &Site<'_>, doc: &'a Document) -> AnchorSet<'a> {
+    match site.heading_ids(doc) {
+        Some(ids) => ids
+            .into_iter()
+            .map(Cow::Owned)
+            .chain(
+                doc.markdown
+                    .html_anchors
+                    .iter()
+                    .map(|a| Cow::Borrowed(a.as_str())),
+            )
+            .collect(),
+        None => doc.markdown.anchors().map(Cow::Borrowed).collect(),
+    }
+}
+
+fn links_of(
+    settings: &Settings,
+    snapshot: &Snapshot,
+    site: &Site<'_>,
+    doc: &Document,
+) -> Vec<Link> {
     let mut out: Vec<Link> = Vec::new();
     if let Some(data) = doc.data() {
         for key in &settings.links.front_matter_keys {
@@ -302,7 +331,7 @@ fn links_of(settings: &Settings, snapshot: &Snapshot, doc: &Document) -> Vec<Lin
                     kind: None,
                     target: target.to_owned(),
                     span: node.span.clone(),
-                    resolution: resolve(settings, snapshot, doc.path(), target),
+                    resolution: resolve(settings, snapshot, site, doc.path(), target),
                 });
             }
         }
@@ -311,7 +340,7 @@ fn links_of(settings: &Settings, snapshot: &Snapshot, doc: &Document) -> Vec<Lin
         kind: Some(r.kind),
         target: r.target.clone(),
         span: r.span.clone(),
-        resolution: resolve(settings, snapshot, doc.path(), &r.target),
+        resolution: resolve(settings, snapshot, site, doc.path(), &r.target),
     }));
     out
 }

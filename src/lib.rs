@@ -28,6 +28,7 @@ pub mod rules;
 pub mod schema;
 pub mod scope;
 pub mod sink;
+pub mod site;
 pub mod source;
 pub mod stale;
 pub mod suggest;

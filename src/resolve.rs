@@ -7,6 +7,7 @@ use percent_encoding::percent_decode_str;
 use crate::config::Settings;
 use crate::paths;
 use crate::repo::{Mode, Snapshot};
+use crate::site::{Published, Site};
 
 /// What a reference leads to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,6 +33,11 @@ pub enum Outcome {
     },
     /// `..` climbs above the repository root.
     Outside,
+    /// A site URL (`[site] generator`) at which the site publishes nothing.
+    NotPublished {
+        url: String,
+        generator: &'static str,
+    },
 }
 
 /// A resolved reference: the outcome and the decoded fragment, if any.
@@ -41,8 +47,15 @@ pub struct Resolution {
     pub fragment: Option<String>,
 }
 
-/// Resolves `target`, written in the document at `from` (repository-relative).
-pub fn resolve(settings: &Settings, snapshot: &Snapshot, from: &str, target: &str) -> Resolution {
+/// Resolves `target`, written in the document at `from` (repository-relative). On a page
+/// the site publishes, a link is followed the way the site's reader follows it.
+pub fn resolve(
+    settings: &Settings,
+    snapshot: &Snapshot,
+    site: &Site<'_>,
+    from: &str,
+    target: &str,
+) -> Resolution {
     let target = target.trim();
     let target = target
         .strip_prefix('<')
@@ -73,6 +86,15 @@ pub fn resolve(settings: &Settings, snapshot: &Snapshot, from: &str, target: &st
             fragment,
         };
     }
+    if decoded.starts_with('/') && settings.links.external.is_match(&decoded) {
+        return Resolution {
+            outcome: Outcome::External,
+            fragment: None,
+        };
+    }
+    if let Some(page) = site.page(from) {
+        return on_page(settings, snapshot, site, from, page, &decoded, fragment);
+    }
     let outcome = if let Some(rooted) = decoded.strip_prefix('/') {
         root_absolute(settings, snapshot, rooted)
     } else {
@@ -84,13 +106,83 @@ pub fn resolve(settings: &Settings, snapshot: &Snapshot, from: &str, target: &st
     Resolution { outcome, fragment }
 }
 
+/// `decoded` (a path, no fragment) written on the published page `from`, at URL `page`.
+fn on_page(
+    settings: &Settings,
+    snapshot: &Snapshot,
+    site: &Site<'_>,
+    from: &str,
+    page: &str,
+    decoded: &str,
+    fragment: Option<String>,
+) -> Resolution {
+    let model = site.model();
+    let rooted = decoded.strip_prefix('/');
+    if rooted.is_none() && model.rewrites_file_links() {
+        // `../setup.md`: the generator turns a path to a source file into its URL.
+        if let Some(file) = paths::join(&paths::parent(from), decoded) {
+            if snapshot.contains(&file) || snapshot.is_dir(&file) {
+                return Resolution {
+                    outcome: locate(settings, snapshot, file, None),
+                    fragment,
+                };
+            }
+        }
+    }
+    let url = match rooted {
+        Some(_) => decoded.to_owned(),
+        None => match Site::join(page, decoded) {
+            Some(url) => url,
+            None => {
+                return Resolution {
+                    outcome: Outcome::Outside,
+                    fragment,
+                }
+            }
+        },
+    };
+    match site.lookup(&url) {
+        Published::File {
+            path,
+            fragment: redirected,
+        } => Resolution {
+            outcome: Outcome::Found {
+                is_dir: !snapshot.contains(&path),
+                path,
+            },
+            fragment: redirected.or(fragment),
+        },
+        Published::External => Resolution {
+            outcome: Outcome::External,
+            fragment: None,
+        },
+        Published::Nothing => {
+            // `[[links.routes]]` and `[links] roots` stay the escape hatch.
+            if let Some(rooted) = rooted {
+                let outcome = root_absolute(settings, snapshot, rooted);
+                if matches!(outcome, Outcome::Found { .. }) {
+                    return Resolution { outcome, fragment };
+                }
+            }
+            Resolution {
+                outcome: Outcome::NotPublished {
+                    url,
+                    generator: model.name(),
+                },
+                fragment,
+            }
+        }
+    }
+}
+
 /// `/x/y`: a route's file, else the knowledge base root, else each configured root.
 fn root_absolute(settings: &Settings, snapshot: &Snapshot, rooted: &str) -> Outcome {
     let url = format!("/{rooted}");
     for route in &settings.links.routes {
-        if let Some(slug) = route_slug(&route.url_prefix, &route.url_suffix, &url) {
-            let path = route.file.replace("{slug}", slug);
-            let pattern = format!("{}{{slug}}{}", route.url_prefix, route.url_suffix);
+        if let Some(slug) = route_slug(&route.url_prefix, &route.url_suffix, &url, route.many) {
+            let placeholder = if route.many { "{path}" } else { "{slug}" };
+            let path = route.file.replace(placeholder, slug);
+            let pattern = format!("{}{placeholder}{}", route.url_prefix, route.url_suffix);
             return locate(settings, snapshot, path, Some(pattern));
         }
     }
@@ -119,11 +211,14 @@ fn root_absolute(settings: &Settings, snapshot: &Snapshot, rooted: &str) -> Outc
     locate(settings, snapshot, candidates.swap_remove(chosen), None)
 }
 
-/// `{slug}` when `url` matches the route pattern: one path segment, trailing slash allowed.
-fn route_slug<'u>(prefix: &str, suffix: &str, url: &'u str) -> Option<&'u str> {
+/// `{slug}` when `url` matches the route pattern: one path segment (any number for
+/// `{path}`, `many`), trailing slash allowed.
+fn route_slug<'u>(prefix: &str, suffix: &str, url: &'u str, many: bool) -> Option<&'u str> {
     let url = url.strip_suffix('/').unwrap_or(url);
     let slug = url.strip_prefix(prefix)?.strip_suffix(suffix)?;
-    (!slug.is_empty() && !slug.contains('/')).then_some(slug)
+    let segments_ok = many || !slug.contains('/');
+    (!slug.is_empty() && segments_ok && !slug.split('/').any(|s| s == ".." || s.is_empty()))
+        .then_some(slug)
 }
 
 fn locate(
@@ -223,10 +318,12 @@ mod tests {
         assert!(is_local_file_url("c:/notes/a.md"));
         assert!(!is_local_file_url("https://example.com"));
         assert_eq!(
-            route_slug("/glossary/", "", "/glossary/tacit-knowledge/"),
+            route_slug("/glossary/", "", "/glossary/tacit-knowledge/", false),
             Some("tacit-knowledge")
         );
-        assert_eq!(route_slug("/glossary/", "", "/glossary/a/b"), None);
-        assert_eq!(route_slug("/glossary/", "", "/glossary/"), None);
+        assert_eq!(route_slug("/glossary/", "", "/glossary/a/b", false), None);
+        assert_eq!(route_slug("/glossary/", "", "/glossary/", false), None);
+        assert_eq!(route_slug("/docs/", "", "/docs/a/b/", true), Some("a/b"));
+        assert_eq!(route_slug("/docs/", "", "/docs/a/../../x", true), None);
     }
 }

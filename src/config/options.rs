@@ -17,6 +17,15 @@ pub struct Options {
     pub rules: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     pub stale: Option<StaleOptions>,
     pub limits: Option<LimitsOptions>,
+    pub site: Option<SiteOptions>,
+}
+
+/// `[site]`: which generator publishes the knowledge base, and where its configuration is.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SiteOptions {
+    pub generator: Option<Spanned<String>>,
+    pub root: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -63,6 +72,7 @@ pub struct LinksOptions {
     pub front_matter_keys: Option<Vec<String>>,
     pub routes: Option<Vec<RouteOptions>>,
     pub case_sensitive: Option<bool>,
+    pub external: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

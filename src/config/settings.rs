@@ -56,8 +56,10 @@ pub struct ContentType {
 pub struct Route {
     pub url_prefix: String,
     pub url_suffix: String,
-    /// Repository-relative file pattern with `{slug}`.
+    /// Repository-relative file pattern with the same placeholder as the URL.
     pub file: String,
+    /// `{path}` (any number of segments) rather than `{slug}` (one).
+    pub many: bool,
 }
 
 #[derive(Debug)]
@@ -67,7 +69,32 @@ pub struct LinkSettings {
     pub front_matter_keys: Vec<String>,
     pub routes: Vec<Route>,
     pub case_sensitive: bool,
+    /// Site URLs that belong to other sites on the same host (`/dotnet/**`): not checked.
+    pub external: GlobSet,
 }
+
+/// `[site]`: the generator that publishes the knowledge base.
+#[derive(Debug, Clone)]
+pub struct SiteSettings {
+    /// `github` (the default), `hugo`, `mkdocs`, `docusaurus`, `astro`, `starlight`,
+    /// `docfx`, `jekyll`.
+    pub generator: String,
+    /// The folder holding the generator's configuration, relative to the repository root
+    /// (`""` or `"website/"`).
+    pub root: String,
+}
+
+/// The values `[site] generator` accepts.
+pub const GENERATORS: &[&str] = &[
+    "github",
+    "hugo",
+    "mkdocs",
+    "docusaurus",
+    "astro",
+    "starlight",
+    "docfx",
+    "jekyll",
+];
 
 #[derive(Debug)]
 pub struct TermSettings {
@@ -118,6 +145,7 @@ pub struct Settings {
     pub terms: TermSettings,
     pub stale: StaleSettings,
     pub limits: LimitSettings,
+    pub site: SiteSettings,
     levels: HashMap<&'static str, Level>,
 }
 
@@ -209,6 +237,28 @@ impl Settings {
             .iter()
             .map(|r| cx.route(base, &r.url, &r.file))
             .collect::<Result<Vec<_>, _>>()?;
+        let external = cx.globs(links.external.as_deref().unwrap_or(&[]))?;
+        let site_options = options.site.unwrap_or_default();
+        let site = SiteSettings {
+            generator: match &site_options.generator {
+                Some(g) if GENERATORS.contains(&g.get_ref().as_str()) => g.get_ref().clone(),
+                Some(g) => {
+                    return Err(cx.error(
+                        g.span(),
+                        format!(
+                            "unknown generator `{}`; one of: {}",
+                            g.get_ref(),
+                            GENERATORS.join(", ")
+                        ),
+                    ))
+                }
+                None => "github".to_owned(),
+            },
+            root: match &site_options.root {
+                Some(r) => paths::as_dir(&cx.inside(base, r.get_ref(), r.span())?),
+                None => base.to_owned(),
+            },
+        };
         let terms = options.terms.unwrap_or_default();
         let defined_by = terms.defined_by.map(|g| cx.globs(&g)).transpose()?;
         let stale_options = options.stale.unwrap_or_default();
@@ -301,6 +351,7 @@ impl Settings {
                 front_matter_keys: links.front_matter_keys.unwrap_or_default(),
                 routes,
                 case_sensitive: links.case_sensitive.unwrap_or(true),
+                external,
             },
             terms: TermSettings {
                 defined_by,
@@ -310,6 +361,7 @@ impl Settings {
             },
             stale,
             limits,
+            site,
             levels,
         })
     }
@@ -449,22 +501,27 @@ impl Cx<'_> {
         file: &Spanned<String>,
     ) -> Result<Route, Error> {
         let u = url.get_ref();
-        let Some((prefix, suffix)) = u.split_once("{slug}") else {
+        let (placeholder, many) = if u.contains("{path}") {
+            ("{path}", true)
+        } else {
+            ("{slug}", false)
+        };
+        let Some((prefix, suffix)) = u.split_once(placeholder) else {
             return Err(self.error(
                 url.span(),
-                "a route URL needs a `{slug}` placeholder, like `/glossary/{slug}`",
+                "a route URL needs a `{slug}` (one segment) or `{path}` (any number) placeholder, like `/glossary/{slug}`",
             ));
         };
-        if !u.starts_with('/') || suffix.contains("{slug}") {
+        if !u.starts_with('/') || suffix.contains(placeholder) || (many && u.contains("{slug}")) {
             return Err(self.error(
                 url.span(),
-                "a route URL starts with `/` and has one `{slug}`",
+                "a route URL starts with `/` and has one placeholder, `{slug}` or `{path}`",
             ));
         }
-        if !file.get_ref().contains("{slug}") {
+        if !file.get_ref().contains(placeholder) {
             return Err(self.error(
                 file.span(),
-                "a route file needs a `{slug}` placeholder, like `glossary/{slug}.md`",
+                format!("a route file needs the URL's `{placeholder}` placeholder, like `glossary/{placeholder}.md`"),
             ));
         }
         let file_path = self.inside(base, file.get_ref(), file.span())?;
@@ -472,6 +529,7 @@ impl Cx<'_> {
             url_prefix: prefix.to_owned(),
             url_suffix: suffix.trim_end_matches('/').to_owned(),
             file: file_path,
+            many,
         })
     }
 }

@@ -41,6 +41,8 @@ pub struct Heading {
     pub span: Range<usize>,
     /// The anchor the heading is reachable by (custom `{#id}` or its GitHub-style slug).
     pub anchor: String,
+    /// Whether `anchor` was written (`{#id}`) rather than made from the text.
+    pub custom: bool,
 }
 
 /// A `docsteward-disable...` comment.
@@ -164,6 +166,7 @@ pub(crate) fn parse_masked(text: &str, body_start: usize, masked: &[Range<usize>
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, id, start, text)) = heading.take() {
                     let text = text.trim().to_owned();
+                    let custom = id.is_some();
                     let anchor = match id {
                         Some(id) => {
                             slugs.reserve(&id);
@@ -176,6 +179,7 @@ pub(crate) fn parse_masked(text: &str, body_start: usize, masked: &[Range<usize>
                         text,
                         span: start..span.end,
                         anchor,
+                        custom,
                     });
                 }
             }

@@ -117,6 +117,8 @@ pub struct Inference {
     pub owner_key: Option<Evidence<String>>,
     /// The front matter key holding the date a document was last reviewed.
     pub reviewed_key: Option<Evidence<String>>,
+    /// The site generator, from its configuration files.
+    pub site: Option<crate::site::Detection>,
 }
 
 /// Keys that name a document's owner, most specific first.
@@ -202,10 +204,15 @@ pub fn infer(documents: &[Document], snapshot: &Snapshot) -> Inference {
             .insert(paths::parent(d.path()));
     }
     reference_keys(documents, &slugs, &mut inference);
+    inference.site = crate::site::detect(snapshot);
     let roots = roots(documents, snapshot);
     path_keys(documents, snapshot, &roots, &mut inference);
-    routes(documents, snapshot, &roots, &mut inference);
-    inference.roots = roots;
+    // A site model maps URLs to files the way its generator does: roots and routes guessed
+    // from the links would only shadow it.
+    if inference.site.is_none() {
+        routes(documents, snapshot, &roots, &mut inference);
+        inference.roots = roots;
+    }
     inference.owner_key = detect_key(
         documents,
         OWNER_KEYS,

@@ -45,6 +45,21 @@ pub fn config(inference: &Inference) -> String {
             s(&t.schema_path()),
         ));
     }
+    if let Some(site) = &inference.site {
+        out.push_str(&format!(
+            "\n# {}\n[site]\ngenerator = {}\n",
+            site.evidence,
+            s(site.generator)
+        ));
+        if !site.root.is_empty() {
+            out.push_str(&format!("root = {}\n", s(site.root.trim_end_matches('/'))));
+        }
+        for unread in &site.unread {
+            out.push_str(&format!(
+                "# not read (set by code, not a literal): {unread}\n"
+            ));
+        }
+    }
     let links = !inference.roots.is_empty()
         || !inference.path_keys.is_empty()
         || !inference.routes.is_empty();

@@ -24,6 +24,14 @@ impl Rule for MissingFile {
 
     fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         for link in cx.index.links(doc.path()) {
+            if let Outcome::NotPublished { url, generator } = &link.resolution.outcome {
+                let what = if link.is_image() { "image" } else { "link" };
+                let mut message = format!("{what} `{}` leads to `{url}`", link.target);
+                message.push_str(&format!(", where the {generator} site publishes nothing"));
+                let d = Diagnostic::new(META.id, doc.path(), link.span.clone(), message);
+                out.push(d);
+                continue;
+            }
             let Outcome::Missing {
                 path,
                 route,

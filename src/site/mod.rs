@@ -1,0 +1,287 @@
+//! Site models: how a site generator publishes the repository's files, so that a link is
+//! judged the way a reader of the published site follows it. One file per generator behind
+//! [`Model`]; `[site] generator` picks one (`github`, the default, publishes nothing: every
+//! link is a file path, as GitHub renders it).
+//!
+//! A [`Site`] is built once per snapshot: every published file's URLs in one hash map, the
+//! redirects in another, so resolving a link stays a lookup.
+
+use std::collections::HashMap;
+
+use crate::config::Settings;
+use crate::document::markdown::Heading;
+use crate::document::{Document, Node};
+use crate::error::Error;
+use crate::paths;
+use crate::repo::Snapshot;
+
+mod github;
+
+/// What a generator does with the repository's files. Implementations read their own
+/// configuration from the snapshot when they are loaded ([`load`]) and never run the
+/// generator.
+pub trait Model: Send + Sync {
+    /// The `[site] generator` value.
+    fn name(&self) -> &'static str;
+
+    /// The URLs at which the generator publishes the file `path` (a document, whose front
+    /// matter is `front`, or any other file: an image, a static asset); empty when it does
+    /// not publish it (a draft, a file outside its content folders, `README.md` at the
+    /// root). Site-absolute (`/fr/scalability/`, `/img/x.png`), not percent-encoded. A
+    /// document's first URL is its page's: relative links on the page resolve against it.
+    fn urls(&self, path: &str, front: Option<&Node>) -> Vec<String>;
+
+    /// Redirects the site serves: `(from, to)` URLs, from the generator's configuration
+    /// and from a document's front matter (Hugo `aliases`). `to` may carry a `#fragment`
+    /// or be another site's URL (`https://...`).
+    fn redirects(&self, _path: &str, _front: Option<&Node>) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    /// Redirects from the generator's configuration files (Netlify `_redirects`, Learn's
+    /// redirection files, `redirect_maps`), read once.
+    fn site_redirects(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    /// Whether a link on a published page written as a relative path to a source file
+    /// (`../setup.md`) is rewritten by the generator to that file's URL (MkDocs,
+    /// Docusaurus), rather than followed as a URL relative to the page (Hugo, Starlight).
+    fn rewrites_file_links(&self) -> bool {
+        false
+    }
+
+    /// The front matter keys [`Model::urls`] and [`Model::redirects`] read (`slug`, `url`,
+    /// `aliases`, `draft`): a run scoped to a few documents reads them from every other.
+    fn front_matter_keys(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Whether the host ignores letter case in URLs (Microsoft Learn).
+    fn case_insensitive(&self) -> bool {
+        false
+    }
+
+    /// The ids a published page's headings get, in order. `None` for a heading keeps its
+    /// anchor as parsed (an explicit `{#id}`, or GitHub's slug). The default is GitHub's.
+    fn heading_ids(&self, headings: &[Heading]) -> Vec<Option<String>> {
+        vec![None; headings.len()]
+    }
+}
+
+/// What `docsteward init` learned about the site generator from its configuration files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detection {
+    /// The `[site] generator` value.
+    pub generator: &'static str,
+    /// The folder holding the generator's configuration, repository-relative (`""` or
+    /// `"website/"`): `[site] root`.
+    pub root: String,
+    /// What was read, one line: `init` writes it above `[site]`.
+    pub evidence: String,
+    /// Settings the configuration sets in a way docsteward cannot read without running
+    /// it (a computed value in `docusaurus.config.js`): `init` lists them.
+    pub unread: Vec<String>,
+}
+
+/// Each generator's detector, most specific first: the first that recognises the
+/// repository wins.
+const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[];
+
+/// The generator whose configuration the snapshot holds, if any.
+pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
+    DETECTORS.iter().find_map(|detect| detect(snapshot))
+}
+
+/// The model `[site] generator` names, with the generator's configuration read from the
+/// snapshot.
+pub fn load(settings: &Settings, snapshot: &Snapshot) -> Result<Box<dyn Model>, Error> {
+    let _ = snapshot;
+    let model: Box<dyn Model> = match settings.site.generator.as_str() {
+        "github" => Box::new(github::Github),
+        other => {
+            return Err(Error::SiteConfig {
+                file: settings.config_path.clone().unwrap_or_default(),
+                message: format!("docsteward has no model of the `{other}` generator yet"),
+            })
+        }
+    };
+    Ok(model)
+}
+
+/// The published site of one snapshot: where each URL leads.
+pub struct Site<'m> {
+    model: &'m dyn Model,
+    /// URL key ([`key`]) -> the file published there.
+    files: HashMap<String, String>,
+    /// Document -> its page's URL.
+    pages: HashMap<String, String>,
+    /// URL key -> where it redirects.
+    redirects: HashMap<String, String>,
+}
+
+/// Where a site URL leads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Published {
+    /// A file of the repository, after any redirects; `fragment` replaces the link's when
+    /// a redirect names one.
+    File {
+        path: String,
+        fragment: Option<String>,
+    },
+    /// A redirect to another site.
+    External,
+    /// Nothing is published there.
+    Nothing,
+}
+
+/// Redirect hops followed before giving up on a loop.
+const MAX_REDIRECTS: usize = 16;
+
+impl<'m> Site<'m> {
+    /// The site `model` makes of `snapshot`'s files; `documents` give front matter.
+    pub fn new(model: &'m dyn Model, snapshot: &Snapshot, documents: &[Document]) -> Site<'m> {
+        let mut site = Site {
+            model,
+            files: HashMap::new(),
+            pages: HashMap::new(),
+            redirects: HashMap::new(),
+        };
+        if model.name() == "github" {
+            return site;
+        }
+        let fronts: HashMap<&str, Option<&Node>> =
+            documents.iter().map(|d| (d.path(), d.data())).collect();
+        for (from, to) in model.site_redirects() {
+            site.redirects.insert(site.key(&from), to);
+        }
+        for path in snapshot.files() {
+            let front = fronts.get(path.as_str()).copied().flatten();
+            let urls = model.urls(path, front);
+            if let (Some(first), true) = (urls.first(), fronts.contains_key(path.as_str())) {
+                site.pages.insert(path.clone(), first.clone());
+            }
+            for url in urls {
+                // The first file to claim a URL keeps it, in path order: the same on every run.
+                site.files
+                    .entry(site.key(&url))
+                    .or_insert_with(|| path.clone());
+            }
+            for (from, to) in model.redirects(path, front) {
+                site.redirects.insert(site.key(&from), to);
+            }
+        }
+        site
+    }
+
+    /// A site without a generator: nothing is published, every link is a file path.
+    pub fn none(model: &'m dyn Model) -> Site<'m> {
+        Site {
+            model,
+            files: HashMap::new(),
+            pages: HashMap::new(),
+            redirects: HashMap::new(),
+        }
+    }
+
+    pub fn model(&self) -> &dyn Model {
+        self.model
+    }
+
+    /// The URL of the page `path` is published as, if it is.
+    pub fn page(&self, path: &str) -> Option<&str> {
+        self.pages.get(path).map(String::as_str)
+    }
+
+    /// What is published at `url` (site-absolute, decoded, without `#fragment`).
+    pub fn lookup(&self, url: &str) -> Published {
+        let mut key = self.key(url);
+        let mut fragment = None;
+        for _ in 0..=MAX_REDIRECTS {
+            if let Some(path) = self.files.get(&key) {
+                return Published::File {
+                    path: path.clone(),
+                    fragment,
+                };
+            }
+            let Some(to) = self.redirects.get(&key) else {
+                return Published::Nothing;
+            };
+            let (to, frag) = match to.split_once('#') {
+                Some((t, f)) => (t, Some(f.to_owned())),
+                None => (to.as_str(), None),
+            };
+            if frag.is_some() {
+                fragment = frag;
+            }
+            if !to.starts_with('/') {
+                return Published::External;
+            }
+            key = self.key(to);
+        }
+        Published::Nothing
+    }
+
+    /// The site-absolute URL `target` (relative, decoded, no fragment) names on the page at
+    /// `page`; `None` when it climbs above the site's root.
+    pub fn join(page: &str, target: &str) -> Option<String> {
+        // A page URL ending in `/` is a folder; `/a/b.html` is in `/a/`.
+        let dir = match page.rfind('/') {
+            Some(i) => &page[..=i],
+            None => "/",
+        };
+        let joined = paths::join(dir.trim_start_matches('/'), target)?;
+        let trailing = target.ends_with('/') && !joined.ends_with('/');
+        Some(format!("/{joined}{}", if trailing { "/" } else { "" }))
+    }
+
+    /// The ids of a published document's headings, or `None` to keep those parsed.
+    pub fn heading_ids(&self, doc: &Document) -> Option<Vec<String>> {
+        self.page(doc.path())?;
+        let headings = &doc.markdown.headings;
+        let ids = self.model.heading_ids(headings);
+        Some(
+            headings
+                .iter()
+                .zip(ids)
+                .map(|(h, id)| id.unwrap_or_else(|| h.anchor.clone()))
+                .collect(),
+        )
+    }
+
+    /// The form URLs are compared in: no trailing `/` or `index.html`, letter case folded
+    /// where the host ignores it.
+    fn key(&self, url: &str) -> String {
+        let url = url.split(['?', '#']).next().unwrap_or("");
+        let url = url.strip_suffix("index.html").unwrap_or(url);
+        let url = url.trim_end_matches('/');
+        let url = if url.is_empty() { "/" } else { url };
+        if self.model.case_insensitive() {
+            url.to_lowercase()
+        } else {
+            url.to_owned()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_urls_resolve_against_the_page() {
+        assert_eq!(
+            Site::join("/tr/kubernetes/", "../container/").as_deref(),
+            Some("/tr/container/")
+        );
+        assert_eq!(
+            Site::join("/tr/kubernetes.html", "container.html").as_deref(),
+            Some("/tr/container.html")
+        );
+        assert_eq!(
+            Site::join("/a/b/", "img/x.png").as_deref(),
+            Some("/a/b/img/x.png")
+        );
+        assert_eq!(Site::join("/a/", "../../x/"), None);
+    }
+}
