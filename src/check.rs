@@ -506,6 +506,7 @@ pub fn check_with_progress(
         Some(changes) => Breaks::new(
             &session.settings,
             &session.snapshot,
+            &*session.model,
             &session.documents,
             changes,
             &before,

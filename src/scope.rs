@@ -12,6 +12,7 @@ use crate::index::{defines_term, slug_of, term_references, Index, Link};
 use crate::paths;
 use crate::repo::{Changes, Snapshot};
 use crate::resolve::Outcome;
+use crate::site::{self, Model};
 
 /// What a change took away that other documents may still point at.
 #[derive(Debug, Default)]
@@ -23,6 +24,11 @@ pub struct Breaks {
     anchors: HashMap<String, Option<HashSet<String>>>,
     /// Term slugs defined before the change and by no document after it.
     slugs: HashSet<String>,
+    /// Site URLs (in [`site::key`] form) published before the change and not after it: a
+    /// removed or renamed page, or a page whose `slug` changed.
+    urls: HashSet<String>,
+    /// Whether the site's URLs ignore letter case.
+    fold_case: bool,
 }
 
 impl Breaks {
@@ -32,6 +38,7 @@ impl Breaks {
     pub fn new(
         settings: &Settings,
         snapshot: &Snapshot,
+        model: &dyn Model,
         documents: &[Document],
         changes: &Changes,
         before: &[Document],
@@ -57,6 +64,41 @@ impl Breaks {
         let mut defined: Option<HashSet<String>> = None;
         let mut anchors = HashMap::new();
         let mut slugs = HashSet::new();
+        let mut urls = HashSet::new();
+        if model.name() != "github" {
+            let old_fronts: HashMap<&str, &Document> =
+                before.iter().map(|d| (d.path(), d)).collect();
+            let touched = changes
+                .removed
+                .iter()
+                .chain(changes.changed.iter())
+                .map(String::as_str);
+            for path in touched {
+                let old_front = old_fronts.get(path).and_then(|d| d.data());
+                let lost = model.urls(path, old_front);
+                if lost.is_empty() {
+                    continue;
+                }
+                let kept: HashSet<String> = match now.get(path) {
+                    Some(d) => model.urls(path, d.data()),
+                    None if snapshot.contains(path) => model.urls(path, None),
+                    None => Vec::new(),
+                }
+                .iter()
+                .map(|u| site::key(model, u))
+                .collect();
+                urls.extend(
+                    lost.iter()
+                        .map(|u| site::key(model, u))
+                        .filter(|k| !kept.contains(k)),
+                );
+            }
+        }
+        // Anchors as the site publishes a page, else as GitHub renders the file.
+        let anchors_of = |d: &Document| -> Vec<String> {
+            site::page_anchors(model, d)
+                .unwrap_or_else(|| d.markdown.anchors().map(str::to_owned).collect())
+        };
         for old in before {
             let path = old.path();
             // Binary or UTF-16 before, it had no anchors and no front matter either.
@@ -65,15 +107,14 @@ impl Breaks {
                 Some(Skipped::Unreadable(_) | Skipped::TooLarge { .. })
             );
             if changes.changed.contains(path) {
-                let kept: HashSet<&str> = now
+                let kept: HashSet<String> = now
                     .get(path)
-                    .map(|d| d.markdown.anchors().collect())
+                    .map(|d| anchors_of(d).into_iter().collect())
                     .unwrap_or_default();
                 let lost: Option<HashSet<String>> = readable.then(|| {
-                    old.markdown
-                        .anchors()
+                    anchors_of(old)
+                        .into_iter()
                         .filter(|a| !kept.contains(a))
-                        .map(str::to_owned)
                         .collect()
                 });
                 if lost.as_ref().is_none_or(|lost| !lost.is_empty()) {
@@ -103,16 +144,24 @@ impl Breaks {
             removed,
             anchors,
             slugs,
+            urls,
+            fold_case: model.case_insensitive(),
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.removed.is_empty() && self.anchors.is_empty() && self.slugs.is_empty()
+        self.removed.is_empty()
+            && self.anchors.is_empty()
+            && self.slugs.is_empty()
+            && self.urls.is_empty()
     }
 
     /// Whether `link` points at something the change took away.
     fn breaks(&self, index: &Index<'_>, link: &Link) -> bool {
         match &link.resolution.outcome {
+            Outcome::NotPublished { url, .. } => {
+                self.urls.contains(&site::normalize(url, self.fold_case))
+            }
             Outcome::Missing { path, .. }
             | Outcome::CaseMismatch { path, .. }
             | Outcome::Ignored { path }

@@ -136,6 +136,23 @@ fn wrong_type_exits_2_and_points_at_the_value() {
 }
 
 #[test]
+fn unknown_site_generator_exits_2_and_lists_the_known_ones() {
+    let repo = TestRepo::new();
+    repo.write("docsteward.toml", "[site]\ngenerator = \"wordpress\"\n")
+        .write("a.md", "# A\n")
+        .commit("c");
+    let out = repo.run(&["check"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("unknown generator `wordpress`"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("github, hugo"), "{}", out.stderr);
+    assert!(out.stderr.contains("docsteward.toml:2:"), "{}", out.stderr);
+}
+
+#[test]
 fn invalid_duration_exits_2() {
     let repo = TestRepo::new();
     repo.write(

@@ -424,6 +424,61 @@ fn route_links_resolve_to_the_mapped_file() {
 }
 
 #[test]
+fn path_routes_map_any_number_of_segments() {
+    let repo = TestRepo::new();
+    repo.write(
+        "docsteward.toml",
+        "[[links.routes]]\nurl = \"/docs/{path}/\"\nfile = \"content/{path}.md\"\n",
+    )
+    .write("content/guides/setup/linux.md", "# Linux\n\n## Packages\n")
+    .write(
+        "index.md",
+        "# Index\n\n[a](/docs/guides/setup/linux/)\n[b](/docs/guides/setup/linux#packages)\n\
+             [c](/docs/guides/setup/macos/)\n[d](/docs/guides/../../../x/)\n",
+    )
+    .commit("routes");
+    let out = check(&repo);
+    // `..` segments never take a route: the last link falls back to the root.
+    assert_eq!(
+        out.findings(),
+        [
+            f("links/missing-file", "index.md", 5, 5),
+            f("links/outside-repo", "index.md", 6, 5)
+        ]
+    );
+    let d = one(&out, "links/missing-file", "index.md", 5);
+    let message = text(&d, "message");
+    assert!(
+        message.contains("content/guides/setup/macos.md") && message.contains("/docs/{path}"),
+        "{d:#}"
+    );
+}
+
+#[test]
+fn external_site_urls_are_not_checked() {
+    let repo = TestRepo::new();
+    repo.write(
+        "docsteward.toml",
+        "[links]\nexternal = [\"/dotnet/**\", \"/azure/*/overview\"]\n",
+    )
+    .write(
+        "index.md",
+        "# Index\n\n[a](/dotnet/api/system.string)\n[b](/azure/storage/overview)\n\
+             [c](/azure/storage/blobs/overview)\n[d](/powershell/module/x)\n",
+    )
+    .commit("external");
+    let out = check(&repo);
+    // `*` is one segment: the third link is not covered by the second glob.
+    assert_eq!(
+        out.findings(),
+        [
+            f("links/missing-file", "index.md", 5, 5),
+            f("links/missing-file", "index.md", 6, 5)
+        ]
+    );
+}
+
+#[test]
 fn front_matter_keys_values_are_checked() {
     let repo = TestRepo::new();
     repo.write(

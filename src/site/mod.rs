@@ -238,29 +238,53 @@ impl<'m> Site<'m> {
     /// The ids of a published document's headings, or `None` to keep those parsed.
     pub fn heading_ids(&self, doc: &Document) -> Option<Vec<String>> {
         self.page(doc.path())?;
-        let headings = &doc.markdown.headings;
-        let ids = self.model.heading_ids(headings);
-        Some(
-            headings
-                .iter()
-                .zip(ids)
-                .map(|(h, id)| id.unwrap_or_else(|| h.anchor.clone()))
-                .collect(),
-        )
+        Some(ids(self.model, doc))
     }
 
     /// The form URLs are compared in: no trailing `/` or `index.html`, letter case folded
     /// where the host ignores it.
-    fn key(&self, url: &str) -> String {
-        let url = url.split(['?', '#']).next().unwrap_or("");
-        let url = url.strip_suffix("index.html").unwrap_or(url);
-        let url = url.trim_end_matches('/');
-        let url = if url.is_empty() { "/" } else { url };
-        if self.model.case_insensitive() {
-            url.to_lowercase()
-        } else {
-            url.to_owned()
-        }
+    pub fn key(&self, url: &str) -> String {
+        key(self.model, url)
+    }
+}
+
+/// The ids `model` gives `doc`'s headings.
+fn ids(model: &dyn Model, doc: &Document) -> Vec<String> {
+    let headings = &doc.markdown.headings;
+    headings
+        .iter()
+        .zip(model.heading_ids(headings))
+        .map(|(h, id)| id.unwrap_or_else(|| h.anchor.clone()))
+        .collect()
+}
+
+/// The anchors of `doc` as the site publishes it (its page's heading ids and HTML ids), or
+/// `None` when the site does not publish it as a page.
+pub fn page_anchors(model: &dyn Model, doc: &Document) -> Option<Vec<String>> {
+    if model.name() == "github" || model.urls(doc.path(), doc.data()).is_empty() {
+        return None;
+    }
+    let mut anchors = ids(model, doc);
+    anchors.extend(doc.markdown.html_anchors.iter().cloned());
+    Some(anchors)
+}
+
+/// The form URLs are compared in under `model` (see [`Site::key`]).
+pub fn key(model: &dyn Model, url: &str) -> String {
+    normalize(url, model.case_insensitive())
+}
+
+/// `url` without query, fragment, trailing `/` or `index.html`; lower-cased when
+/// `fold_case`.
+pub fn normalize(url: &str, fold_case: bool) -> String {
+    let url = url.split(['?', '#']).next().unwrap_or("");
+    let url = url.strip_suffix("index.html").unwrap_or(url);
+    let url = url.trim_end_matches('/');
+    let url = if url.is_empty() { "/" } else { url };
+    if fold_case {
+        url.to_lowercase()
+    } else {
+        url.to_owned()
     }
 }
 
