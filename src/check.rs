@@ -18,12 +18,13 @@ use crate::document::{Document, Limits, Skipped, Syntax};
 use crate::error::Error;
 use crate::index::Index;
 use crate::paths;
-use crate::repo::{Changes, CorruptObject, Repo, Snapshot, Source};
+use crate::repo::{Changes, CorruptObject, Ignore, Repo, Snapshot, Source};
 use crate::resolve::{resolve, Outcome as Resolved};
 use crate::rules::{Context, RULES};
 use crate::scope::{self, Breaks};
 use crate::site::{self, Model, Site};
 use crate::source::SourceFile;
+use crate::stale::codeowners::CodeOwners;
 use crate::stale::{self, Entry};
 
 /// What to check.
@@ -407,11 +408,26 @@ impl Session {
             .filter(|p| !uncommitted.contains(**p))
             .map(|p| (*p).to_owned())
             .collect();
-        let ignore = self
-            .snapshot
-            .read(&self.settings.stale.ignore_revs_file)
-            .map(|b| Repo::parse_ignore_revs(&String::from_utf8_lossy(&b)))
-            .unwrap_or_default();
+        let stale_settings = &self.settings.stale;
+        let ignored_author = |name: &str, email: &str| stale_settings.ignores_author(name, email);
+        let ignore = Ignore {
+            revs: self
+                .snapshot
+                .read(&stale_settings.ignore_revs_file)
+                .map(|b| Repo::parse_ignore_revs(&String::from_utf8_lossy(&b)))
+                .unwrap_or_default(),
+            author: Some(&ignored_author),
+            mailmap: self
+                .snapshot
+                .contains(".mailmap")
+                .then(|| {
+                    self.snapshot
+                        .read_limited(".mailmap", crate::fs::MAX_AUXILIARY)
+                })
+                .and_then(Result::ok)
+                .map(|b| String::from_utf8_lossy(&b).into_owned()),
+        };
+        let owners = CodeOwners::read(&self.snapshot);
         let history = match start {
             Some(start) if !committed.is_empty() => self
                 .repo
@@ -431,7 +447,7 @@ impl Session {
                 let last = by_path.get(d.path()).and_then(|c| c.as_ref());
                 (
                     d.path().to_owned(),
-                    stale::assess(&self.settings, d, last, as_of),
+                    stale::assess(&self.settings, &owners, d, last, as_of),
                 )
             })
             .collect())

@@ -72,6 +72,74 @@ fn pure_rename_keeps_the_age_and_a_rename_with_an_edit_does_not() {
 }
 
 #[test]
+fn bot_commits_are_not_changes_and_bots_own_nothing() {
+    let repo = TestRepo::new();
+    repo.write("a.md", "# A\ntext\n").write("b.md", "# B\n");
+    let first = repo.commit_at("add", T0, "Ann", &[]);
+    repo.write("a.md", "# A\ntext, reformatted\n");
+    repo.commit_at("bump", T0 + 10 * DAY, "github-actions[bot]", &[]);
+    // A document a bot created is the bot's change, but not the bot's to own.
+    repo.write("generated.md", "# Generated\n");
+    let created = repo.commit_at("generate", T0 + 11 * DAY, "dependabot[bot]", &[]);
+    let report = stale_json(&repo, &["--as-of", "2023-02-01"]);
+    assert_eq!(last_commit(&report, "a.md"), first.to_string());
+    assert_eq!(entry(&report, "a.md")["owner"], "Ann");
+    assert_eq!(last_commit(&report, "generated.md"), created.to_string());
+    assert_eq!(entry(&report, "generated.md")["owner"], Value::Null);
+
+    // Configured patterns replace the default: `*` is any text, `[` is a letter.
+    repo.write(
+        "docsteward.toml",
+        "[stale]\nignore-authors = [\"release-*\"]\n",
+    );
+    repo.commit_at("config", T0 + 12 * DAY, "Ann", &[]);
+    repo.write("b.md", "# B\nmore\n");
+    repo.commit_at("release", T0 + 13 * DAY, "release-robot", &[]);
+    let report = stale_json(&repo, &["--as-of", "2023-02-01"]);
+    assert_eq!(entry(&report, "b.md")["owner"], "Ann");
+    // The default no longer applies: the bump is a change again.
+    assert_eq!(entry(&report, "a.md")["owner"], "github-actions[bot]");
+}
+
+#[test]
+fn codeowners_own_what_front_matter_does_not_and_mailmap_folds_aliases() {
+    let repo = TestRepo::new();
+    repo.write(
+        ".github/CODEOWNERS",
+        "*.md @docs-team\n/glossary/ @lexicographers\n/glossary/drafts/\n",
+    )
+    .write("guide.md", "# Guide\n")
+    .write("glossary/tacit.md", "---\nowner: \"@ann\"\n---\n# Tacit\n")
+    .write("glossary/cop.md", "# CoP\n")
+    .write("glossary/drafts/x.md", "# X\n")
+    .write("notes/a.md", "# Notes\n");
+    repo.commit_at("add", T0, "J Doe", &[]);
+    let report = stale_json(&repo, &["--as-of", "2023-02-01"]);
+    assert_eq!(entry(&report, "guide.md")["owner"], "@docs-team");
+    assert_eq!(entry(&report, "glossary/tacit.md")["owner"], "@ann");
+    assert_eq!(
+        entry(&report, "glossary/cop.md")["owner"],
+        "@lexicographers"
+    );
+    // A pattern without owners: the last change's author owns it.
+    assert_eq!(entry(&report, "glossary/drafts/x.md")["owner"], "J Doe");
+
+    // `.mailmap` names the author as they want to be named.
+    std::fs::remove_file(repo.path(".github/CODEOWNERS")).unwrap();
+    repo.write(
+        ".mailmap",
+        "Jane Doe <jane@example.com> <j.doe@example.com>\n",
+    );
+    repo.commit_at("mailmap", T0 + DAY, "Jane Doe", &[]);
+    let report = stale_json(&repo, &["--as-of", "2023-02-01"]);
+    assert_eq!(entry(&report, "notes/a.md")["owner"], "Jane Doe");
+    assert_eq!(
+        entry(&report, "notes/a.md")["last_change"]["author"],
+        "Jane Doe"
+    );
+}
+
+#[test]
 fn ignore_revs_commits_are_not_changes() {
     let repo = TestRepo::new();
     repo.write("a.md", "# A\ntext  \n");

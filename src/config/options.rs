@@ -54,6 +54,7 @@ pub struct StaleOptions {
     pub default_after: Option<Spanned<String>>,
     pub due_within: Option<Spanned<String>>,
     pub exempt: Option<Vec<Spanned<String>>>,
+    pub ignore_authors: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

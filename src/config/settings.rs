@@ -114,12 +114,32 @@ pub struct StaleSettings {
     pub default_after_days: u32,
     pub due_within_days: u32,
     exempt: GlobSet,
+    /// Authors whose commits are not changes and who own nothing (bots), by name or email.
+    ignore_authors: GlobSet,
 }
+
+/// `[stale] ignore-authors` when the configuration has none: GitHub's bot accounts
+/// (`github-actions[bot]`, `dependabot[bot]`, and their noreply addresses).
+pub const DEFAULT_IGNORE_AUTHORS: &[&str] = &["*[bot]", "*[bot]@users.noreply.github.com"];
 
 impl StaleSettings {
     pub fn is_exempt(&self, relative: &str) -> bool {
         self.exempt.is_match(relative)
     }
+
+    /// Whether a commit by this author is ignored (`[stale] ignore-authors`).
+    pub fn ignores_author(&self, name: &str, email: &str) -> bool {
+        self.ignore_authors.is_match(name) || self.ignore_authors.is_match(email)
+    }
+}
+
+/// An author pattern: `*` is any text, everything else literal (`[bot]` is not a class),
+/// letter case ignored.
+fn author_glob(pattern: &str) -> Result<Glob, globset::Error> {
+    let text: Vec<String> = pattern.split('*').map(globset::escape).collect();
+    GlobBuilder::new(&text.join("*"))
+        .case_insensitive(true)
+        .build()
 }
 
 /// Bounds on what one file may make docsteward do.
@@ -288,6 +308,24 @@ impl Settings {
                 .duration(stale_options.due_within.as_ref())?
                 .unwrap_or(30),
             exempt: cx.globs(stale_options.exempt.as_deref().unwrap_or(&[]))?,
+            ignore_authors: {
+                let mut set = GlobSetBuilder::new();
+                match &stale_options.ignore_authors {
+                    Some(patterns) => {
+                        for p in patterns {
+                            set.add(author_glob(p.get_ref()).map_err(|e| {
+                                cx.error(p.span(), format!("invalid pattern: {}", e.kind()))
+                            })?);
+                        }
+                    }
+                    None => {
+                        for p in DEFAULT_IGNORE_AUTHORS {
+                            set.add(author_glob(p).map_err(|e| cx.error(0..0, e.to_string()))?);
+                        }
+                    }
+                }
+                set.build().map_err(|e| cx.error(0..0, e.to_string()))?
+            },
         };
         let limit_options = options.limits.unwrap_or_default();
         let limits = LimitSettings {

@@ -33,6 +33,17 @@ pub struct LastChange {
 /// Reports how many commits the walk has read, for a progress bar.
 pub type Progress<'a> = &'a mut dyn FnMut(usize);
 
+/// Commits that modify a document without changing it in any way that matters: those
+/// listed in an ignore-revs file, and those by ignored authors (bots). Neither can make a
+/// document appear: its creation counts whoever made it. `mailmap` (the text of a
+/// `.mailmap`) folds an author's aliases into one name before anything else sees it.
+#[derive(Default)]
+pub struct Ignore<'a> {
+    pub revs: HashSet<Oid>,
+    pub author: Option<&'a (dyn Fn(&str, &str) -> bool + Sync)>,
+    pub mailmap: Option<String>,
+}
+
 impl Repo {
     /// Whether the repository is a shallow clone.
     pub fn is_shallow(&self) -> bool {
@@ -97,7 +108,7 @@ impl Repo {
         &self,
         start: Oid,
         documents: &[String],
-        ignore: &HashSet<Oid>,
+        ignore: &Ignore<'_>,
         progress: Progress<'_>,
     ) -> Result<Vec<Option<LastChange>>, Error> {
         self.verified()?;
@@ -191,7 +202,8 @@ fn visit_here(git_dir: &std::path::Path, oid: Oid, paths: &Group) -> Result<Visi
 /// The walk's state: which commit holds which unresolved documents, and what was found.
 struct Walk<'r> {
     repo: &'r Repository,
-    ignore: &'r HashSet<Oid>,
+    ignore: &'r Ignore<'r>,
+    mailmap: Option<git2::Mailmap>,
     boundary: &'r HashSet<Oid>,
     result: Vec<Option<LastChange>>,
     /// Each unresolved document is in exactly one commit's group: the walk moves groups to
@@ -205,11 +217,11 @@ struct Walk<'r> {
     fresh: HashSet<String>,
 }
 
-fn walk(
-    repo: &Repository,
+fn walk<'r>(
+    repo: &'r Repository,
     start: Oid,
     documents: &[String],
-    ignore: &HashSet<Oid>,
+    ignore: &'r Ignore<'r>,
     boundary: &HashSet<Oid>,
     progress: Progress<'_>,
 ) -> Result<Vec<Option<LastChange>>, Error> {
@@ -218,6 +230,11 @@ fn walk(
     let mut walk = Walk {
         repo,
         ignore,
+        // A `.mailmap` that libgit2 cannot read folds nothing.
+        mailmap: ignore
+            .mailmap
+            .as_deref()
+            .and_then(|text| git2::Mailmap::from_buffer(text).ok()),
         boundary,
         result: vec![None; documents.len()],
         pending: HashMap::new(),
@@ -317,7 +334,8 @@ impl Walk<'_> {
             }
             return Ok(());
         };
-        let ignored = self.ignore.contains(&v.oid);
+        let listed = self.ignore.revs.contains(&v.oid);
+        let mut by_ignored_author: Option<bool> = None;
         let mut moved: Vec<Group> = vec![Group::new(); v.parents.len()];
         let mut trees: Option<(git2::Tree<'_>, Vec<git2::Tree<'_>>)> = None;
         for (path, change) in &first.changed {
@@ -357,7 +375,12 @@ impl Walk<'_> {
                 }
                 // A reformatting commit listed in the ignore-revs file is not a change, but
                 // the creation of a file cannot be ignored away.
-                (None, Change::Modified) if ignored && v.parents.len() == 1 => {
+                (None, Change::Modified)
+                    if v.parents.len() == 1
+                        && (listed
+                            || *by_ignored_author
+                                .get_or_insert_with(|| self.by_ignored_author(v))) =>
+                {
                     moved[0].insert(path.clone(), document);
                 }
                 (None, _) => self.resolve(v, document, false),
@@ -385,13 +408,36 @@ impl Walk<'_> {
     }
 
     fn resolve(&mut self, v: &Visited, document: usize, at_boundary: bool) {
+        let (author, author_email) = self.identity(v);
         self.result[document] = Some(LastChange {
             commit: v.oid,
             time: v.time,
-            author: v.author.clone(),
-            author_email: v.author_email.clone(),
+            author,
+            author_email,
             at_boundary,
         });
+    }
+
+    /// The commit's author as `.mailmap` names them.
+    fn identity(&self, v: &Visited) -> (String, String) {
+        let mapped = self.mailmap.as_ref().and_then(|m| {
+            let time = git2::Time::new(v.time, 0);
+            let sig = git2::Signature::new(&v.author, &v.author_email, &time).ok()?;
+            let real = m.resolve_signature(&sig).ok()?;
+            Some((
+                real.name().unwrap_or(&v.author).to_owned(),
+                real.email().unwrap_or(&v.author_email).to_owned(),
+            ))
+        });
+        mapped.unwrap_or_else(|| (v.author.clone(), v.author_email.clone()))
+    }
+
+    fn by_ignored_author(&self, v: &Visited) -> bool {
+        let Some(ignored) = self.ignore.author else {
+            return false;
+        };
+        let (name, email) = self.identity(v);
+        ignored(&name, &email)
     }
 }
 

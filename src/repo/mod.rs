@@ -14,7 +14,7 @@ use git2::{Delta, DiffOptions, FileMode, Repository, Status, StatusOptions, Stat
 
 use crate::error::{Damage, Error};
 use crate::paths;
-pub use history::LastChange;
+pub use history::{Ignore, LastChange};
 use snapshot::WorktreeFiles;
 pub use snapshot::{Blob, CorruptObject, MissingObject, Mode, Snapshot};
 

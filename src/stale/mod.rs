@@ -1,6 +1,7 @@
 //! Staleness: how old each document's content is, against how long it may go unreviewed.
 //! The model is plain data, shared by the `stale/age` rule and the `docsteward stale` report.
 
+pub mod codeowners;
 pub mod dates;
 pub mod report;
 
@@ -13,6 +14,7 @@ use crate::config::parse_duration_days;
 use crate::config::Settings;
 use crate::document::Document;
 use crate::repo::LastChange;
+use codeowners::CodeOwners;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -82,6 +84,7 @@ pub fn front_matter_title(doc: &Document) -> Option<String> {
 /// Judges `doc`, whose last change is `last_change` (`None`: uncommitted), as of `as_of`.
 pub fn assess(
     settings: &Settings,
+    codeowners: &CodeOwners,
     doc: &Document,
     last_change: Option<&LastChange>,
     as_of: Date,
@@ -152,11 +155,19 @@ pub fn assess(
         path: doc.path().to_owned(),
         title: front_matter_title(doc).or_else(|| doc.markdown.title().map(str::to_owned)),
         content_type: content.map(|c| c.name.clone()),
-        owner: string(&s.owner_key).or_else(|| {
-            last_change
-                .map(|c| c.author.clone())
-                .filter(|a| !a.is_empty())
-        }),
+        // The front matter's owner, else CODEOWNERS', else whoever last changed it (never a
+        // bot: `[stale] ignore-authors`).
+        owner: string(&s.owner_key)
+            .or_else(|| {
+                let owners = codeowners.owners(doc.path());
+                (!owners.is_empty()).then(|| owners.join(" "))
+            })
+            .or_else(|| {
+                last_change
+                    .filter(|c| !s.ignores_author(&c.author, &c.author_email))
+                    .map(|c| c.author.clone())
+                    .filter(|a| !a.is_empty())
+            }),
         last_change: last_change.cloned(),
         last_change_date,
         reviewed,
