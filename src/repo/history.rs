@@ -33,6 +33,9 @@ pub struct LastChange {
 /// Reports how many commits the walk has read, for a progress bar.
 pub type Progress<'a> = &'a mut dyn FnMut(usize);
 
+/// Whether an author (name, email) is ignored.
+pub type AuthorFilter = dyn Fn(&str, &str) -> bool + Sync;
+
 /// Commits that modify a document without changing it in any way that matters: those
 /// listed in an ignore-revs file, and those by ignored authors (bots). Neither can make a
 /// document appear: its creation counts whoever made it. `mailmap` (the text of a
@@ -40,7 +43,7 @@ pub type Progress<'a> = &'a mut dyn FnMut(usize);
 #[derive(Default)]
 pub struct Ignore<'a> {
     pub revs: HashSet<Oid>,
-    pub author: Option<&'a (dyn Fn(&str, &str) -> bool + Sync)>,
+    pub author: Option<&'a AuthorFilter>,
     pub mailmap: Option<String>,
 }
 
