@@ -34,7 +34,7 @@ pub struct LastChange {
 pub type Progress<'a> = &'a mut dyn FnMut(usize);
 
 /// Whether an author (name, email) is ignored.
-pub type AuthorFilter = dyn Fn(&str, &str) -> bool + Sync;
+pub type AuthorFilter<'a> = dyn Fn(&str, &str) -> bool + Sync + 'a;
 
 /// Commits that modify a document without changing it in any way that matters: those
 /// listed in an ignore-revs file, and those by ignored authors (bots). Neither can make a
@@ -43,7 +43,7 @@ pub type AuthorFilter = dyn Fn(&str, &str) -> bool + Sync;
 #[derive(Default)]
 pub struct Ignore<'a> {
     pub revs: HashSet<Oid>,
-    pub author: Option<&'a AuthorFilter>,
+    pub author: Option<&'a AuthorFilter<'a>>,
     pub mailmap: Option<String>,
 }
 
