@@ -35,6 +35,30 @@ fn diagnostic(report: &serde_json::Value, rule: &str, path: &str, line: u64) -> 
 // ---------------------------------------------------------------- frontmatter/syntax
 
 #[test]
+fn a_block_after_blank_lines_is_reported_not_silently_read_as_markdown() {
+    let repo = TestRepo::new();
+    repo.write("late.md", "\n\n---\ntitle: Late\ntags: [a]\n---\n# Late\n")
+        .write("late-toml.md", "\n+++\ntitle = \"Late\"\n+++\n# Late\n")
+        // A thematic break at the top, or a block that is not key-value, is Markdown.
+        .write("rule.md", "\n---\n\n# Slides\n\n---\n\nMore\n")
+        .write("table.md", "\n---\n| a | b |\n---\n")
+        .commit("late");
+    assert_eq!(
+        frontmatter_findings(&repo),
+        [
+            f("frontmatter/syntax", "late-toml.md", 2, 1),
+            f("frontmatter/syntax", "late.md", 3, 1)
+        ]
+    );
+    let report = repo.check_json(&[]).json();
+    let d = diagnostic(&report, "frontmatter/syntax", "late.md", 3);
+    assert!(
+        d["message"].as_str().unwrap().contains("2 blank lines come before it"),
+        "{d:#}"
+    );
+}
+
+#[test]
 fn unterminated_block_is_reported_at_the_opening_line() {
     let repo = TestRepo::new();
     repo.write(

@@ -73,12 +73,73 @@ pub fn parse_wanted(text: &str, max: usize, wanted: &dyn Fn(&str) -> bool) -> Pa
         ),
         "+++" => delimited(text, start, first_end, Format::Toml, &["+++"], max, wanted),
         _ if first.starts_with('{') => json(text, start, max),
+        "" => Parsed {
+            body_start: 0,
+            errors: late_block(text, start).into_iter().collect(),
+            ..Parsed::default()
+        },
         _ => Parsed {
             body_start: 0,
             ..Parsed::default()
         },
     }
 }
+
+/// A front matter block that blank lines push off the first line: site generators and
+/// GitHub then read it as Markdown (a rule and a heading), so its keys are silently lost.
+/// Only a closed block whose first line reads as a key (`title: x`, `title = "x"`) counts,
+/// so a document that opens with a thematic break is left alone.
+fn late_block(text: &str, start: usize) -> Option<SyntaxError> {
+    let mut line = start;
+    let mut blank = 0usize;
+    loop {
+        let end = line_end(text, line);
+        let content = text[line..end].trim_end();
+        if !content.trim().is_empty() {
+            let (delimiter, separator) = match content {
+                "---" => ("---", ':'),
+                "+++" => ("+++", '='),
+                _ => return None,
+            };
+            let first = next_line(text, end);
+            let first_end = line_end(text, first);
+            let key_line = text[first..first_end].split_once(separator).is_some_and(|(k, _)| {
+                let k = k.trim();
+                !k.is_empty()
+                    && k.chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '"' | '\''))
+            });
+            let closed = text[first..]
+                .lines()
+                .take(MAX_LATE_BLOCK_LINES)
+                .any(|l| l.trim_end() == delimiter);
+            if !key_line || !closed {
+                return None;
+            }
+            let lines = if blank == 1 { "line comes" } else { "lines come" };
+            return Some(SyntaxError {
+                help: Some(
+                    "remove the blank lines above it: front matter is read only when its `---` (or `+++`) is the file's first line"
+                        .to_owned(),
+                ),
+                ..SyntaxError::new(
+                    line..line + 3,
+                    format!(
+                        "this looks like front matter, but {blank} blank {lines} before it, so it is read as Markdown and its keys are ignored"
+                    ),
+                )
+            });
+        }
+        blank += 1;
+        if end >= text.len() || blank > MAX_LATE_BLOCK_LINES {
+            return None;
+        }
+        line = next_line(text, end);
+    }
+}
+
+/// How far `late_block` looks: blank lines before the block, lines inside it.
+const MAX_LATE_BLOCK_LINES: usize = 200;
 
 /// The offset of the end of the line starting at `from` (before its line break).
 fn line_end(text: &str, from: usize) -> usize {
