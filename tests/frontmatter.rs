@@ -53,7 +53,10 @@ fn a_block_after_blank_lines_is_reported_not_silently_read_as_markdown() {
     let report = repo.check_json(&[]).json();
     let d = diagnostic(&report, "frontmatter/syntax", "late.md", 3);
     assert!(
-        d["message"].as_str().unwrap().contains("2 blank lines come before it"),
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("2 blank lines come before it"),
         "{d:#}"
     );
 }

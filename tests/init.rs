@@ -545,3 +545,58 @@ fn a_typo_among_enumerated_values_is_named_and_reported() {
         [f("frontmatter/schema", "glossary/term-6.md", 3, 11)]
     );
 }
+
+/// A Learn-style docset: links to other docsets on the same host (`/dotnet/...`) and a
+/// review cycle in each document's front matter. init proposes the first as `[links]
+/// external` and reads the second as each document's threshold.
+#[test]
+fn links_to_other_sites_on_the_host_and_review_cycles_are_learned() {
+    let repo = TestRepo::new();
+    for n in 1..=4 {
+        let cycle = if n == 4 { "365-days" } else { "180-days" };
+        repo.write(
+            &format!("docs/topic-{n}.md"),
+            format!(
+                "---\ntitle: Topic {n}\nms.update-cycle: {cycle}\n---\n\n# Topic {n}\n\n\
+                 [string](/dotnet/api/system.string)\n[tls](/windows-server/security/tls)\n\
+                 [next](/docs/topic-{}.md)\n[gone](/docs/topic-9.md)\n",
+                n % 4 + 1
+            ),
+        );
+    }
+    // Two links under /once/ from one document: not enough evidence.
+    repo.write(
+        "docs/other.md",
+        "# Other\n\n[a](/once/a)\n[b](/once/b)\n[c](/once/c)\n",
+    );
+    repo.commit_at("docs", 1_672_531_200, "Ann", &[]);
+    let out = repo.run(&["init"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let config = std::fs::read_to_string(repo.path("docsteward.toml")).unwrap();
+    assert!(
+        config.contains("external = [\"/dotnet/**\", \"/windows-server/**\"]"),
+        "{config}"
+    );
+    assert!(!config.contains("/once/"), "{config}");
+    assert!(
+        config.contains("review-interval-key = \"ms.update-cycle\""),
+        "{config}"
+    );
+    let check = repo.check_json(&["--as-of", "2023-09-01"]);
+    // The broken link to a file of this repository is still reported, on each page; and
+    // /once/ is not excused. Pages on a 180-day cycle are stale by September, the one on a
+    // 365-day cycle is not.
+    let found = check.findings();
+    let count = |rule: &str, path: &str| {
+        found
+            .iter()
+            .filter(|(r, p, ..)| r == rule && p == path)
+            .count()
+    };
+    for n in 1..=4 {
+        let path = format!("docs/topic-{n}.md");
+        assert_eq!(count("links/missing-file", &path), 1, "{found:?}");
+        assert_eq!(count("stale/age", &path), usize::from(n != 4), "{found:?}");
+    }
+    assert_eq!(count("links/missing-file", "docs/other.md"), 3, "{found:?}");
+}

@@ -593,13 +593,17 @@ pub fn parse_size(s: &str) -> Option<u64> {
 /// `90d`, `12w`, `6m` (30 days), `1y` (365 days).
 pub fn parse_duration_days(s: &str) -> Option<u32> {
     let s = s.trim();
-    let unit = s.chars().last()?;
-    let n: u32 = s[..s.len() - unit.len_utf8()].trim().parse().ok()?;
-    let factor = match unit {
-        'd' => 1,
-        'w' => 7,
-        'm' => 30,
-        'y' => 365,
+    let digits = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let n: u32 = s[..digits].parse().ok()?;
+    // `90d`, and the spelled-out forms review-cycle keys use: `180-days`, `1 year`.
+    let unit = s[digits..]
+        .trim_start_matches([' ', '-', '_'])
+        .to_lowercase();
+    let factor = match unit.as_str() {
+        "d" | "day" | "days" => 1,
+        "w" | "week" | "weeks" => 7,
+        "m" | "month" | "months" => 30,
+        "y" | "year" | "years" => 365,
         _ => return None,
     };
     n.checked_mul(factor)
@@ -617,6 +621,11 @@ mod tests {
         assert_eq!(parse_duration_days("1y"), Some(365));
         assert_eq!(parse_duration_days("1x"), None);
         assert_eq!(parse_duration_days("d"), None);
+        assert_eq!(parse_duration_days("180-days"), Some(180));
+        assert_eq!(parse_duration_days("1 Year"), Some(365));
+        assert_eq!(parse_duration_days("6_months"), Some(180));
+        assert_eq!(parse_duration_days("-3d"), None);
+        assert_eq!(parse_duration_days("3 fortnights"), None);
         assert_eq!(parse_size("10MiB"), Some(10 << 20));
         assert_eq!(parse_size("512 KiB"), Some(512 << 10));
         assert_eq!(parse_size("12"), Some(12));

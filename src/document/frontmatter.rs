@@ -103,12 +103,15 @@ fn late_block(text: &str, start: usize) -> Option<SyntaxError> {
             };
             let first = next_line(text, end);
             let first_end = line_end(text, first);
-            let key_line = text[first..first_end].split_once(separator).is_some_and(|(k, _)| {
-                let k = k.trim();
-                !k.is_empty()
-                    && k.chars()
-                        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '"' | '\''))
-            });
+            let key_line = text[first..first_end]
+                .split_once(separator)
+                .is_some_and(|(k, _)| {
+                    let k = k.trim();
+                    !k.is_empty()
+                        && k.chars().all(|c| {
+                            c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '"' | '\'')
+                        })
+                });
             let closed = text[first..]
                 .lines()
                 .take(MAX_LATE_BLOCK_LINES)
@@ -116,7 +119,11 @@ fn late_block(text: &str, start: usize) -> Option<SyntaxError> {
             if !key_line || !closed {
                 return None;
             }
-            let lines = if blank == 1 { "line comes" } else { "lines come" };
+            let lines = if blank == 1 {
+                "line comes"
+            } else {
+                "lines come"
+            };
             return Some(SyntaxError {
                 help: Some(
                     "remove the blank lines above it: front matter is read only when its `---` (or `+++`) is the file's first line"

@@ -2,7 +2,7 @@
 //! same front matter template, a schema per type, keys whose values name terms or files, and
 //! the roots and routes that root-absolute links need.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::document::{Document, Node, Value, EXTENSIONS};
 use crate::paths;
@@ -119,6 +119,77 @@ pub struct Inference {
     pub reviewed_key: Option<Evidence<String>>,
     /// The site generator, from its configuration files.
     pub site: Option<crate::site::Detection>,
+    /// `[links] external`: URL globs of other sites on the same host.
+    pub external: Vec<Evidence<String>>,
+    /// `[stale] review-interval-key`: a front matter duration (`ms.update-cycle: 180-days`).
+    pub review_interval_key: Option<Evidence<String>>,
+}
+
+/// Keys that hold a document's own review cycle, most specific first.
+const REVIEW_INTERVAL_KEYS: &[&str] = &[
+    "review_interval",
+    "review-interval",
+    "review_cycle",
+    "review-cycle",
+    "ms.update-cycle",
+    "update-cycle",
+    "update_cycle",
+];
+
+/// A URL prefix is another site's when at least this many links lead under it, from at
+/// least [`EXTERNAL_MIN_DOCUMENTS`] documents, and nothing of this repository is there.
+const EXTERNAL_MIN_LINKS: usize = 3;
+const EXTERNAL_MIN_DOCUMENTS: usize = 2;
+
+/// `[links] external` globs: the first segments of root-absolute links under which this
+/// repository has no file (no path has a folder of that name, in any letter case) and the
+/// site publishes nothing. Links to `/dotnet/api/...` on a Learn docset about PowerShell
+/// lead to another docset on the same host.
+fn external_prefixes(
+    documents: &[Document],
+    snapshot: &Snapshot,
+    site: Option<&crate::site::Site<'_>>,
+) -> Vec<Evidence<String>> {
+    let mut by_segment: BTreeMap<String, (usize, BTreeSet<&str>)> = BTreeMap::new();
+    for d in documents {
+        for r in &d.markdown.references {
+            let Some(rest) = rooted(&r.target) else {
+                continue;
+            };
+            let Some((segment, _)) = rest.split_once('/') else {
+                continue;
+            };
+            if segment.is_empty() || segment == "." || segment == ".." {
+                continue;
+            }
+            let entry = by_segment.entry(segment.to_owned()).or_default();
+            entry.0 += 1;
+            entry.1.insert(d.path());
+        }
+    }
+    let mut components: HashSet<String> = HashSet::new();
+    for f in snapshot.files() {
+        for c in f.split('/') {
+            components.insert(c.to_lowercase());
+        }
+    }
+    by_segment
+        .into_iter()
+        .filter(|(segment, (links, docs))| {
+            *links >= EXTERNAL_MIN_LINKS
+                && docs.len() >= EXTERNAL_MIN_DOCUMENTS
+                && !components.contains(&segment.to_lowercase())
+                && !site.is_some_and(|s| s.publishes_under(&format!("/{segment}/")))
+        })
+        .map(|(segment, (links, docs))| Evidence {
+            why: format!(
+                "{links} links in {} documents lead under /{segment}/, where this repository has no file{}: another site on the same host",
+                docs.len(),
+                if site.is_some() { " and the site publishes nothing" } else { "" }
+            ),
+            value: format!("/{segment}/**"),
+        })
+        .collect()
 }
 
 /// Keys that name a document's owner, most specific first.
@@ -205,6 +276,27 @@ pub fn infer(documents: &[Document], snapshot: &Snapshot) -> Inference {
     }
     reference_keys(documents, &slugs, &mut inference);
     inference.site = crate::site::detect(snapshot);
+    let model = inference.site.as_ref().and_then(|detected| {
+        let mut settings = crate::config::Settings::defaults("");
+        settings.site.generator = detected.generator.to_owned();
+        settings.site.root = detected.root.clone();
+        crate::site::load(&settings, snapshot).ok()
+    });
+    let site = model
+        .as_deref()
+        .map(|m| crate::site::Site::new(m, snapshot, documents));
+    inference.external = external_prefixes(documents, snapshot, site.as_ref());
+    drop(site);
+    inference.review_interval_key = detect_key(
+        documents,
+        REVIEW_INTERVAL_KEYS,
+        |v| {
+            v.as_str()
+                .and_then(crate::config::parse_duration_days)
+                .is_some()
+        },
+        "give their own review cycle with it",
+    );
     let roots = roots(documents, snapshot);
     path_keys(documents, snapshot, &roots, &mut inference);
     // A site model maps URLs to files the way its generator does: roots and routes guessed

@@ -62,7 +62,8 @@ pub fn config(inference: &Inference) -> String {
     }
     let links = !inference.roots.is_empty()
         || !inference.path_keys.is_empty()
-        || !inference.routes.is_empty();
+        || !inference.routes.is_empty()
+        || !inference.external.is_empty();
     if links {
         out.push_str("\n[links]\n");
         if !inference.roots.is_empty() {
@@ -95,6 +96,21 @@ pub fn config(inference: &Inference) -> String {
                 )
             ));
         }
+        if !inference.external.is_empty() {
+            for e in &inference.external {
+                out.push_str(&format!("# {}: {}\n", e.value, e.why));
+            }
+            out.push_str(&format!(
+                "external = {}\n",
+                list(
+                    &inference
+                        .external
+                        .iter()
+                        .map(|e| e.value.clone())
+                        .collect::<Vec<_>>()
+                )
+            ));
+        }
         for r in &inference.routes {
             out.push_str(&format!(
                 "\n# {}\n[[links.routes]]\nurl = {}\nfile = {}\n",
@@ -104,11 +120,15 @@ pub fn config(inference: &Inference) -> String {
             ));
         }
     }
-    if inference.owner_key.is_some() || inference.reviewed_key.is_some() {
+    if inference.owner_key.is_some()
+        || inference.reviewed_key.is_some()
+        || inference.review_interval_key.is_some()
+    {
         out.push_str("\n[stale]\n");
         for (name, key) in [
             ("owner-key", &inference.owner_key),
             ("reviewed-key", &inference.reviewed_key),
+            ("review-interval-key", &inference.review_interval_key),
         ] {
             if let Some(k) = key {
                 out.push_str(&format!(

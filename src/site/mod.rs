@@ -188,6 +188,15 @@ impl<'m> Site<'m> {
         self.model
     }
 
+    /// Whether the site publishes anything under the folder URL `prefix` (`/docs/`).
+    pub fn publishes_under(&self, prefix: &str) -> bool {
+        let prefix = key(self.model, prefix);
+        self.files
+            .keys()
+            .chain(self.redirects.keys())
+            .any(|k| k == &prefix || k.starts_with(&format!("{prefix}/")))
+    }
+
     /// The URL of the page `path` is published as, if it is.
     pub fn page(&self, path: &str) -> Option<&str> {
         self.pages.get(path).map(String::as_str)
