@@ -323,6 +323,17 @@ fn run_init(
         writeln!(stdout, "  {n:>5}  {rule}")?;
     }
     writeln!(stdout, "{}", report::summary_line(&outcome))?;
+    if let Some(d) = init::review::dominant(&outcome.diagnostics) {
+        writeln!(
+            stdout,
+            "{} of {} findings have one shape, {}: {}\n  {}",
+            d.count,
+            d.total,
+            d.rule,
+            report::printable(&d.shape),
+            d.advice
+        )?;
+    }
     writeln!(stdout, "Run `docsteward check` for the details, or `docsteward baseline` to accept today's findings.")?;
     Ok(Ok(ExitStatus::Clean))
 }

@@ -600,3 +600,24 @@ fn links_to_other_sites_on_the_host_and_review_cycles_are_learned() {
     }
     assert_eq!(count("links/missing-file", "docs/other.md"), 3, "{found:?}");
 }
+
+/// When one rule and message shape make most of what the new configuration finds, init
+/// says so and what it means, instead of leaving only a count.
+#[test]
+fn init_names_the_shape_behind_most_findings() {
+    let repo = TestRepo::new();
+    let links: String = (0..12)
+        .map(|n| format!("[p{n}](/gone/page-{n})\n"))
+        .collect();
+    repo.write("a.md", format!("# A\n\n{links}")).commit("a");
+    let out = repo.run(&["init"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains(
+            "findings have one shape, links/missing-file: link target `…` does not exist"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("`[site] generator`"), "{}", out.stdout);
+}

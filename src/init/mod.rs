@@ -3,6 +3,7 @@
 
 mod infer;
 mod render;
+pub mod review;
 
 use std::path::PathBuf;
 
