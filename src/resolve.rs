@@ -175,17 +175,39 @@ fn on_page(
     }
 }
 
-/// `/x/y`: a route's file, else the knowledge base root, else each configured root.
+/// `/x/y`: the file of every route whose URL pattern matches (the first that exists wins),
+/// else the knowledge base root, else each configured root. When nothing exists, a route's
+/// file is what the finding names.
 fn root_absolute(settings: &Settings, snapshot: &Snapshot, rooted: &str) -> Outcome {
     let url = format!("/{rooted}");
+    let mut routed: Option<Outcome> = None;
     for route in &settings.links.routes {
-        if let Some(slug) = route_slug(&route.url_prefix, &route.url_suffix, &url, route.many) {
-            let placeholder = if route.many { "{path}" } else { "{slug}" };
-            let path = route.file.replace(placeholder, slug);
-            let pattern = format!("{}{placeholder}{}", route.url_prefix, route.url_suffix);
-            return locate(settings, snapshot, path, Some(pattern));
+        let Some(slug) = route_slug(&route.url_prefix, &route.url_suffix, &url, route.many) else {
+            continue;
+        };
+        let placeholder = if route.many { "{path}" } else { "{slug}" };
+        let path = route.file.replace(placeholder, slug);
+        let pattern = format!("{}{placeholder}{}", route.url_prefix, route.url_suffix);
+        let outcome = locate(settings, snapshot, path, Some(pattern));
+        if matches!(outcome, Outcome::Found { .. }) {
+            return outcome;
         }
+        routed.get_or_insert(outcome);
     }
+    if let Some(routed) = routed {
+        // No route's file exists: the roots may still have the URL as a path.
+        let fallback = plain_root_absolute(settings, snapshot, rooted);
+        return if matches!(fallback, Outcome::Found { .. }) {
+            fallback
+        } else {
+            routed
+        };
+    }
+    plain_root_absolute(settings, snapshot, rooted)
+}
+
+/// `/x/y` as a path: the knowledge base root, else each configured root.
+fn plain_root_absolute(settings: &Settings, snapshot: &Snapshot, rooted: &str) -> Outcome {
     let Some(first) = paths::join(&settings.base, rooted) else {
         return Outcome::Outside;
     };

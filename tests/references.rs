@@ -455,6 +455,30 @@ fn path_routes_map_any_number_of_segments() {
 }
 
 #[test]
+fn every_route_for_a_url_is_tried_then_the_roots() {
+    let repo = TestRepo::new();
+    repo.write(
+        "docsteward.toml",
+        "[links]\ncase-sensitive = false\nroots = [\"public\"]\n\n\
+         [[links.routes]]\nurl = \"/docs/{slug}\"\nfile = \"guides/{slug}.md\"\n\n\
+         [[links.routes]]\nurl = \"/docs/{slug}\"\nfile = \"reference/{slug}.md\"\n",
+    )
+    .write("guides/setup.md", "# Setup\n")
+    .write("reference/cli.md", "# CLI\n")
+    .write("public/docs/logo.png", [0x89u8, b'P', b'N', b'G'])
+    .write(
+        "index.md",
+        "# Index\n\n[a](/docs/setup)\n[b](/docs/cli)\n[c](/docs/Setup)\n\
+             [d](/docs/logo.png)\n[e](/docs/nowhere)\n",
+    )
+    .commit("routes");
+    let out = check(&repo);
+    assert_eq!(out.findings(), [f("links/missing-file", "index.md", 7, 5)]);
+    let d = one(&out, "links/missing-file", "index.md", 7);
+    assert!(text(&d, "message").contains("guides/nowhere.md"), "{d:#}");
+}
+
+#[test]
 fn external_site_urls_are_not_checked() {
     let repo = TestRepo::new();
     repo.write(
