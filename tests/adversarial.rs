@@ -51,18 +51,6 @@ fn timed_check(repo: &TestRepo, extra: &[&str], what: &str) -> Output {
     out
 }
 
-/// A run that stops with exit 2 and a message, never a panic.
-fn failure(out: &Output) -> &str {
-    assert_eq!(
-        out.code, 2,
-        "expected exit 2:\nstdout:\n{}\nstderr:\n{}",
-        out.stdout, out.stderr
-    );
-    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
-    assert!(!out.stderr.trim().is_empty(), "exit 2 without a message");
-    &out.stderr
-}
-
 /// The message of the single finding of `rule` in `path`.
 fn message(out: &Output, rule: &str, path: &str) -> String {
     let report = out.json();
@@ -85,14 +73,6 @@ fn stage_all(repo: &TestRepo) {
         .add_all(["*"], IndexAddOption::DEFAULT, None)
         .expect("add all");
     index.write().expect("write index");
-}
-
-fn symlink(repo: &TestRepo, link: &str, target: impl AsRef<Path>) {
-    let full = repo.path(link);
-    if let Some(parent) = full.parent() {
-        std::fs::create_dir_all(parent).expect("folders");
-    }
-    std::os::unix::fs::symlink(target, full).expect("symlink");
 }
 
 /// The blob id of `path` in `HEAD`.
@@ -532,7 +512,9 @@ fn a_findings_limit_of_zero_is_a_configuration_error() {
     repo.write("docsteward.toml", "[limits]\nmax-findings-per-file = 0\n")
         .write("a.md", "# A\n");
     let out = repo.check_json(&[]);
-    assert!(failure(&out).contains("max-findings-per-file must be at least 1"));
+    assert!(out
+        .failure()
+        .contains("max-findings-per-file must be at least 1"));
 }
 
 // ================================================================ YAML
@@ -898,7 +880,7 @@ fn message_at(out: &Output, column: u64) -> String {
 fn a_symlink_inside_the_repository_is_followed_and_checked() {
     let repo = TestRepo::new();
     repo.write("real/target.md", "# Target\n\n[x](gone.md)\n");
-    symlink(&repo, "alias.md", "real/target.md");
+    repo.symlink("alias.md", "real/target.md");
     repo.commit("symlink");
     let expected = [
         // The link resolves from where the symbolic link stands.
@@ -917,11 +899,11 @@ fn symlinks_outside_the_repository_or_dangling_are_unreadable_and_never_read() {
     std::fs::write(&secret, "# Secret\n\n[x](SECRET-CONTENT.md)\n").unwrap();
     let repo = TestRepo::new();
     repo.write("README.md", "# R\n");
-    symlink(&repo, "out.md", &secret);
-    symlink(&repo, "up.md", "../../../../../../../../etc/passwd");
-    symlink(&repo, "dangling.md", "nowhere/gone.md");
-    symlink(&repo, "loop-a.md", "loop-b.md");
-    symlink(&repo, "loop-b.md", "loop-a.md");
+    repo.symlink("out.md", &secret);
+    repo.symlink("up.md", "../../../../../../../../etc/passwd");
+    repo.symlink("dangling.md", "nowhere/gone.md");
+    repo.symlink("loop-a.md", "loop-b.md");
+    repo.symlink("loop-b.md", "loop-a.md");
     repo.commit("symlinks");
     let expected = [
         f("io/unreadable", "dangling.md", 1, 1),
@@ -954,8 +936,8 @@ fn worktree_follows_symlinks_into_dot_git_and_to_ignored_files() {
     .unwrap();
     repo.write(".gitignore", ".env\n")
         .write(".env", "# env\n\n[x](SECRET-IN-ENV.md)\n");
-    symlink(&repo, "git.md", ".git/description");
-    symlink(&repo, "env.md", ".env");
+    repo.symlink("git.md", ".git/description");
+    repo.symlink("env.md", ".env");
     repo.commit("symlinks");
     let expected = [
         f("io/unreadable", "env.md", 1, 1),
@@ -976,7 +958,7 @@ fn worktree_follows_symlinks_into_dot_git_and_to_ignored_files() {
 fn rev_reads_an_absolute_symlink_as_a_repository_path() {
     let repo = TestRepo::new();
     repo.write("docs/real.md", "# Real\n\n[x](gone.md)\n");
-    symlink(&repo, "abs.md", "/docs/real.md");
+    repo.symlink("abs.md", "/docs/real.md");
     repo.commit("absolute symlink");
     let expected = [
         f("io/unreadable", "abs.md", 1, 1),
@@ -1125,7 +1107,7 @@ fn an_empty_repository_has_no_documents() {
         assert_eq!(out.json()["summary"]["documents"], 0);
     }
     let out = repo.run(&["check", "--rev", "HEAD"]);
-    let stderr = failure(&out);
+    let stderr = out.failure();
     assert!(stderr.contains("HEAD"), "{stderr}");
     let stale = repo.run(&["stale", "--format", "json"]);
     assert_eq!(stale.code, 0, "{}", stale.stderr);
@@ -1186,13 +1168,13 @@ fn a_bare_repository_with_rev() {
     assert_eq!(out.findings(), [f("links/missing-file", "a.md", 3, 5)]);
     // Without --rev there is no work tree to check: a clear error with the fix.
     let out = common::run_in(bare_dir.path(), &["check"]);
-    let stderr = failure(&out);
+    let stderr = out.failure();
     assert!(
         stderr.contains("bare repository") && stderr.contains("--rev HEAD"),
         "{stderr}"
     );
     let out = common::run_in(bare_dir.path(), &["check", "--staged"]);
-    assert!(failure(&out).contains("bare repository"));
+    assert!(out.failure().contains("bare repository"));
 }
 
 #[test]
@@ -1262,7 +1244,7 @@ fn a_corrupt_object_is_a_clear_error_naming_it() {
     std::fs::write(&file, b"this is not zlib data at all").unwrap();
     for extra in [&["--rev", "HEAD"][..], &["--staged"]] {
         let out = repo.check_json(extra);
-        let stderr = failure(&out);
+        let stderr = out.failure();
         assert!(stderr.contains(&oid.to_string()), "{extra:?}: {stderr}");
         assert!(stderr.contains("a.md"), "{extra:?}: {stderr}");
     }
@@ -1578,7 +1560,7 @@ fn a_schema_ref_to_a_url_is_refused_without_network() {
         let start = Instant::now();
         let out = repo.run(&["check"]);
         let took = start.elapsed();
-        let stderr = failure(&out);
+        let stderr = out.failure();
         assert!(took < Duration::from_secs(10), "{url}: took {took:?}");
         assert!(
             stderr.contains("does not fetch remote schemas"),
@@ -1603,7 +1585,7 @@ fn a_schema_ref_outside_the_repository_is_refused() {
     ] {
         let repo = schema_config_repo(schema);
         let out = repo.run(&["check"]);
-        let stderr = failure(&out);
+        let stderr = out.failure();
         assert!(stderr.contains(expected), "{schema}: {stderr}");
         assert!(!stderr.contains("root:x:0:0"), "{schema}: {stderr}");
     }
@@ -1614,7 +1596,7 @@ fn a_schema_ref_outside_the_repository_is_refused() {
         "[[content]]\nname = \"doc\"\npaths = [\"*.md\"]\nschema = \"../../etc/passwd\"\n",
     )
     .commit("config");
-    let stderr = failure(&repo.run(&["check"])).to_owned();
+    let stderr = repo.run(&["check"]).failure().to_owned();
     assert!(stderr.contains("leads outside the repository"), "{stderr}");
 }
 

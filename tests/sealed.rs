@@ -9,28 +9,9 @@ use std::path::Path;
 
 use common::{f, Output, TestRepo};
 
-fn symlink(repo: &TestRepo, link: &str, target: impl AsRef<Path>) {
-    let full = repo.path(link);
-    if let Some(parent) = full.parent() {
-        std::fs::create_dir_all(parent).expect("folders");
-    }
-    std::os::unix::fs::symlink(target, full).expect("symlink");
-}
-
 /// Everything a run printed, where a leaked secret would show.
 fn printed(out: &Output) -> String {
     format!("{}\n{}", out.stdout, out.stderr)
-}
-
-/// A run that stops with exit 2 and a message, never a panic.
-fn failure(out: &Output) -> &str {
-    assert_eq!(
-        out.code, 2,
-        "expected exit 2:\nstdout:\n{}\nstderr:\n{}",
-        out.stdout, out.stderr
-    );
-    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
-    &out.stderr
 }
 
 fn schema_config(schema: &str) -> String {
@@ -54,7 +35,7 @@ fn a_schema_ref_through_a_committed_folder_symlink_is_not_read() {
             r#"{"properties": {"term": {"$ref": "ext/creds.json#/token"}}}"#,
         )
         .write("glossary/a.md", "---\nterm: 1\n---\n# A\n");
-    symlink(&repo, "schemas/ext", outside.path());
+    repo.symlink("schemas/ext", outside.path());
     repo.commit("schema through a symlink");
     for extra in [&[][..], &["--rev", "HEAD"], &["--staged"]] {
         let out = repo.check_json(extra);
@@ -64,7 +45,7 @@ fn a_schema_ref_through_a_committed_folder_symlink_is_not_read() {
             printed(&out)
         );
         assert!(
-            failure(&out).contains("schemas/ext/creds.json"),
+            out.failure().contains("schemas/ext/creds.json"),
             "{extra:?}: {}",
             out.stderr
         );
@@ -85,7 +66,7 @@ fn a_schema_ref_to_an_ignored_file_is_not_read() {
         .commit("schema refers to an ignored file");
     let out = repo.check_json(&[]);
     assert!(!printed(&out).contains("SECRET"), "{}", printed(&out));
-    failure(&out);
+    out.failure();
 }
 
 #[test]
@@ -101,7 +82,7 @@ fn a_schema_inside_dot_git_is_not_read() {
         .commit("schema in .git");
     let out = repo.check_json(&[]);
     assert!(!printed(&out).contains("SECRET"), "{}", printed(&out));
-    assert!(failure(&out).contains(".git/schema.json"), "{}", out.stderr);
+    assert!(out.failure().contains(".git/schema.json"), "{}", out.stderr);
 }
 
 #[test]
@@ -133,7 +114,7 @@ fn a_configuration_in_a_subfolder_names_a_schema_elsewhere_in_the_repository() {
     );
     let out = repo.run_at("docs", &["check", "--format", "json"]);
     assert!(
-        failure(&out).contains("outside the repository"),
+        out.failure().contains("outside the repository"),
         "{}",
         out.stderr
     );
@@ -158,7 +139,7 @@ fn ignore_revs_file_outside_the_repository_is_a_configuration_error() {
             &["check", "--format", "json"],
         ] {
             let out = repo.run(command);
-            let stderr = failure(&out);
+            let stderr = out.failure();
             assert!(stderr.contains("ignore-revs-file"), "{file}: {stderr}");
             assert!(stderr.contains(says), "{file}: {stderr}");
         }
@@ -169,7 +150,7 @@ fn ignore_revs_file_outside_the_repository_is_a_configuration_error() {
 fn ignore_revs_file_that_is_a_fifo_or_a_link_to_a_device_is_not_read() {
     let repo = TestRepo::new();
     repo.write("a.md", "# A\n");
-    symlink(&repo, "zero", "/dev/zero");
+    repo.symlink("zero", "/dev/zero");
     repo.write("docsteward.toml", "[stale]\nignore-revs-file = \"zero\"\n")
         .commit("a");
     let (out, took) = common::run_within(
@@ -202,18 +183,18 @@ fn a_committed_baseline_symlink_is_never_written_through() {
     std::fs::write(&victim, "precious").unwrap();
     let repo = TestRepo::new();
     repo.write("a.md", "[x](gone.md)\n");
-    symlink(&repo, ".docsteward-baseline.json", &victim);
+    repo.symlink(".docsteward-baseline.json", &victim);
     repo.commit("baseline link");
     let out = repo.run(&["baseline", "--as-of", "2024-01-01"]);
-    assert!(failure(&out).contains("symbolic link"), "{}", out.stderr);
+    assert!(out.failure().contains("symbolic link"), "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
     let out = repo.run(&["check", "--prune-baseline", "--as-of", "2024-01-01"]);
-    failure(&out);
+    out.failure();
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
     // `--output` is refused the same way, inside or outside the repository.
     for output in [".docsteward-baseline.json", victim.to_str().unwrap()] {
         let out = repo.run(&["check", "--output", output, "--as-of", "2024-01-01"]);
-        failure(&out);
+        out.failure();
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
     }
     // An ordinary file is replaced whole, and nothing temporary is left beside it.
@@ -234,7 +215,7 @@ fn output_into_a_symlinked_folder_of_the_repository_is_refused() {
     let outside = tempfile::tempdir().unwrap();
     let repo = TestRepo::new();
     repo.write("a.md", "# A\n");
-    symlink(&repo, "reports", outside.path());
+    repo.symlink("reports", outside.path());
     repo.commit("a");
     let out = repo.run(&[
         "check",
@@ -243,7 +224,7 @@ fn output_into_a_symlinked_folder_of_the_repository_is_refused() {
         "--as-of",
         "2024-01-01",
     ]);
-    assert!(failure(&out).contains("symbolic link"), "{}", out.stderr);
+    assert!(out.failure().contains("symbolic link"), "{}", out.stderr);
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }
 
@@ -263,23 +244,19 @@ fn init_never_writes_through_a_dangling_config_link_or_a_symlinked_schemas_folde
         "glossary/c.md",
         "---\nterm: C\ncategory: practice\n---\n# C\n",
     );
-    symlink(
-        &repo,
-        "docsteward.toml",
-        outside.path().join("planted.toml"),
-    );
+    repo.symlink("docsteward.toml", outside.path().join("planted.toml"));
     repo.commit("docs");
     let out = repo.run(&["init", "--force"]);
-    assert!(failure(&out).contains("symbolic link"), "{}", out.stderr);
+    assert!(out.failure().contains("symbolic link"), "{}", out.stderr);
     assert!(!outside.path().join("planted.toml").exists());
     // Without --force, a dangling link is a file that exists.
     let out = repo.run(&["init"]);
-    assert!(failure(&out).contains("docsteward.toml"), "{}", out.stderr);
+    assert!(out.failure().contains("docsteward.toml"), "{}", out.stderr);
 
     std::fs::remove_file(repo.path("docsteward.toml")).unwrap();
-    symlink(&repo, "schemas", outside.path());
+    repo.symlink("schemas", outside.path());
     let out = repo.run(&["init"]);
-    assert!(failure(&out).contains("symbolic link"), "{}", out.stderr);
+    assert!(out.failure().contains("symbolic link"), "{}", out.stderr);
     assert_eq!(
         std::fs::read_dir(outside.path()).unwrap().count(),
         0,
@@ -292,7 +269,7 @@ fn hook_install_refuses_a_bare_repository_and_a_symlinked_hook() {
     let bare = tempfile::tempdir().unwrap();
     git2::Repository::init_bare(bare.path()).unwrap();
     let out = common::run_in(bare.path(), &["hook", "install"]);
-    assert!(failure(&out).contains("bare"), "{}", out.stderr);
+    assert!(out.failure().contains("bare"), "{}", out.stderr);
     assert!(!bare.path().join("hooks/pre-commit").exists());
 
     let outside = tempfile::tempdir().unwrap();
@@ -304,9 +281,9 @@ fn hook_install_refuses_a_bare_repository_and_a_symlinked_hook() {
     std::fs::create_dir_all(&hooks).unwrap();
     std::os::unix::fs::symlink(&victim, hooks.join("pre-commit")).unwrap();
     // Not ours: left alone without --force, and never written through with it.
-    failure(&repo.run(&["hook", "install"]));
+    repo.run(&["hook", "install"]).failure();
     let out = repo.run(&["hook", "install", "--force"]);
-    assert!(failure(&out).contains("symbolic link"), "{}", out.stderr);
+    assert!(out.failure().contains("symbolic link"), "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
 }
 
@@ -319,7 +296,7 @@ fn links_through_a_symlink_to_the_root_do_not_tell_what_exists_outside() {
         "a.md",
         "[a](root/etc/passwd) [b](root/etc/nope-not-there)\n",
     );
-    symlink(&repo, "root", "/");
+    repo.symlink("root", "/");
     repo.commit("root link");
     let out = repo.check_json(&["--as-of", "2024-01-01"]);
     let findings: Vec<_> = out

@@ -39,6 +39,19 @@ pub struct Output {
 }
 
 impl Output {
+    /// The message of a run that stops with exit 2, never a panic and never silently.
+    #[allow(dead_code)]
+    pub fn failure(&self) -> &str {
+        assert_eq!(
+            self.code, 2,
+            "expected exit 2:\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
+        assert!(!self.stderr.trim().is_empty(), "exit 2 without a message");
+        &self.stderr
+    }
+
     /// Parses standard output as the JSON report.
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
@@ -246,6 +259,17 @@ impl TestRepo {
         assert!(status.success(), "git clone --depth 1");
         assert!(clone.join(".git/shallow").is_file(), "the clone is shallow");
         (dir, clone)
+    }
+
+    /// Makes `link` (relative to the root, folders created) a symbolic link to `target`.
+    #[allow(dead_code)]
+    pub fn symlink(&self, link: &str, target: impl AsRef<Path>) -> &Self {
+        let full = self.path(link);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).expect("folders");
+        }
+        std::os::unix::fs::symlink(target, full).expect("symlink");
+        self
     }
 
     /// The file of the loose object `oid`.
