@@ -14,8 +14,10 @@ use std::time::{Duration, Instant};
 use common::{diagnostics, f, Output, TestRepo};
 use git2::{IndexAddOption, Oid, Repository, Signature, Time};
 
-/// How long a size case may take in a debug build; a release build takes a fraction of it.
-const BOUND: Duration = Duration::from_secs(20);
+/// How long a size case may run before it counts as hung: a guard against hangs and
+/// blow-ups (which took minutes), not a speed target (bench/run.sh measures speed). Wide
+/// enough for a debug build on a loaded two-core machine.
+const BOUND: Duration = Duration::from_secs(60);
 
 type Finding = (String, String, u64, u64);
 
