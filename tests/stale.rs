@@ -78,11 +78,14 @@ fn bot_commits_are_not_changes_and_bots_own_nothing() {
     let first = repo.commit_at("add", T0, "Ann", &[]);
     repo.write("a.md", "# A\ntext, reformatted\n");
     repo.commit_at("bump", T0 + 10 * DAY, "github-actions[bot]", &[]);
+    repo.write("b.md", "# B\nbumped\n");
+    repo.commit_at("bump", T0 + 10 * DAY, "renovate-bot", &[]);
     // A document a bot created is the bot's change, but not the bot's to own.
     repo.write("generated.md", "# Generated\n");
     let created = repo.commit_at("generate", T0 + 11 * DAY, "dependabot[bot]", &[]);
     let report = stale_json(&repo, &["--as-of", "2023-02-01"]);
     assert_eq!(last_commit(&report, "a.md"), first.to_string());
+    assert_eq!(last_commit(&report, "b.md"), first.to_string());
     assert_eq!(entry(&report, "a.md")["owner"], "Ann");
     assert_eq!(last_commit(&report, "generated.md"), created.to_string());
     assert_eq!(entry(&report, "generated.md")["owner"], Value::Null);
@@ -96,8 +99,9 @@ fn bot_commits_are_not_changes_and_bots_own_nothing() {
     repo.write("b.md", "# B\nmore\n");
     repo.commit_at("release", T0 + 13 * DAY, "release-robot", &[]);
     let report = stale_json(&repo, &["--as-of", "2023-02-01"]);
-    assert_eq!(entry(&report, "b.md")["owner"], "Ann");
-    // The default no longer applies: the bump is a change again.
+    // The release robot's edit is not a change; the defaults no longer apply, so the
+    // bumps are changes again.
+    assert_eq!(entry(&report, "b.md")["owner"], "renovate-bot");
     assert_eq!(entry(&report, "a.md")["owner"], "github-actions[bot]");
 }
 

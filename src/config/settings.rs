@@ -119,8 +119,9 @@ pub struct StaleSettings {
 }
 
 /// `[stale] ignore-authors` when the configuration has none: GitHub's bot accounts
-/// (`github-actions[bot]`, `dependabot[bot]`, and their noreply addresses).
-pub const DEFAULT_IGNORE_AUTHORS: &[&str] = &["*[bot]", "*[bot]@users.noreply.github.com"];
+/// (`github-actions[bot]`, `dependabot[bot]`, and their noreply addresses) and bots named
+/// `*-bot` (`renovate-bot`).
+pub const DEFAULT_IGNORE_AUTHORS: &[&str] = &["*[bot]", "*-bot", "*[bot]@users.noreply.github.com"];
 
 impl StaleSettings {
     pub fn is_exempt(&self, relative: &str) -> bool {
