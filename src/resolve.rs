@@ -68,6 +68,11 @@ pub fn resolve(
             fragment: None,
         };
     }
+    if site.page(from).is_some() {
+        if let Some(resolution) = named(site, target) {
+            return resolution;
+        }
+    }
     if is_external(target) {
         return Resolution {
             outcome: Outcome::External,
@@ -117,13 +122,23 @@ fn on_page(
     fragment: Option<String>,
 ) -> Resolution {
     let model = site.model();
+    if let Some(rest) = decoded.strip_prefix("~/") {
+        // `~/a/b.md`: a source file, from the folder the generator says `~` is.
+        if let Some(root) = model.source_root(from) {
+            let outcome = match paths::join(&root, rest) {
+                Some(file) => source_file(settings, snapshot, site, file),
+                None => Outcome::Outside,
+            };
+            return Resolution { outcome, fragment };
+        }
+    }
     let rooted = decoded.strip_prefix('/');
     if rooted.is_none() && model.rewrites_file_links() {
         // `../setup.md`: the generator turns a path to a source file into its URL.
         if let Some(file) = paths::join(&paths::parent(from), decoded) {
             if snapshot.contains(&file) || snapshot.is_dir(&file) {
                 return Resolution {
-                    outcome: locate(settings, snapshot, file, None),
+                    outcome: source_file(settings, snapshot, site, file),
                     fragment,
                 };
             }
@@ -141,6 +156,12 @@ fn on_page(
             }
         },
     };
+    if !model.owns(&url) {
+        return Resolution {
+            outcome: Outcome::External,
+            fragment: None,
+        };
+    }
     match site.lookup(&url) {
         Published::File {
             path,
@@ -173,6 +194,41 @@ fn on_page(
             }
         }
     }
+}
+
+/// A link to the source file `file` on a page of a generator that rewrites such links to
+/// the file's URL: a file it does not publish (outside its content, excluded) has none.
+fn source_file(settings: &Settings, snapshot: &Snapshot, site: &Site<'_>, file: String) -> Outcome {
+    if snapshot.contains(&file) && !site.publishes(&file) {
+        return Outcome::NotPublished {
+            url: file,
+            generator: site.model().name(),
+        };
+    }
+    locate(settings, snapshot, file, None)
+}
+
+/// A link in the generator's naming syntax (`xref:UID`): the document of that name, or
+/// another site's when no document here has it.
+fn named(site: &Site<'_>, target: &str) -> Option<Resolution> {
+    let (name, fragment) = site.model().link_name(target)?;
+    let outcome = match site.named(&name) {
+        Some(path) if site.publishes(path) => Outcome::Found {
+            path: path.to_owned(),
+            is_dir: false,
+        },
+        Some(path) => Outcome::NotPublished {
+            url: path.to_owned(),
+            generator: site.model().name(),
+        },
+        None => {
+            return Some(Resolution {
+                outcome: Outcome::External,
+                fragment: None,
+            })
+        }
+    };
+    Some(Resolution { outcome, fragment })
 }
 
 /// `/x/y`: the file of every route whose URL pattern matches (the first that exists wins),

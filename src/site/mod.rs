@@ -6,7 +6,7 @@
 //! A [`Site`] is built once per snapshot: every published file's URLs in one hash map, the
 //! redirects in another, so resolving a link stays a lookup.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::config::Settings;
 use crate::document::markdown::Heading;
@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::paths;
 use crate::repo::Snapshot;
 
+mod docfx;
 mod github;
 
 /// What a generator does with the repository's files. Implementations read their own
@@ -57,6 +58,32 @@ pub trait Model: Send + Sync {
         &[]
     }
 
+    /// Names a document is linked by in the generator's own syntax, besides its URLs (a
+    /// DocFX `uid`, linked as `xref:UID`).
+    fn names(&self, _path: &str, _front: Option<&Node>) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// For a link written in the generator's own naming syntax (`xref:UID`), the name and
+    /// the decoded `#fragment`; `None` for any other link. A name no document has belongs
+    /// to another site.
+    fn link_name(&self, _target: &str) -> Option<(String, Option<String>)> {
+        None
+    }
+
+    /// The repository folder a `~/` link on the page `from` starts at (DocFX's docset
+    /// folder); `None` when `~/` means nothing to the generator.
+    fn source_root(&self, _from: &str) -> Option<String> {
+        None
+    }
+
+    /// Whether the site-absolute `url` is this repository's to publish. Microsoft Learn
+    /// serves many repositories' docsets on one host: a URL outside this repository's
+    /// docsets is another's, not docsteward's to check.
+    fn owns(&self, _url: &str) -> bool {
+        true
+    }
+
     /// Whether the host ignores letter case in URLs (Microsoft Learn).
     fn case_insensitive(&self) -> bool {
         false
@@ -86,7 +113,7 @@ pub struct Detection {
 
 /// Each generator's detector, most specific first: the first that recognises the
 /// repository wins.
-const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[];
+const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[docfx::detect];
 
 /// The generator whose configuration the snapshot holds, if any.
 pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
@@ -96,9 +123,9 @@ pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
 /// The model `[site] generator` names, with the generator's configuration read from the
 /// snapshot.
 pub fn load(settings: &Settings, snapshot: &Snapshot) -> Result<Box<dyn Model>, Error> {
-    let _ = snapshot;
     let model: Box<dyn Model> = match settings.site.generator.as_str() {
         "github" => Box::new(github::Github),
+        "docfx" => Box::new(docfx::Docfx::load(&settings.site.root, snapshot)?),
         other => {
             return Err(Error::SiteConfig {
                 file: settings.config_path.clone().unwrap_or_default(),
@@ -118,6 +145,10 @@ pub struct Site<'m> {
     pages: HashMap<String, String>,
     /// URL key -> where it redirects.
     redirects: HashMap<String, String>,
+    /// [`Model::names`] -> the document.
+    names: HashMap<String, String>,
+    /// Files published at one URL at least.
+    published: HashSet<String>,
 }
 
 /// Where a site URL leads.
@@ -146,6 +177,8 @@ impl<'m> Site<'m> {
             files: HashMap::new(),
             pages: HashMap::new(),
             redirects: HashMap::new(),
+            names: HashMap::new(),
+            published: HashSet::new(),
         };
         if model.name() == "github" {
             return site;
@@ -160,6 +193,12 @@ impl<'m> Site<'m> {
             let urls = model.urls(path, front);
             if let (Some(first), true) = (urls.first(), fronts.contains_key(path.as_str())) {
                 site.pages.insert(path.clone(), first.clone());
+            }
+            if !urls.is_empty() {
+                site.published.insert(path.clone());
+            }
+            for name in model.names(path, front) {
+                site.names.entry(name).or_insert_with(|| path.clone());
             }
             for url in urls {
                 // The first file to claim a URL keeps it, in path order: the same on every run.
@@ -181,6 +220,8 @@ impl<'m> Site<'m> {
             files: HashMap::new(),
             pages: HashMap::new(),
             redirects: HashMap::new(),
+            names: HashMap::new(),
+            published: HashSet::new(),
         }
     }
 
@@ -200,6 +241,16 @@ impl<'m> Site<'m> {
     /// The URL of the page `path` is published as, if it is.
     pub fn page(&self, path: &str) -> Option<&str> {
         self.pages.get(path).map(String::as_str)
+    }
+
+    /// The document [`Model::names`] gives `name`.
+    pub fn named(&self, name: &str) -> Option<&str> {
+        self.names.get(name).map(String::as_str)
+    }
+
+    /// Whether the site publishes the file `path` at some URL.
+    pub fn publishes(&self, path: &str) -> bool {
+        self.published.contains(path)
     }
 
     /// What is published at `url` (site-absolute, decoded, without `#fragment`).
@@ -223,7 +274,7 @@ impl<'m> Site<'m> {
             if frag.is_some() {
                 fragment = frag;
             }
-            if !to.starts_with('/') {
+            if !to.starts_with('/') || !self.model.owns(to) {
                 return Published::External;
             }
             key = self.key(to);
