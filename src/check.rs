@@ -256,19 +256,16 @@ impl Session {
                 .iter()
                 .filter(|d| full.contains(d.path()))
                 .flat_map(|d| {
-                    d.markdown
-                        .references
-                        .iter()
-                        .map(move |r| {
-                            resolve_ref(
-                                settings,
-                                snapshot,
-                                site,
-                                d.path(),
-                                &r.target,
-                                r.kind == RefKind::Image,
-                            )
-                        })
+                    d.markdown.references.iter().map(move |r| {
+                        resolve_ref(
+                            settings,
+                            snapshot,
+                            site,
+                            d.path(),
+                            &r.target,
+                            r.kind == RefKind::Image,
+                        )
+                    })
                 })
                 .filter_map(|r| match r.outcome {
                     Resolved::Found {

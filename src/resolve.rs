@@ -106,7 +106,9 @@ pub fn resolve_ref(
         };
     }
     if let Some(page) = site.page(from) {
-        return on_page(settings, snapshot, site, from, page, &decoded, fragment, image);
+        return on_page(
+            settings, snapshot, site, from, page, &decoded, fragment, image,
+        );
     }
     let outcome = if let Some(rooted) = decoded.strip_prefix('/') {
         root_absolute(settings, snapshot, rooted)
@@ -133,8 +135,7 @@ fn on_page(
 ) -> Resolution {
     let model = site.model();
     let rooted = decoded.strip_prefix('/');
-    if rooted.is_none() && image && model.rewrites_image_links() && !model.rewrites_file_links()
-    {
+    if rooted.is_none() && image && model.rewrites_image_links() && !model.rewrites_file_links() {
         // `![](../assets/x.png)`: imported from the file's folder; missing, it fails the build.
         let outcome = match paths::join(&paths::parent(from), decoded) {
             Some(file) => locate(settings, snapshot, file, None),

@@ -217,8 +217,10 @@ impl Parser {
         let mut value = value;
         while let Some(tok) = self.peek() {
             match tok {
-                Tok::Punct(',' | '}' | ']' | ')') => break,
-                Tok::Word(w) if (w == "as" || w == "satisfies") && value != Js::Code(String::new()) => {
+                Tok::Punct(',' | '}' | ']' | ')' | ';') => break,
+                Tok::Word(w)
+                    if (w == "as" || w == "satisfies") && value != Js::Code(String::new()) =>
+                {
                     self.skip_expression();
                     break;
                 }
@@ -246,7 +248,7 @@ impl Parser {
     /// Skips to the `,` or closing bracket that ends the current expression.
     fn skip_expression(&mut self) {
         while let Some(tok) = self.peek() {
-            if matches!(tok, Tok::Punct(',' | '}' | ']' | ')')) {
+            if matches!(tok, Tok::Punct(',' | '}' | ']' | ')' | ';')) {
                 break;
             }
             self.skip_one();
@@ -347,9 +349,12 @@ fn read_module(src: &str) -> (Option<Js>, Vec<(String, String)>) {
     let mut i = 0;
     while i < toks.len() {
         match (&toks[i], toks.get(i + 1), toks.get(i + 2), toks.get(i + 3)) {
-            (Tok::Word(kw), Some(Tok::Word(name)), Some(Tok::Word(from)), Some(Tok::Str(module)))
-                if kw == "import" && from == "from" =>
-            {
+            (
+                Tok::Word(kw),
+                Some(Tok::Word(name)),
+                Some(Tok::Word(from)),
+                Some(Tok::Str(module)),
+            ) if kw == "import" && from == "from" => {
                 imports.push((name.clone(), module.clone()));
             }
             (Tok::Word(kw), Some(Tok::Word(default)), ..)
@@ -387,7 +392,10 @@ fn read_module(src: &str) -> (Option<Js>, Vec<(String, String)>) {
 }
 
 fn is_identifier(text: &str) -> bool {
-    !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
 }
 
 /// The value `const name = ...` (or `let`, `var`) gives `name`.
@@ -519,7 +527,10 @@ impl AstroConfig {
                 for (from, to) in entries {
                     let to = match to {
                         Js::Str(s) => Some(s.clone()),
-                        Js::Object(_) => to.get("destination").and_then(Js::as_str).map(str::to_owned),
+                        Js::Object(_) => to
+                            .get("destination")
+                            .and_then(Js::as_str)
+                            .map(str::to_owned),
                         _ => None,
                     };
                     match to {
@@ -714,7 +725,9 @@ impl Model for Astro {
         };
         // `_`-prefixed files and folders are not routes; `[param]` routes are code's.
         if !PAGE_EXTENSIONS.contains(&ext)
-            || rel.split('/').any(|s| s.starts_with('_') || s.contains('['))
+            || rel
+                .split('/')
+                .any(|s| s.starts_with('_') || s.contains('['))
         {
             return Vec::new();
         }
@@ -888,12 +901,15 @@ export default defineConfig({
     fn computed_values_are_listed_not_guessed() {
         let config = AstroConfig::parse(
             "astro.config.mjs",
-            "export default defineConfig({ base: process.env.BASE, redirects: makeRedirects() })",
+            "const config = defineConfig({ base: process.env.BASE, redirects: makeRedirects() });\nexport default config;\n",
         );
         assert_eq!(config.base, "");
         assert_eq!(
             config.unread,
-            ["base = `process.env.BASE`", "redirects = `makeRedirects(...)`"]
+            [
+                "base = `process.env.BASE`",
+                "redirects = `makeRedirects(...)`"
+            ]
         );
     }
 }

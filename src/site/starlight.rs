@@ -88,9 +88,7 @@ impl Starlight {
     }
 
     fn new(mut config: AstroConfig, snapshot: &Snapshot) -> Starlight {
-        let options = config
-            .integration(MODULE)
-            .unwrap_or(Js::Object(Vec::new()));
+        let options = config.integration(MODULE).unwrap_or(Js::Object(Vec::new()));
         let locales = locales(&options, &mut config.unread);
         let docs = format!("{}content/docs/", config.src_dir);
         let mut site = Starlight {
@@ -113,12 +111,8 @@ impl Starlight {
                     continue;
                 }
                 let bytes = snapshot.read(path).unwrap_or_default();
-                let doc = Document::parse_front_matter(
-                    path,
-                    &bytes,
-                    &limits,
-                    Some(&["slug", "draft"]),
-                );
+                let doc =
+                    Document::parse_front_matter(path, &bytes, &limits, Some(&["slug", "draft"]));
                 if let Some(route) = site.route(path, doc.data()) {
                     site.routes.insert(route);
                 }
@@ -231,10 +225,20 @@ pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
     let site = Starlight::new(config, snapshot);
     let mut read = vec![format!("pages under {}", site.docs)];
     if let Some(default) = &site.default_locale {
-        let name = |l: &str| if l.is_empty() { "root".to_owned() } else { l.to_owned() };
+        let name = |l: &str| {
+            if l.is_empty() {
+                "root".to_owned()
+            } else {
+                l.to_owned()
+            }
+        };
         let mut all = vec![name(default)];
         all.extend(site.other_locales.iter().map(|l| name(l)));
-        read.push(format!("locales {} (default {})", all.join(", "), name(default)));
+        read.push(format!(
+            "locales {} (default {})",
+            all.join(", "),
+            name(default)
+        ));
     }
     let astro = site.config.evidence();
     if !astro.is_empty() {
@@ -272,8 +276,14 @@ mod tests {
         assert_eq!(s.urls("src/content/docs/index.mdx", None), ["/"]);
         assert_eq!(s.urls("src/content/docs/es/index.md", None), ["/es/"]);
         assert_eq!(s.urls("src/content/docs/a/index.md", None), ["/a/"]);
-        assert_eq!(s.urls("src/content/docs/_shared.md", None), Vec::<String>::new());
-        assert_eq!(s.urls("src/content/docs/a.json", None), Vec::<String>::new());
+        assert_eq!(
+            s.urls("src/content/docs/_shared.md", None),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            s.urls("src/content/docs/a.json", None),
+            Vec::<String>::new()
+        );
         assert_eq!(s.urls("public/img/x.png", None), ["/img/x.png"]);
         assert_eq!(s.urls("src/assets/x.png", None), Vec::<String>::new());
     }
