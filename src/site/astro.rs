@@ -898,6 +898,24 @@ export default defineConfig({
     }
 
     #[test]
+    fn plain_astro_publishes_src_pages_and_public() {
+        let site = Astro {
+            config: AstroConfig::parse("astro.config.mjs", "export default defineConfig({});"),
+        };
+        assert_eq!(site.urls("src/pages/index.astro", None), ["/"]);
+        assert_eq!(
+            site.urls("src/pages/blog/First Post.md", None),
+            ["/blog/First Post/"]
+        );
+        assert_eq!(site.urls("src/pages/docs/index.mdx", None), ["/docs/"]);
+        assert!(site.urls("src/pages/_draft.md", None).is_empty());
+        assert!(site.urls("src/pages/_parts/x.md", None).is_empty());
+        assert!(site.urls("src/pages/blog/[slug].astro", None).is_empty());
+        assert!(site.urls("src/content/blog/a.md", None).is_empty());
+        assert_eq!(site.urls("public/favicon.svg", None), ["/favicon.svg"]);
+    }
+
+    #[test]
     fn computed_values_are_listed_not_guessed() {
         let config = AstroConfig::parse(
             "astro.config.mjs",
