@@ -14,12 +14,13 @@ use crate::sink::Findings;
 use crate::baseline::{self, Applied, Baseline};
 use crate::config::{Level, Settings, FILE_NAME};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::markdown::RefKind;
 use crate::document::{Document, Limits, Skipped, Syntax};
 use crate::error::Error;
 use crate::index::Index;
 use crate::paths;
 use crate::repo::{Changes, CorruptObject, Ignore, Repo, Snapshot, Source};
-use crate::resolve::{resolve, Outcome as Resolved};
+use crate::resolve::{resolve_ref, Outcome as Resolved};
 use crate::rules::{Context, RULES};
 use crate::scope::{self, Breaks};
 use crate::site::{self, Model, Site};
@@ -256,10 +257,16 @@ impl Session {
                 .iter()
                 .filter(|d| full.contains(d.path()))
                 .flat_map(|d| {
-                    d.markdown
-                        .references
-                        .iter()
-                        .map(move |r| resolve(settings, snapshot, site, d.path(), &r.target))
+                    d.markdown.references.iter().map(move |r| {
+                        resolve_ref(
+                            settings,
+                            snapshot,
+                            site,
+                            d.path(),
+                            &r.target,
+                            r.kind == RefKind::Image,
+                        )
+                    })
                 })
                 .filter_map(|r| match r.outcome {
                     Resolved::Found {

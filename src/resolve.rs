@@ -56,6 +56,19 @@ pub fn resolve(
     from: &str,
     target: &str,
 ) -> Resolution {
+    resolve_ref(settings, snapshot, site, from, target, false)
+}
+
+/// [`resolve`] for a reference that is a Markdown image (`image`), which some generators
+/// read from the file's folder ([`crate::site::Model::rewrites_image_links`]).
+pub fn resolve_ref(
+    settings: &Settings,
+    snapshot: &Snapshot,
+    site: &Site<'_>,
+    from: &str,
+    target: &str,
+    image: bool,
+) -> Resolution {
     let target = target.trim();
     let target = target
         .strip_prefix('<')
@@ -98,7 +111,9 @@ pub fn resolve(
         };
     }
     if let Some(page) = site.page(from) {
-        return on_page(settings, snapshot, site, from, page, &decoded, fragment);
+        return on_page(
+            settings, snapshot, site, from, page, &decoded, fragment, image,
+        );
     }
     let outcome = if let Some(rooted) = decoded.strip_prefix('/') {
         root_absolute(settings, snapshot, rooted)
@@ -112,6 +127,7 @@ pub fn resolve(
 }
 
 /// `decoded` (a path, no fragment) written on the published page `from`, at URL `page`.
+#[allow(clippy::too_many_arguments)]
 fn on_page(
     settings: &Settings,
     snapshot: &Snapshot,
@@ -120,6 +136,7 @@ fn on_page(
     page: &str,
     decoded: &str,
     fragment: Option<String>,
+    image: bool,
 ) -> Resolution {
     let model = site.model();
     if let Some(rest) = decoded.strip_prefix("~/") {
@@ -133,6 +150,14 @@ fn on_page(
         }
     }
     let rooted = decoded.strip_prefix('/');
+    if rooted.is_none() && image && model.rewrites_image_links() && !model.rewrites_file_links() {
+        // `![](../assets/x.png)`: imported from the file's folder; missing, it fails the build.
+        let outcome = match paths::join(&paths::parent(from), decoded) {
+            Some(file) => locate(settings, snapshot, file, None),
+            None => Outcome::Outside,
+        };
+        return Resolution { outcome, fragment };
+    }
     if rooted.is_none() && model.rewrites_file_links() {
         // `../setup.md`: the generator turns a path to a source file into its URL.
         if let Some(file) = paths::join(&paths::parent(from), decoded) {

@@ -15,8 +15,10 @@ use crate::error::Error;
 use crate::paths;
 use crate::repo::Snapshot;
 
+mod astro;
 mod docfx;
 mod github;
+mod starlight;
 
 /// What a generator does with the repository's files. Implementations read their own
 /// configuration from the snapshot when they are loaded ([`load`]) and never run the
@@ -50,6 +52,13 @@ pub trait Model: Send + Sync {
     /// Docusaurus), rather than followed as a URL relative to the page (Hugo, Starlight).
     fn rewrites_file_links(&self) -> bool {
         false
+    }
+
+    /// Whether a relative Markdown image (`![](./x.png)`) on a published page is read from
+    /// the source file's folder (Astro imports it and publishes it under a hashed name), so
+    /// it is a file path even where other links are URLs.
+    fn rewrites_image_links(&self) -> bool {
+        self.rewrites_file_links()
     }
 
     /// The front matter keys [`Model::urls`] and [`Model::redirects`] read (`slug`, `url`,
@@ -113,7 +122,8 @@ pub struct Detection {
 
 /// Each generator's detector, most specific first: the first that recognises the
 /// repository wins.
-const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[docfx::detect];
+const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] =
+    &[docfx::detect, starlight::detect, astro::detect];
 
 /// The generator whose configuration the snapshot holds, if any.
 pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
@@ -126,6 +136,8 @@ pub fn load(settings: &Settings, snapshot: &Snapshot) -> Result<Box<dyn Model>, 
     let model: Box<dyn Model> = match settings.site.generator.as_str() {
         "github" => Box::new(github::Github),
         "docfx" => Box::new(docfx::Docfx::load(&settings.site.root, snapshot)?),
+        "astro" => Box::new(astro::Astro::load(&settings.site.root, snapshot)?),
+        "starlight" => Box::new(starlight::Starlight::load(&settings.site.root, snapshot)?),
         other => {
             return Err(Error::SiteConfig {
                 file: settings.config_path.clone().unwrap_or_default(),
