@@ -6,16 +6,17 @@
 //! A [`Site`] is built once per snapshot: every published file's URLs in one hash map, the
 //! redirects in another, so resolving a link stays a lookup.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::config::Settings;
-use crate::document::markdown::Heading;
+use crate::document::markdown::{Heading, RefKind};
 use crate::document::{Document, Node};
 use crate::error::Error;
 use crate::paths;
 use crate::repo::Snapshot;
 
 mod github;
+mod hugo;
 
 /// What a generator does with the repository's files. Implementations read their own
 /// configuration from the snapshot when they are loaded ([`load`]) and never run the
@@ -67,6 +68,15 @@ pub trait Model: Send + Sync {
     fn heading_ids(&self, headings: &[Heading]) -> Vec<Option<String>> {
         vec![None; headings.len()]
     }
+
+    /// The files the generator's own lookup finds for `target` (decoded, no fragment)
+    /// written on the page `from` as `kind` (Hugo's `ref` shortcodes and render hooks look
+    /// pages up by path), in order: the first the site publishes is the link's target.
+    /// `None` when the generator does no lookup for such a reference; a
+    /// [`RefKind::Shortcode`] then is not checked.
+    fn lookups(&self, _from: &str, _target: &str, _kind: Option<RefKind>) -> Option<Vec<String>> {
+        None
+    }
 }
 
 /// What `docsteward init` learned about the site generator from its configuration files.
@@ -86,7 +96,7 @@ pub struct Detection {
 
 /// Each generator's detector, most specific first: the first that recognises the
 /// repository wins.
-const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[];
+const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[hugo::detect];
 
 /// The generator whose configuration the snapshot holds, if any.
 pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
@@ -96,9 +106,9 @@ pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
 /// The model `[site] generator` names, with the generator's configuration read from the
 /// snapshot.
 pub fn load(settings: &Settings, snapshot: &Snapshot) -> Result<Box<dyn Model>, Error> {
-    let _ = snapshot;
     let model: Box<dyn Model> = match settings.site.generator.as_str() {
         "github" => Box::new(github::Github),
+        "hugo" => Box::new(hugo::Hugo::load(&settings.site.root, snapshot)?),
         other => {
             return Err(Error::SiteConfig {
                 file: settings.config_path.clone().unwrap_or_default(),
@@ -118,6 +128,8 @@ pub struct Site<'m> {
     pages: HashMap<String, String>,
     /// URL key -> where it redirects.
     redirects: HashMap<String, String>,
+    /// Every file published at some URL.
+    published: HashSet<String>,
 }
 
 /// Where a site URL leads.
@@ -146,6 +158,7 @@ impl<'m> Site<'m> {
             files: HashMap::new(),
             pages: HashMap::new(),
             redirects: HashMap::new(),
+            published: HashSet::new(),
         };
         if model.name() == "github" {
             return site;
@@ -158,6 +171,9 @@ impl<'m> Site<'m> {
         for path in snapshot.files() {
             let front = fronts.get(path.as_str()).copied().flatten();
             let urls = model.urls(path, front);
+            if !urls.is_empty() {
+                site.published.insert(path.clone());
+            }
             if let (Some(first), true) = (urls.first(), fronts.contains_key(path.as_str())) {
                 site.pages.insert(path.clone(), first.clone());
             }
@@ -181,7 +197,13 @@ impl<'m> Site<'m> {
             files: HashMap::new(),
             pages: HashMap::new(),
             redirects: HashMap::new(),
+            published: HashSet::new(),
         }
+    }
+
+    /// Whether the site publishes the file `path` at some URL.
+    pub fn publishes(&self, path: &str) -> bool {
+        self.published.contains(path)
     }
 
     pub fn model(&self) -> &dyn Model {
