@@ -255,12 +255,9 @@ impl Session {
                 .iter()
                 .filter(|d| full.contains(d.path()))
                 .flat_map(|d| {
-                    d.markdown
-                        .references
-                        .iter()
-                        .map(move |r| {
-                            resolve_ref(settings, snapshot, site, d.path(), &r.target, Some(r.kind))
-                        })
+                    d.markdown.references.iter().map(move |r| {
+                        resolve_ref(settings, snapshot, site, d.path(), &r.target, Some(r.kind))
+                    })
                 })
                 .filter_map(|r| match r.outcome {
                     Resolved::Found {

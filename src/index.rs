@@ -340,7 +340,14 @@ fn links_of(
         kind: Some(r.kind),
         target: r.target.clone(),
         span: r.span.clone(),
-        resolution: resolve_ref(settings, snapshot, site, doc.path(), &r.target, Some(r.kind)),
+        resolution: resolve_ref(
+            settings,
+            snapshot,
+            site,
+            doc.path(),
+            &r.target,
+            Some(r.kind),
+        ),
     }));
     out
 }

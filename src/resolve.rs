@@ -114,7 +114,15 @@ pub fn resolve_ref(
         };
     }
     if let Some(page) = site.page(from) {
-        return on_page(settings, snapshot, site, (from, page), &decoded, fragment, kind);
+        return on_page(
+            settings,
+            snapshot,
+            site,
+            (from, page),
+            &decoded,
+            fragment,
+            kind,
+        );
     }
     let outcome = if let Some(rooted) = decoded.strip_prefix('/') {
         root_absolute(settings, snapshot, rooted)

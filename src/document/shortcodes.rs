@@ -9,8 +9,9 @@ use std::ops::Range;
 use super::markdown::{Markdown, RefKind, Reference};
 
 /// Adds the `ref`/`relref` shortcodes of the body (from `body_start`) to `md`'s references,
-/// outside code spans and blocks. A Markdown link whose destination holds a shortcode is
-/// dropped: the shortcode is the link.
+/// code spans and blocks included: Hugo runs shortcodes before it reads the Markdown, so
+/// only the escaped form `{{</* ref */>}}` is shown as written. A Markdown link whose
+/// destination holds a shortcode is dropped: the shortcode is the link.
 pub fn scan(text: &str, body_start: usize, md: &mut Markdown) {
     let mut found = Vec::new();
     let mut pos = body_start;
@@ -20,9 +21,6 @@ pub fn scan(text: &str, body_start: usize, md: &mut Markdown) {
         let Some(close) = opener(&text[start..]) else {
             continue;
         };
-        if md.code.iter().any(|c| c.contains(&start)) {
-            continue;
-        }
         let Some(len) = text[start..].find(close) else {
             continue;
         };
@@ -74,12 +72,13 @@ fn path_argument(inner: &str) -> Option<Range<usize>> {
     }
     let mut i = lead + name_len;
     let bytes = inner.as_bytes();
+    let mut path = None;
     loop {
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
         if i >= bytes.len() {
-            return None;
+            return path.filter(|p: &Range<usize>| !p.is_empty());
         }
         // `name=` before a value.
         let key_start = i;
@@ -103,10 +102,13 @@ fn path_argument(inner: &str) -> Option<Range<usize>> {
                 .map_or(inner.len(), |e| i + e);
             (i..end, end)
         };
-        if !named || key == "path" {
-            return (!value.is_empty()).then_some(value);
+        match (named, key) {
+            // Another language's page: not looked up (docsteward reads the page's own).
+            (true, "lang") => return None,
+            (false, _) | (true, "path") if path.is_none() => path = Some(value),
+            _ => {}
         }
-        i = next;
+        i = next.max(i + 1);
     }
 }
 
@@ -129,13 +131,14 @@ mod tests {
 
     #[test]
     fn ref_and_relref_in_both_forms() {
-        let text = "See [setup]({{< ref \"setup.md#install\" >}}) and {{% relref path=\"/guides/a\" lang=\"fr\" %}}.\n\n[x](y.md) `{{< ref \"code\" >}}` {{</* ref \"escaped\" */>}} {{< figure src=\"a.png\" >}} {{< relref lang=\"fr\" path=`b` >}}\n";
+        let text = "See [setup]({{< ref \"setup.md#install\" >}}) and {{% relref path=\"/guides/a\" %}} {{< relref path=\"/c\" lang=\"fr\" >}}.\n\n[x](y.md) `{{< ref \"code\" >}}` {{</* ref \"escaped\" */>}} {{< figure src=\"a.png\" >}} {{< relref outputFormat=\"amp\" path=`b` >}}\n";
         assert_eq!(
             targets(text),
             [
                 (RefKind::Shortcode, "setup.md#install".to_owned()),
                 (RefKind::Shortcode, "/guides/a".to_owned()),
                 (RefKind::Link, "y.md".to_owned()),
+                (RefKind::Shortcode, "code".to_owned()),
                 (RefKind::Shortcode, "b".to_owned()),
             ]
         );

@@ -166,7 +166,11 @@ impl Hugo {
             .collect();
         let static_dirs = match c.get("staticdir") {
             Some(Json::String(s)) => vec![s.clone()],
-            Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).map(str::to_owned).collect(),
+            Some(Json::Array(a)) => a
+                .iter()
+                .filter_map(Json::as_str)
+                .map(str::to_owned)
+                .collect(),
             _ => vec!["static".to_owned()],
         }
         .into_iter()
@@ -193,7 +197,10 @@ impl Hugo {
         }
         let goldmark = c.get("markup").and_then(|m| m.get("goldmark"));
         let parser = goldmark.and_then(|g| g.get("parser"));
-        let ids = if parser.and_then(|p| p.get("autoheadingid")).and_then(Json::as_bool) == Some(false)
+        let ids = if parser
+            .and_then(|p| p.get("autoheadingid"))
+            .and_then(Json::as_bool)
+            == Some(false)
         {
             IdType::None
         } else {
@@ -285,13 +292,23 @@ impl Hugo {
             let Some((lang, rel)) = self.place(path) else {
                 continue;
             };
-            if !is_content(path) || hidden(rel) || self.in_leaf(path).is_some_and(|d| !is_index(path, &d, self)) {
+            if !is_content(path)
+                || hidden(rel)
+                || self
+                    .in_leaf(path)
+                    .is_some_and(|d| !is_index(path, &d, self))
+            {
                 continue;
             }
             let key = logical(rel, &self.languages);
             let name = key.rsplit('/').next().unwrap_or("").to_owned();
-            self.pages.entry((lang, key)).or_insert_with(|| path.clone());
-            self.names.entry((lang, name)).or_default().push(path.clone());
+            self.pages
+                .entry((lang, key))
+                .or_insert_with(|| path.clone());
+            self.names
+                .entry((lang, name))
+                .or_default()
+                .push(path.clone());
         }
     }
 
@@ -305,7 +322,9 @@ impl Hugo {
             .max()?;
         let rel = &path[longest..];
         let sharing: Vec<usize> = (0..self.languages.len())
-            .filter(|&i| self.languages[i].dir.len() == longest && path.starts_with(&self.languages[i].dir))
+            .filter(|&i| {
+                self.languages[i].dir.len() == longest && path.starts_with(&self.languages[i].dir)
+            })
             .collect();
         if sharing.len() == 1 {
             return Some((sharing[0], rel));
@@ -359,10 +378,12 @@ impl Hugo {
         let resources = !matches!(build_key("publishresources"), Some(Value::Bool(false)));
         let language = &self.languages[lang];
         let prefix = format!("{}{}", self.base, language.prefix);
-        let str_key = |k: &str| get(k).and_then(|v| match v {
-            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-            _ => None,
-        });
+        let str_key = |k: &str| {
+            get(k).and_then(|v| match v {
+                Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+                _ => None,
+            })
+        };
         if let Some(url) = str_key("url") {
             // `url` is the whole path below baseURL, without the language prefix.
             let url = format!("{}/{}", self.base, url.trim_start_matches('/'));
@@ -377,7 +398,13 @@ impl Hugo {
         let stem = strip_lang(stem, &self.languages);
         let dir = paths::parent(rel);
         let dir = dir.trim_end_matches('/');
-        let lower = |s: &str| if self.lower { s.to_lowercase() } else { s.to_owned() };
+        let lower = |s: &str| {
+            if self.lower {
+                s.to_lowercase()
+            } else {
+                s.to_owned()
+            }
+        };
         let url = if stem == "_index" {
             match (dir.is_empty(), self.ugly) {
                 (true, _) => format!("{prefix}/"),
@@ -393,7 +420,11 @@ impl Hugo {
             };
             let name = str_key("slug").unwrap_or_else(|| name.to_owned());
             let top = sections.split('/').next().unwrap_or("");
-            let path = match self.permalinks.get(&top.to_lowercase()).filter(|_| !top.is_empty()) {
+            let path = match self
+                .permalinks
+                .get(&top.to_lowercase())
+                .filter(|_| !top.is_empty())
+            {
                 Some(pattern) => expand(pattern, sections, &name, stem, dir, front),
                 None if sections.is_empty() => format!("/{name}/"),
                 None => format!("/{sections}/{name}/"),
@@ -569,7 +600,9 @@ impl Model for Hugo {
     }
 
     fn front_matter_keys(&self) -> &'static [&'static str] {
-        &["draft", "headless", "build", "url", "slug", "aliases", "title", "date"]
+        &[
+            "draft", "headless", "build", "url", "slug", "aliases", "title", "date",
+        ]
     }
 
     fn heading_ids(&self, headings: &[Heading]) -> Vec<Option<String>> {
@@ -715,7 +748,9 @@ fn expand(
     };
     let date = get("date").unwrap_or_default();
     let title = get("title").map(|t| urlize(&t));
-    let slug = get("slug").or_else(|| title.clone()).unwrap_or_else(|| name.to_owned());
+    let slug = get("slug")
+        .or_else(|| title.clone())
+        .unwrap_or_else(|| name.to_owned());
     let base_name = if stem == "index" {
         paths::file_name(dir).to_owned()
     } else {
@@ -982,7 +1017,9 @@ pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
         .collect();
     tops.dedup();
     roots.extend(tops);
-    roots.into_iter().find_map(|root| detect_at(&root, snapshot))
+    roots
+        .into_iter()
+        .find_map(|root| detect_at(&root, snapshot))
 }
 
 fn detect_at(root: &str, snapshot: &Snapshot) -> Option<Detection> {
@@ -1004,14 +1041,22 @@ fn detect_at(root: &str, snapshot: &Snapshot) -> Option<Detection> {
     let mut evidence = format!(
         "Hugo: read {}; baseURL path `{}`, languages {}",
         config.files.join(", "),
-        if hugo.base.is_empty() { "/" } else { &hugo.base },
+        if hugo.base.is_empty() {
+            "/"
+        } else {
+            &hugo.base
+        },
         langs.join(", ")
     );
     if hugo.default_in_subdir {
         evidence.push_str(", default language in its subfolder");
     }
     if !hugo.permalinks.is_empty() {
-        let mut p: Vec<String> = hugo.permalinks.iter().map(|(s, p)| format!("{s} = {p}")).collect();
+        let mut p: Vec<String> = hugo
+            .permalinks
+            .iter()
+            .map(|(s, p)| format!("{s} = {p}"))
+            .collect();
         p.sort();
         evidence.push_str(&format!(", permalinks {}", p.join(", ")));
     }
@@ -1019,7 +1064,10 @@ fn detect_at(root: &str, snapshot: &Snapshot) -> Option<Detection> {
         evidence.push_str(", uglyURLs");
     }
     let mut unread = Vec::new();
-    for hook in ["layouts/_markup/render-link.html", "layouts/_default/_markup/render-link.html"] {
+    for hook in [
+        "layouts/_markup/render-link.html",
+        "layouts/_default/_markup/render-link.html",
+    ] {
         if snapshot.contains(&format!("{root}{hook}")) {
             unread.push(format!("{root}{hook} (a custom link render hook: links are read as the embedded one reads them)"));
         }
@@ -1122,6 +1170,9 @@ mod tests {
             expand("/articles/:filename/", "blog", "post", "post", "blog", None),
             "/articles/post/"
         );
-        assert_eq!(expand("/:sections/:slug/", "a/b", "p", "p", "a/b", None), "/a/b/p/");
+        assert_eq!(
+            expand("/:sections/:slug/", "a/b", "p", "p", "a/b", None),
+            "/a/b/p/"
+        );
     }
 }
