@@ -253,6 +253,8 @@ impl Hugo {
     /// Indexes the content tree: pages by logical path and name, leaf bundles with the URL
     /// their resources are published at (from their `index.md`'s front matter).
     fn index(&mut self, snapshot: &Snapshot) {
+        // Leaf bundle folder -> its index file.
+        let mut leaves: Vec<(String, String)> = Vec::new();
         for path in snapshot.files() {
             self.lower_files.insert(path.to_lowercase(), path.clone());
             let Some((_, rel)) = self.place(path) else {
@@ -262,22 +264,12 @@ impl Hugo {
                 continue;
             }
             let (stem, _) = split_ext(paths::file_name(rel));
-            if stem == "index" || strip_lang(stem, &self.languages) == "index" {
+            if strip_lang(stem, &self.languages) == "index" {
                 self.bundles.insert(paths::parent(path), None);
+                leaves.push((paths::parent(path), path.clone()));
             }
         }
-        let leaf_dirs: Vec<String> = self.bundles.keys().cloned().collect();
-        for dir in leaf_dirs {
-            let index = snapshot
-                .files()
-                .iter()
-                .find(|f| {
-                    paths::parent(f) == dir
-                        && is_content(f)
-                        && strip_lang(split_ext(paths::file_name(f)).0, &self.languages) == "index"
-                })
-                .cloned();
-            let Some(index) = index else { continue };
+        for (dir, index) in leaves {
             let front = snapshot.read(&index).ok().map(|bytes| {
                 Document::parse_front_matter(&index, &bytes, &Limits::default(), None)
             });
@@ -286,7 +278,9 @@ impl Hugo {
                 .and_then(|(lang, rel)| self.page(lang, rel, front.as_ref().and_then(|d| d.data())))
                 .filter(|p| p.resources)
                 .map(|p| folder_of(&p.url));
-            self.bundles.insert(dir, url);
+            if url.is_some() || !self.bundles.get(&dir).is_some_and(Option::is_some) {
+                self.bundles.insert(dir, url);
+            }
         }
         for path in snapshot.files() {
             let Some((lang, rel)) = self.place(path) else {
