@@ -14,7 +14,6 @@ use crate::sink::Findings;
 use crate::baseline::{self, Applied, Baseline};
 use crate::config::{Level, Settings, FILE_NAME};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::markdown::RefKind;
 use crate::document::{Document, Limits, Skipped, Syntax};
 use crate::error::Error;
 use crate::index::Index;
@@ -258,14 +257,7 @@ impl Session {
                 .filter(|d| full.contains(d.path()))
                 .flat_map(|d| {
                     d.markdown.references.iter().map(move |r| {
-                        resolve_ref(
-                            settings,
-                            snapshot,
-                            site,
-                            d.path(),
-                            &r.target,
-                            r.kind == RefKind::Image,
-                        )
+                        resolve_ref(settings, snapshot, site, d.path(), &r.target, Some(r.kind))
                     })
                 })
                 .filter_map(|r| match r.outcome {

@@ -346,7 +346,7 @@ fn links_of(
             site,
             doc.path(),
             &r.target,
-            r.kind == RefKind::Image,
+            Some(r.kind),
         ),
     }));
     out

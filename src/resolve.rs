@@ -5,6 +5,7 @@
 use percent_encoding::percent_decode_str;
 
 use crate::config::Settings;
+use crate::document::markdown::RefKind;
 use crate::paths;
 use crate::repo::{Mode, Snapshot};
 use crate::site::{Published, Site};
@@ -56,19 +57,26 @@ pub fn resolve(
     from: &str,
     target: &str,
 ) -> Resolution {
-    resolve_ref(settings, snapshot, site, from, target, false)
+    resolve_ref(settings, snapshot, site, from, target, None)
 }
 
-/// [`resolve`] for a reference that is a Markdown image (`image`), which some generators
-/// read from the file's folder ([`crate::site::Model::rewrites_image_links`]).
+/// [`resolve`] for a reference written as `kind`: a generator's shortcode (Hugo `ref`) is
+/// looked up its way, and not checked where no site model reads it.
 pub fn resolve_ref(
     settings: &Settings,
     snapshot: &Snapshot,
     site: &Site<'_>,
     from: &str,
     target: &str,
-    image: bool,
+    kind: Option<RefKind>,
 ) -> Resolution {
+    let shortcode = kind == Some(RefKind::Shortcode);
+    if shortcode && site.page(from).is_none() {
+        return Resolution {
+            outcome: Outcome::External,
+            fragment: None,
+        };
+    }
     let target = target.trim();
     let target = target
         .strip_prefix('<')
@@ -112,7 +120,13 @@ pub fn resolve_ref(
     }
     if let Some(page) = site.page(from) {
         return on_page(
-            settings, snapshot, site, from, page, &decoded, fragment, image,
+            settings,
+            snapshot,
+            site,
+            (from, page),
+            &decoded,
+            fragment,
+            kind,
         );
     }
     let outcome = if let Some(rooted) = decoded.strip_prefix('/') {
@@ -132,13 +146,13 @@ fn on_page(
     settings: &Settings,
     snapshot: &Snapshot,
     site: &Site<'_>,
-    from: &str,
-    page: &str,
+    (from, page): (&str, &str),
     decoded: &str,
     fragment: Option<String>,
-    image: bool,
+    kind: Option<RefKind>,
 ) -> Resolution {
     let model = site.model();
+    let image = kind.is_some_and(RefKind::is_image);
     if let Some(rest) = decoded.strip_prefix("~/") {
         // `~/a/b.md`: a source file, from the folder the generator says `~` is.
         if let Some(root) = model.source_root(from) {
@@ -148,6 +162,36 @@ fn on_page(
             };
             return Resolution { outcome, fragment };
         }
+    }
+    // The generator's own lookup (Hugo's `ref`, its render hooks) comes first.
+    match model.lookups(from, decoded, kind) {
+        Some(files) => {
+            if let Some(path) = files.into_iter().find(|f| site.publishes(f)) {
+                return Resolution {
+                    outcome: Outcome::Found {
+                        path,
+                        is_dir: false,
+                    },
+                    fragment,
+                };
+            }
+            if kind == Some(RefKind::Shortcode) {
+                return Resolution {
+                    outcome: Outcome::NotPublished {
+                        url: decoded.to_owned(),
+                        generator: model.name(),
+                    },
+                    fragment,
+                };
+            }
+        }
+        None if kind == Some(RefKind::Shortcode) => {
+            return Resolution {
+                outcome: Outcome::External,
+                fragment: None,
+            }
+        }
+        None => {}
     }
     let rooted = decoded.strip_prefix('/');
     if rooted.is_none() && image && model.rewrites_image_links() && !model.rewrites_file_links() {

@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::config::Settings;
-use crate::document::markdown::Heading;
+use crate::document::markdown::{Heading, RefKind};
 use crate::document::{Document, Node};
 use crate::error::Error;
 use crate::paths;
@@ -18,6 +18,7 @@ use crate::repo::Snapshot;
 mod astro;
 mod docfx;
 mod github;
+mod hugo;
 mod starlight;
 
 /// What a generator does with the repository's files. Implementations read their own
@@ -103,6 +104,15 @@ pub trait Model: Send + Sync {
     fn heading_ids(&self, headings: &[Heading]) -> Vec<Option<String>> {
         vec![None; headings.len()]
     }
+
+    /// The files the generator's own lookup finds for `target` (decoded, no fragment)
+    /// written on the page `from` as `kind` (Hugo's `ref` shortcodes and render hooks look
+    /// pages up by path), in order: the first the site publishes is the link's target.
+    /// `None` when the generator does no lookup for such a reference; a
+    /// [`RefKind::Shortcode`] then is not checked.
+    fn lookups(&self, _from: &str, _target: &str, _kind: Option<RefKind>) -> Option<Vec<String>> {
+        None
+    }
 }
 
 /// What `docsteward init` learned about the site generator from its configuration files.
@@ -122,8 +132,12 @@ pub struct Detection {
 
 /// Each generator's detector, most specific first: the first that recognises the
 /// repository wins.
-const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] =
-    &[docfx::detect, starlight::detect, astro::detect];
+const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[
+    docfx::detect,
+    hugo::detect,
+    starlight::detect,
+    astro::detect,
+];
 
 /// The generator whose configuration the snapshot holds, if any.
 pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
@@ -138,6 +152,7 @@ pub fn load(settings: &Settings, snapshot: &Snapshot) -> Result<Box<dyn Model>, 
         "docfx" => Box::new(docfx::Docfx::load(&settings.site.root, snapshot)?),
         "astro" => Box::new(astro::Astro::load(&settings.site.root, snapshot)?),
         "starlight" => Box::new(starlight::Starlight::load(&settings.site.root, snapshot)?),
+        "hugo" => Box::new(hugo::Hugo::load(&settings.site.root, snapshot)?),
         other => {
             return Err(Error::SiteConfig {
                 file: settings.config_path.clone().unwrap_or_default(),
@@ -159,7 +174,7 @@ pub struct Site<'m> {
     redirects: HashMap<String, String>,
     /// [`Model::names`] -> the document.
     names: HashMap<String, String>,
-    /// Files published at one URL at least.
+    /// Every file published at some URL.
     published: HashSet<String>,
 }
 
@@ -203,6 +218,9 @@ impl<'m> Site<'m> {
         for path in snapshot.files() {
             let front = fronts.get(path.as_str()).copied().flatten();
             let urls = model.urls(path, front);
+            if !urls.is_empty() {
+                site.published.insert(path.clone());
+            }
             if let (Some(first), true) = (urls.first(), fronts.contains_key(path.as_str())) {
                 site.pages.insert(path.clone(), first.clone());
             }
@@ -237,6 +255,11 @@ impl<'m> Site<'m> {
         }
     }
 
+    /// Whether the site publishes the file `path` at some URL.
+    pub fn publishes(&self, path: &str) -> bool {
+        self.published.contains(path)
+    }
+
     pub fn model(&self) -> &dyn Model {
         self.model
     }
@@ -258,11 +281,6 @@ impl<'m> Site<'m> {
     /// The document [`Model::names`] gives `name`.
     pub fn named(&self, name: &str) -> Option<&str> {
         self.names.get(name).map(String::as_str)
-    }
-
-    /// Whether the site publishes the file `path` at some URL.
-    pub fn publishes(&self, path: &str) -> bool {
-        self.published.contains(path)
     }
 
     /// What is published at `url` (site-absolute, decoded, without `#fragment`).
