@@ -44,35 +44,21 @@ fn expected() -> Vec<(String, String, u64, u64)> {
     ]
 }
 
-/// `(rule, path, line)` of each `<!-- deliberate defect: RULE — why -->` marker: the defect
-/// is on the next line.
-fn markers() -> BTreeSet<(String, String, u64)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sites/docfx");
-    let mut out = BTreeSet::new();
-    for file in common::files_with_extension(&root, "md") {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let rel = file
-            .strip_prefix(&root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        for (i, line) in text.lines().enumerate() {
-            if let Some(rest) = line.trim().strip_prefix("<!-- deliberate defect: ") {
-                let rule = rest.split_whitespace().next().unwrap().to_owned();
-                out.insert((rule, rel.clone(), i as u64 + 2));
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn the_expected_findings_are_the_marked_defects() {
     let lines: BTreeSet<_> = expected()
         .into_iter()
         .map(|(rule, path, line, _)| (rule, path, line))
         .collect();
-    assert_eq!(lines, markers());
+    assert_eq!(
+        lines,
+        common::deliberate_defects(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sites/docfx"),
+            &["md"]
+        )
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+    );
 }
 
 #[test]

@@ -52,29 +52,6 @@ fn expected() -> Vec<(String, String, u64, u64)> {
     ]
 }
 
-/// `(rule, path, line)` of each `<!-- deliberate defect: RULE — why -->` marker: the
-/// defect is on the next line.
-fn markers() -> Vec<(String, String, u64)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE);
-    let mut out = Vec::new();
-    for file in common::files_with_extension(&root, "md") {
-        let rel = file
-            .strip_prefix(&root)
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
-        let text = std::fs::read_to_string(&file).unwrap();
-        for (i, line) in text.lines().enumerate() {
-            if let Some(rest) = line.trim().strip_prefix("<!-- deliberate defect: ") {
-                let rule = rest.split_whitespace().next().unwrap().to_owned();
-                out.push((rule, rel.clone(), i as u64 + 2));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn the_fixture_shows_each_deliberate_defect_and_nothing_else() {
     let repo = fixture();
@@ -89,7 +66,10 @@ fn the_fixture_shows_each_deliberate_defect_and_nothing_else() {
     found.sort();
     assert_eq!(
         found,
-        markers(),
+        common::deliberate_defects(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE),
+            &["md"]
+        ),
         "every marker has its finding, and only those"
     );
 }

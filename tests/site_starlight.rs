@@ -79,31 +79,6 @@ fn expected() -> Vec<(String, String, u64, u64)> {
     out
 }
 
-/// `(rule, path, line)` of each `deliberate defect: RULE` marker (an HTML comment in
-/// Markdown, an MDX comment in MDX): the defect is on the line after it.
-fn markers() -> Vec<(String, String, u64)> {
-    let root = fixture_dir();
-    let mut out = Vec::new();
-    for ext in ["md", "mdx"] {
-        for file in common::files_with_extension(&root, ext) {
-            let rel = file
-                .strip_prefix(&root)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            let text = std::fs::read_to_string(&file).unwrap();
-            for (i, line) in text.lines().enumerate() {
-                if let Some(rest) = line.split("deliberate defect: ").nth(1) {
-                    let rule = rest.split_whitespace().next().unwrap().to_owned();
-                    out.push((rule, rel.clone(), i as u64 + 2));
-                }
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn the_expected_findings_are_the_marked_defects() {
     let from_findings: Vec<_> = expected()
@@ -112,7 +87,10 @@ fn the_expected_findings_are_the_marked_defects() {
         .collect();
     let mut from_findings = from_findings;
     from_findings.sort();
-    assert_eq!(from_findings, markers());
+    assert_eq!(
+        from_findings,
+        common::deliberate_defects(&fixture_dir(), &["md", "mdx"])
+    );
 }
 
 #[test]
