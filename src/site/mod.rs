@@ -224,9 +224,6 @@ impl<'m> Site<'m> {
             if let (Some(first), true) = (urls.first(), fronts.contains_key(path.as_str())) {
                 site.pages.insert(path.clone(), first.clone());
             }
-            if !urls.is_empty() {
-                site.published.insert(path.clone());
-            }
             for name in model.names(path, front) {
                 site.names.entry(name).or_insert_with(|| path.clone());
             }
