@@ -7,7 +7,7 @@ use percent_encoding::percent_decode_str;
 use crate::config::Settings;
 use crate::paths;
 use crate::repo::{Mode, Snapshot};
-use crate::site::{Published, Site};
+use crate::site::{Published, Rewrite, Site};
 
 /// What a reference leads to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,16 +118,24 @@ fn on_page(
 ) -> Resolution {
     let model = site.model();
     let rooted = decoded.strip_prefix('/');
-    if rooted.is_none() && model.rewrites_file_links() {
-        // `../setup.md`: the generator turns a path to a source file into its URL.
-        if let Some(file) = paths::join(&paths::parent(from), decoded) {
-            if snapshot.contains(&file) || snapshot.is_dir(&file) {
-                return Resolution {
-                    outcome: locate(settings, snapshot, file, None),
-                    fragment,
-                };
+    // `../setup.md`: the generator turns a path to a source file into its URL.
+    match rooted.map_or_else(|| model.rewrite(snapshot, from, decoded), |_| None) {
+        Some(Rewrite::File(file)) => {
+            return Resolution {
+                outcome: locate(settings, snapshot, file, None),
+                fragment,
             }
         }
+        Some(Rewrite::Unbuilt(url)) => {
+            return Resolution {
+                outcome: Outcome::NotPublished {
+                    url,
+                    generator: model.name(),
+                },
+                fragment,
+            }
+        }
+        None => {}
     }
     let url = match rooted {
         Some(_) => decoded.to_owned(),

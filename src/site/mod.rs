@@ -16,6 +16,8 @@ use crate::paths;
 use crate::repo::Snapshot;
 
 mod github;
+mod mkdocs;
+mod slug_python;
 
 /// What a generator does with the repository's files. Implementations read their own
 /// configuration from the snapshot when they are loaded ([`load`]) and never run the
@@ -51,6 +53,18 @@ pub trait Model: Send + Sync {
         false
     }
 
+    /// What the generator makes of the relative link `target` (decoded, no fragment) on the
+    /// published page `from`; `None` leaves it as written, a URL relative to the page. The
+    /// default, for generators that rewrite links to source files: the file or folder at
+    /// that path, if the snapshot has it.
+    fn rewrite(&self, snapshot: &Snapshot, from: &str, target: &str) -> Option<Rewrite> {
+        if !self.rewrites_file_links() {
+            return None;
+        }
+        let file = paths::join(&paths::parent(from), target)?;
+        (snapshot.contains(&file) || snapshot.is_dir(&file)).then_some(Rewrite::File(file))
+    }
+
     /// The front matter keys [`Model::urls`] and [`Model::redirects`] read (`slug`, `url`,
     /// `aliases`, `draft`): a run scoped to a few documents reads them from every other.
     fn front_matter_keys(&self) -> &'static [&'static str] {
@@ -67,6 +81,15 @@ pub trait Model: Send + Sync {
     fn heading_ids(&self, headings: &[Heading]) -> Vec<Option<String>> {
         vec![None; headings.len()]
     }
+}
+
+/// A link to a source file, as the generator rewrites it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rewrite {
+    /// To the page or file built from this repository file.
+    File(String),
+    /// To the URL of a source file the site does not build (a draft, an excluded file).
+    Unbuilt(String),
 }
 
 /// What `docsteward init` learned about the site generator from its configuration files.
@@ -86,7 +109,7 @@ pub struct Detection {
 
 /// Each generator's detector, most specific first: the first that recognises the
 /// repository wins.
-const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[];
+const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[mkdocs::detect];
 
 /// The generator whose configuration the snapshot holds, if any.
 pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
@@ -96,9 +119,9 @@ pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
 /// The model `[site] generator` names, with the generator's configuration read from the
 /// snapshot.
 pub fn load(settings: &Settings, snapshot: &Snapshot) -> Result<Box<dyn Model>, Error> {
-    let _ = snapshot;
     let model: Box<dyn Model> = match settings.site.generator.as_str() {
         "github" => Box::new(github::Github),
+        "mkdocs" => Box::new(mkdocs::Mkdocs::load(&settings.site.root, snapshot)?),
         other => {
             return Err(Error::SiteConfig {
                 file: settings.config_path.clone().unwrap_or_default(),
