@@ -390,7 +390,7 @@ fn docsteward_agrees_with_the_mkdocs_build() {
             compared += 1;
             broken += usize::from(!ok);
             let reported = flagged.get(&(path.to_owned(), line, column));
-            if reported.is_some() == !ok {
+            if reported.is_some() != ok {
                 agreeing += 1;
             } else {
                 disagreements.push(format!(
