@@ -130,14 +130,16 @@ fn a_missing_mkdocs_yml_is_a_configuration_error() {
     assert!(out.stderr.contains("mkdocs.yml"), "{}", out.stderr);
 }
 
-/// A suffix-structured site without directory URLs: `page.fr.md` is `/fr/page.html`, and a
-/// link on it to `other.md` finds `other.fr.md` first, else the default language's page.
+/// A suffix-structured site without directory URLs: `page.de.md` is `/de/page.html`, and a
+/// link on it to `other.md` finds `other.de.md` first, else the default language's page.
+/// (`mkdocs build` of this site gives `other.html#nur-deutsch`, `../index.html` and a
+/// broken `nope.html` on `/de/index.html`.)
 #[test]
 fn suffix_structure_and_html_urls() {
     let repo = TestRepo::new();
     repo.write(
         "mkdocs.yml",
-        "site_name: s\nuse_directory_urls: false\nplugins:\n  - i18n:\n      languages:\n        - locale: en\n          default: true\n        - locale: de\n",
+        "site_name: s\nuse_directory_urls: false\nplugins:\n  - i18n:\n      languages:\n        - locale: en\n          name: English\n          default: true\n        - locale: de\n          name: Deutsch\n",
     )
     .write("docsteward.toml", "[site]\ngenerator = \"mkdocs\"\n")
     .write("docs/index.md", "# Home\n\n[Other](other.md#only-english) [de](de/index.html)\n")
