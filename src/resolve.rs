@@ -8,7 +8,7 @@ use crate::config::Settings;
 use crate::document::markdown::RefKind;
 use crate::paths;
 use crate::repo::{Mode, Snapshot};
-use crate::site::{Published, Site};
+use crate::site::{Published, Rewrite, Site};
 
 /// What a reference leads to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -202,16 +202,24 @@ fn on_page(
         };
         return Resolution { outcome, fragment };
     }
-    if rooted.is_none() && model.rewrites_file_links() {
-        // `../setup.md`: the generator turns a path to a source file into its URL.
-        if let Some(file) = paths::join(&paths::parent(from), decoded) {
-            if snapshot.contains(&file) || snapshot.is_dir(&file) {
-                return Resolution {
-                    outcome: source_file(settings, snapshot, site, file),
-                    fragment,
-                };
+    // `../setup.md`: the generator turns a path to a source file into its URL.
+    match rooted.map_or_else(|| model.rewrite(snapshot, from, decoded), |_| None) {
+        Some(Rewrite::File(file)) => {
+            return Resolution {
+                outcome: source_file(settings, snapshot, site, file),
+                fragment,
             }
         }
+        Some(Rewrite::Unbuilt(url)) => {
+            return Resolution {
+                outcome: Outcome::NotPublished {
+                    url,
+                    generator: model.name(),
+                },
+                fragment,
+            }
+        }
+        None => {}
     }
     let url = match rooted {
         Some(_) => decoded.to_owned(),

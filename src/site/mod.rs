@@ -19,6 +19,8 @@ mod astro;
 mod docfx;
 mod github;
 mod hugo;
+mod mkdocs;
+mod slug_python;
 mod starlight;
 
 /// What a generator does with the repository's files. Implementations read their own
@@ -60,6 +62,18 @@ pub trait Model: Send + Sync {
     /// it is a file path even where other links are URLs.
     fn rewrites_image_links(&self) -> bool {
         self.rewrites_file_links()
+    }
+
+    /// What the generator makes of the relative link `target` (decoded, no fragment) on the
+    /// published page `from`; `None` leaves it as written, a URL relative to the page. The
+    /// default, for generators that rewrite links to source files: the file or folder at
+    /// that path, if the snapshot has it.
+    fn rewrite(&self, snapshot: &Snapshot, from: &str, target: &str) -> Option<Rewrite> {
+        if !self.rewrites_file_links() {
+            return None;
+        }
+        let file = paths::join(&paths::parent(from), target)?;
+        (snapshot.contains(&file) || snapshot.is_dir(&file)).then_some(Rewrite::File(file))
     }
 
     /// The front matter keys [`Model::urls`] and [`Model::redirects`] read (`slug`, `url`,
@@ -115,6 +129,15 @@ pub trait Model: Send + Sync {
     }
 }
 
+/// A link to a source file, as the generator rewrites it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rewrite {
+    /// To the page or file built from this repository file.
+    File(String),
+    /// To the URL of a source file the site does not build (a draft, an excluded file).
+    Unbuilt(String),
+}
+
 /// What `docsteward init` learned about the site generator from its configuration files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Detection {
@@ -135,6 +158,7 @@ pub struct Detection {
 const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[
     docfx::detect,
     hugo::detect,
+    mkdocs::detect,
     starlight::detect,
     astro::detect,
 ];
@@ -153,6 +177,7 @@ pub fn load(settings: &Settings, snapshot: &Snapshot) -> Result<Box<dyn Model>, 
         "astro" => Box::new(astro::Astro::load(&settings.site.root, snapshot)?),
         "starlight" => Box::new(starlight::Starlight::load(&settings.site.root, snapshot)?),
         "hugo" => Box::new(hugo::Hugo::load(&settings.site.root, snapshot)?),
+        "mkdocs" => Box::new(mkdocs::Mkdocs::load(&settings.site.root, snapshot)?),
         other => {
             return Err(Error::SiteConfig {
                 file: settings.config_path.clone().unwrap_or_default(),
