@@ -118,10 +118,19 @@ fn on_page(
 ) -> Resolution {
     let model = site.model();
     let rooted = decoded.strip_prefix('/');
-    if rooted.is_none() && model.rewrites_file_links() {
-        // `../setup.md`: the generator turns a path to a source file into its URL.
-        if let Some(file) = paths::join(&paths::parent(from), decoded) {
-            if snapshot.contains(&file) || snapshot.is_dir(&file) {
+    if model.rewrites_file_links() {
+        // `../setup.md`: the generator turns a path to a source file into its URL; some
+        // name files in a syntax of their own (`@site/docs/a.md`).
+        let file = model.file_link(from, decoded).or_else(|| {
+            rooted
+                .is_none()
+                .then(|| paths::join(&paths::parent(from), decoded))
+                .flatten()
+        });
+        if let Some(file) = file {
+            if (snapshot.contains(&file) || snapshot.is_dir(&file))
+                && model.rewrites_file_link(from, &file, site.page(&file).is_some())
+            {
                 return Resolution {
                     outcome: locate(settings, snapshot, file, None),
                     fragment,

@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::paths;
 use crate::repo::Snapshot;
 
+mod docusaurus;
 mod github;
 
 /// What a generator does with the repository's files. Implementations read their own
@@ -49,6 +50,21 @@ pub trait Model: Send + Sync {
     /// Docusaurus), rather than followed as a URL relative to the page (Hugo, Starlight).
     fn rewrites_file_links(&self) -> bool {
         false
+    }
+
+    /// Whether a link on the page `from` to the existing source file (or folder) `file` is
+    /// rewritten to it, when [`Model::rewrites_file_links`]; `published` says whether the
+    /// site publishes `file` as a page. Docusaurus rewrites only links to published pages
+    /// of the same plugin, and bundles other files as assets.
+    fn rewrites_file_link(&self, _from: &str, _file: &str, _published: bool) -> bool {
+        true
+    }
+
+    /// The source file a link on the page `from` names in the generator's own syntax
+    /// (Docusaurus `@site/docs/a.md`, or `/a.md` looked up in the content folder), when
+    /// [`Model::rewrites_file_links`].
+    fn file_link(&self, _from: &str, _target: &str) -> Option<String> {
+        None
     }
 
     /// The front matter keys [`Model::urls`] and [`Model::redirects`] read (`slug`, `url`,
@@ -86,7 +102,7 @@ pub struct Detection {
 
 /// Each generator's detector, most specific first: the first that recognises the
 /// repository wins.
-const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[];
+const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[docusaurus::detect];
 
 /// The generator whose configuration the snapshot holds, if any.
 pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
@@ -96,9 +112,9 @@ pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
 /// The model `[site] generator` names, with the generator's configuration read from the
 /// snapshot.
 pub fn load(settings: &Settings, snapshot: &Snapshot) -> Result<Box<dyn Model>, Error> {
-    let _ = snapshot;
     let model: Box<dyn Model> = match settings.site.generator.as_str() {
         "github" => Box::new(github::Github),
+        "docusaurus" => Box::new(docusaurus::Docusaurus::load(&settings.site.root, snapshot)?),
         other => {
             return Err(Error::SiteConfig {
                 file: settings.config_path.clone().unwrap_or_default(),
