@@ -202,11 +202,12 @@ fn on_page(
         };
         return Resolution { outcome, fragment };
     }
-    // `../setup.md`: the generator turns a path to a source file into its URL.
-    match rooted.map_or_else(|| model.rewrite(snapshot, from, decoded), |_| None) {
+    // `../setup.md`: the generator turns a path to a source file into its URL; some name
+    // files in a syntax of their own (`@site/docs/a.md`).
+    match model.rewrite(site, snapshot, from, decoded) {
         Some(Rewrite::File(file)) => {
             return Resolution {
-                outcome: source_file(settings, snapshot, site, file),
+                outcome: locate(settings, snapshot, file, None),
                 fragment,
             }
         }

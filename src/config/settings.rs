@@ -85,7 +85,15 @@ pub struct SiteSettings {
 }
 
 /// The values `[site] generator` accepts.
-pub const GENERATORS: &[&str] = &["github", "hugo", "mkdocs", "astro", "starlight", "docfx"];
+pub const GENERATORS: &[&str] = &[
+    "github",
+    "hugo",
+    "mkdocs",
+    "docusaurus",
+    "astro",
+    "starlight",
+    "docfx",
+];
 
 #[derive(Debug)]
 pub struct TermSettings {

@@ -28,7 +28,7 @@ use std::collections::{HashMap, HashSet};
 use globset::{GlobBuilder, GlobMatcher};
 
 use super::slug_python::{self, Slugify};
-use super::{Detection, Model, Rewrite};
+use super::{Detection, Model, Rewrite, Site};
 use crate::document::markdown::Heading;
 use crate::document::node::{Node, Value};
 use crate::document::yaml;
@@ -330,7 +330,16 @@ impl Model for Mkdocs {
     /// `mkdocs.structure.pages._RelativePathTreeprocessor.path_to_url`: the link's path,
     /// joined to the page's source folder, names a file of the page's build, or the link is
     /// left as written.
-    fn rewrite(&self, _snapshot: &Snapshot, from: &str, target: &str) -> Option<Rewrite> {
+    fn rewrite(
+        &self,
+        _site: &Site<'_>,
+        _snapshot: &Snapshot,
+        from: &str,
+        target: &str,
+    ) -> Option<Rewrite> {
+        if target.starts_with('/') {
+            return None;
+        }
         let build = self.builds.get(*self.page_build.get(from)?)?;
         let from_uri = from.strip_prefix(self.docs_dir.as_str())?;
         // `posixpath.normpath(join(dirname(src_uri), path))`; above `docs_dir` finds nothing.

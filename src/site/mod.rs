@@ -17,6 +17,7 @@ use crate::repo::Snapshot;
 
 mod astro;
 mod docfx;
+mod docusaurus;
 mod github;
 mod hugo;
 mod mkdocs;
@@ -64,15 +65,24 @@ pub trait Model: Send + Sync {
         self.rewrites_file_links()
     }
 
-    /// What the generator makes of the relative link `target` (decoded, no fragment) on the
-    /// published page `from`; `None` leaves it as written, a URL relative to the page. The
-    /// default, for generators that rewrite links to source files: the file or folder at
-    /// that path, if the snapshot has it.
-    fn rewrite(&self, snapshot: &Snapshot, from: &str, target: &str) -> Option<Rewrite> {
-        if !self.rewrites_file_links() {
+    /// What the generator makes of the link `target` (decoded, no fragment) on the published
+    /// page `from`; `None` leaves it as written, a URL relative to the page (or the site).
+    /// The default, for generators that rewrite relative links to source files: the file or
+    /// folder at that path if the snapshot has it, unbuilt when the site does not publish it.
+    fn rewrite(
+        &self,
+        site: &Site<'_>,
+        snapshot: &Snapshot,
+        from: &str,
+        target: &str,
+    ) -> Option<Rewrite> {
+        if !self.rewrites_file_links() || target.starts_with('/') {
             return None;
         }
         let file = paths::join(&paths::parent(from), target)?;
+        if snapshot.contains(&file) && !site.publishes(&file) {
+            return Some(Rewrite::Unbuilt(file));
+        }
         (snapshot.contains(&file) || snapshot.is_dir(&file)).then_some(Rewrite::File(file))
     }
 
@@ -157,6 +167,7 @@ pub struct Detection {
 /// repository wins.
 const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[
     docfx::detect,
+    docusaurus::detect,
     hugo::detect,
     mkdocs::detect,
     starlight::detect,
@@ -178,6 +189,7 @@ pub fn load(settings: &Settings, snapshot: &Snapshot) -> Result<Box<dyn Model>, 
         "starlight" => Box::new(starlight::Starlight::load(&settings.site.root, snapshot)?),
         "hugo" => Box::new(hugo::Hugo::load(&settings.site.root, snapshot)?),
         "mkdocs" => Box::new(mkdocs::Mkdocs::load(&settings.site.root, snapshot)?),
+        "docusaurus" => Box::new(docusaurus::Docusaurus::load(&settings.site.root, snapshot)?),
         other => {
             return Err(Error::SiteConfig {
                 file: settings.config_path.clone().unwrap_or_default(),
