@@ -270,6 +270,7 @@ fn ours(path: &Path) -> Value {
                 RefKind::Definition => "definition",
                 RefKind::HtmlLink => "href",
                 RefKind::HtmlImage => "src",
+                RefKind::Wikilink | RefKind::Embed => "wikilink",
             };
             json!({"kind": kind, "target": r.target, "span": [r.span.start, r.span.end]})
         })

@@ -94,6 +94,9 @@ pub const GENERATORS: &[&str] = &[
     "starlight",
     "docfx",
     "jekyll",
+    "obsidian",
+    "foam",
+    "quartz",
 ];
 
 #[derive(Debug)]

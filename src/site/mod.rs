@@ -16,6 +16,7 @@ use crate::paths;
 use crate::repo::Snapshot;
 
 mod github;
+pub mod obsidian;
 
 /// What a generator does with the repository's files. Implementations read their own
 /// configuration from the snapshot when they are loaded ([`load`]) and never run the
@@ -67,6 +68,12 @@ pub trait Model: Send + Sync {
     fn heading_ids(&self, headings: &[Heading]) -> Vec<Option<String>> {
         vec![None; headings.len()]
     }
+
+    /// The vaults whose notes link by name (`[[note]]`), for the vault models; `None`
+    /// elsewhere, where wikilinks are left unchecked.
+    fn vaults(&self) -> Option<&obsidian::Vaults> {
+        None
+    }
 }
 
 /// What `docsteward init` learned about the site generator from its configuration files.
@@ -86,7 +93,7 @@ pub struct Detection {
 
 /// Each generator's detector, most specific first: the first that recognises the
 /// repository wins.
-const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[];
+const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[obsidian::detect];
 
 /// The generator whose configuration the snapshot holds, if any.
 pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
@@ -96,9 +103,14 @@ pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
 /// The model `[site] generator` names, with the generator's configuration read from the
 /// snapshot.
 pub fn load(settings: &Settings, snapshot: &Snapshot) -> Result<Box<dyn Model>, Error> {
-    let _ = snapshot;
+    let vault = |name| -> Box<dyn Model> {
+        Box::new(obsidian::Vault::load(name, snapshot, &settings.site.root))
+    };
     let model: Box<dyn Model> = match settings.site.generator.as_str() {
         "github" => Box::new(github::Github),
+        "obsidian" => vault("obsidian"),
+        "foam" => vault("foam"),
+        "quartz" => vault("quartz"),
         other => {
             return Err(Error::SiteConfig {
                 file: settings.config_path.clone().unwrap_or_default(),
