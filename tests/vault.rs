@@ -66,6 +66,9 @@ fn the_vault_shows_each_deliberate_defect_once() {
     let out = repo.check_json(&[]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert_eq!(out.findings(), expected(), "{}", out.stdout);
+    // A heading is suggested by its text, as a vault link names it.
+    let help = &out.json()["diagnostics"][4]["help"];
+    assert_eq!(help, "did you mean `#Three elements`?");
     // Every planted defect is marked in the fixture, and every marker is found.
     let marked: usize = files_with_extension(&manifest_dir().join("fixtures/vault"), "md")
         .iter()
