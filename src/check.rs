@@ -16,10 +16,10 @@ use crate::config::{Level, Settings, FILE_NAME};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Document, Limits, Skipped, Syntax};
 use crate::error::Error;
-use crate::index::Index;
+use crate::index::{resolve_reference, Index};
 use crate::paths;
 use crate::repo::{Changes, CorruptObject, Ignore, Repo, Snapshot, Source};
-use crate::resolve::{resolve_ref, Outcome as Resolved};
+use crate::resolve::Outcome as Resolved;
 use crate::rules::{Context, RULES};
 use crate::scope::{self, Breaks};
 use crate::site::{self, Model, Site};
@@ -257,7 +257,8 @@ impl Session {
                 .filter(|d| full.contains(d.path()))
                 .flat_map(|d| {
                     d.markdown.references.iter().map(move |r| {
-                        resolve_ref(settings, snapshot, site, d.path(), &r.target, Some(r.kind))
+                        let (kind, target) = (r.kind, &r.target);
+                        resolve_reference(settings, snapshot, site, d.path(), kind, target).0
                     })
                 })
                 .filter_map(|r| match r.outcome {

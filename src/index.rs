@@ -15,6 +15,7 @@ use crate::document::{Document, Node, Value};
 use crate::paths;
 use crate::repo::Snapshot;
 use crate::resolve::{resolve, resolve_ref, Outcome, Resolution};
+use crate::site::obsidian::{self, Vaults};
 use crate::site::Site;
 use crate::suggest::Candidates;
 
@@ -26,6 +27,9 @@ pub struct Link {
     pub target: String,
     pub span: Range<usize>,
     pub resolution: Resolution,
+    /// The other files a vault name shared by several could have meant (the resolution
+    /// is the tie-break's pick); empty otherwise.
+    pub ambiguous: Vec<String>,
 }
 
 impl Link {
@@ -86,14 +90,19 @@ impl<'a> Index<'a> {
         snapshot: &'a Snapshot,
         site: &Site<'_>,
     ) -> Index<'a> {
+        let vaults = site.model().vaults();
+        let by_path: HashMap<&str, &Document> = match vaults {
+            Some(_) => documents.iter().map(|d| (d.path(), d)).collect(),
+            None => HashMap::new(),
+        };
         let resolved: Vec<(&str, Vec<Link>, AnchorSet<'a>)> = documents
             .par_iter()
             .map(|d| {
-                (
-                    d.path(),
-                    links_of(settings, snapshot, site, d),
-                    anchors_of(site, d),
-                )
+                let mut links = links_of(settings, snapshot, site, d);
+                if vaults.is_some_and(|v| v.root_of(d.path()).is_some()) {
+                    heading_text_fragments(&by_path, d.path(), &mut links);
+                }
+                (d.path(), links, anchors_of(site, d))
             })
             .collect();
         let mut links = HashMap::with_capacity(resolved.len());
@@ -332,22 +341,119 @@ fn links_of(
                     target: target.to_owned(),
                     span: node.span.clone(),
                     resolution: resolve(settings, snapshot, site, doc.path(), target),
+                    ambiguous: Vec::new(),
                 });
             }
         }
     }
-    out.extend(doc.markdown.references.iter().map(|r| Link {
-        kind: Some(r.kind),
-        target: r.target.clone(),
-        span: r.span.clone(),
-        resolution: resolve_ref(
-            settings,
-            snapshot,
-            site,
-            doc.path(),
-            &r.target,
-            Some(r.kind),
-        ),
+    out.extend(doc.markdown.references.iter().map(|r| {
+        let (resolution, ambiguous) =
+            resolve_reference(settings, snapshot, site, doc.path(), r.kind, &r.target);
+        Link {
+            kind: Some(r.kind),
+            target: r.target.clone(),
+            span: r.span.clone(),
+            resolution,
+            ambiguous,
+        }
     }));
     out
+}
+
+/// Resolves a reference of kind `kind` written in `from`: a path or URL as [`resolve`]
+/// does, a wikilink by name in the vault holding `from`. In a vault, a Markdown link whose
+/// path is not where it says is looked up by name too, as the vault tools do ("shortest
+/// path when possible" links). Returns the other files a shared name could have meant.
+pub fn resolve_reference(
+    settings: &Settings,
+    snapshot: &Snapshot,
+    site: &Site<'_>,
+    from: &str,
+    kind: RefKind,
+    target: &str,
+) -> (Resolution, Vec<String>) {
+    let vaults = site.model().vaults().filter(|v| v.root_of(from).is_some());
+    if kind.is_wikilink() {
+        return match vaults {
+            Some(vaults) => wikilink(vaults, from, target),
+            // Outside a vault `[[x]]` is text: GitHub and the site generators print it.
+            None => (
+                Resolution {
+                    outcome: Outcome::External,
+                    fragment: None,
+                },
+                Vec::new(),
+            ),
+        };
+    }
+    let resolution = resolve_ref(settings, snapshot, site, from, target, Some(kind));
+    let by_name = matches!(kind, RefKind::Link | RefKind::Image | RefKind::Definition)
+        && matches!(resolution.outcome, Outcome::Missing { .. });
+    if let (Some(vaults), true) = (vaults, by_name) {
+        let path = target.trim().split(['#', '?']).next().unwrap_or("");
+        let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        if let Some(obsidian::Found::File { path, others }) = vaults.find(from, &path) {
+            let outcome = Outcome::Found {
+                path,
+                is_dir: false,
+            };
+            let fragment = resolution.fragment;
+            return (Resolution { outcome, fragment }, others);
+        }
+    }
+    (resolution, Vec::new())
+}
+
+/// `note#A#B`, `#^block`, `folder/ladder.png` looked up in the vault holding `from`.
+fn wikilink(vaults: &Vaults, from: &str, target: &str) -> (Resolution, Vec<String>) {
+    let (name, fragment) = match target.split_once('#') {
+        Some((n, f)) => (n.trim(), Some(f.trim().to_owned())),
+        None => (target.trim(), None),
+    };
+    let (outcome, others) = match vaults.find(from, name) {
+        _ if name.is_empty() => (Outcome::SameDocument, Vec::new()),
+        Some(obsidian::Found::File { path, others }) => (
+            Outcome::Found {
+                path,
+                is_dir: false,
+            },
+            others,
+        ),
+        Some(obsidian::Found::Missing { path }) => (
+            Outcome::Missing {
+                path,
+                route: None,
+                unstaged: false,
+            },
+            Vec::new(),
+        ),
+        None => (Outcome::External, Vec::new()),
+    };
+    (Resolution { outcome, fragment }, others)
+}
+
+/// In a vault a fragment is heading text (`#First week`, `#Onboarding#First week`), which
+/// the vault tools match against the text, not a slug: a fragment that names a heading of
+/// its target this way becomes that heading's anchor. Block ids (`#^b7f2`) are anchors as
+/// they are; anything else is left to be judged against the anchors as written.
+fn heading_text_fragments(documents: &HashMap<&str, &Document>, from: &str, links: &mut [Link]) {
+    for link in links {
+        let target = match &link.resolution.outcome {
+            Outcome::SameDocument => from,
+            Outcome::Found {
+                path,
+                is_dir: false,
+            } => path.as_str(),
+            _ => continue,
+        };
+        let (Some(fragment), Some(doc)) = (&link.resolution.fragment, documents.get(target)) else {
+            continue;
+        };
+        if fragment.starts_with('^') {
+            continue;
+        }
+        if let Some(anchor) = obsidian::heading_anchor(&doc.markdown.headings, fragment) {
+            link.resolution.fragment = Some(anchor.to_owned());
+        }
+    }
 }

@@ -19,6 +19,9 @@ use crate::site::{self, Model};
 pub struct Breaks {
     /// Files the change deleted or renamed away, and the folders it left without files.
     removed: HashSet<String>,
+    /// The lower-cased file names of the files it deleted or renamed away: a vault links
+    /// by name (`[[old name]]`).
+    names: HashSet<String>,
     /// The anchors each modified document lost; `None` when its old version could not be
     /// read, so that any anchor it lacks now counts.
     anchors: HashMap<String, Option<HashSet<String>>>,
@@ -44,8 +47,10 @@ impl Breaks {
         before: &[Document],
     ) -> Breaks {
         let mut removed = HashSet::new();
+        let mut names = HashSet::new();
         for path in &changes.removed {
             removed.insert(path.clone());
+            names.insert(paths::file_name(path).to_lowercase());
             // A link to a folder breaks when its last file goes.
             let mut dir = path.as_str();
             while let Some(i) = dir.rfind('/') {
@@ -142,6 +147,7 @@ impl Breaks {
         }
         Breaks {
             removed,
+            names,
             anchors,
             slugs,
             urls,
@@ -161,6 +167,10 @@ impl Breaks {
         match &link.resolution.outcome {
             Outcome::NotPublished { url, .. } => {
                 self.urls.contains(&site::normalize(url, self.fold_case))
+            }
+            // A wikilink's path is where the note would be created: its name is what counts.
+            Outcome::Missing { path, .. } if link.kind.is_some_and(|k| k.is_wikilink()) => {
+                self.names.contains(&paths::file_name(path).to_lowercase())
             }
             Outcome::Missing { path, .. }
             | Outcome::CaseMismatch { path, .. }

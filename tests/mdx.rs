@@ -272,6 +272,7 @@ fn ours(path: &Path) -> Value {
                 RefKind::HtmlImage => "src",
                 // Hugo shortcodes are read in Markdown only, never in MDX.
                 RefKind::Shortcode => "shortcode",
+                RefKind::Wikilink | RefKind::Embed => "wikilink",
             };
             json!({"kind": kind, "target": r.target, "span": [r.span.start, r.span.end]})
         })

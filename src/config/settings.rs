@@ -93,6 +93,9 @@ pub const GENERATORS: &[&str] = &[
     "astro",
     "starlight",
     "docfx",
+    "obsidian",
+    "foam",
+    "quartz",
 ];
 
 #[derive(Debug)]

@@ -18,11 +18,20 @@ pub enum RefKind {
     HtmlImage,
     /// A site generator's link shortcode: Hugo `{{< ref "path" >}}` / `{{< relref >}}`.
     Shortcode,
+    /// A wikilink `[[note#Heading|text]]`: the target is a note name, not a path.
+    Wikilink,
+    /// An embed `![[image.png|300]]`, `![[note#Heading]]`: a wikilink shown in place.
+    Embed,
 }
 
 impl RefKind {
     pub fn is_image(self) -> bool {
         matches!(self, RefKind::Image | RefKind::HtmlImage)
+    }
+
+    /// Whether the target is a vault name (`[[...]]`, `![[...]]`) rather than a URL.
+    pub fn is_wikilink(self) -> bool {
+        matches!(self, RefKind::Wikilink | RefKind::Embed)
     }
 }
 
@@ -84,6 +93,8 @@ pub struct Markdown {
     /// Code spans and code blocks, in order: text shown as written, which rules about
     /// prose (mojibake) leave alone.
     pub code: Vec<Range<usize>>,
+    /// Block ids (`^b7f2` at the end of a paragraph or list item), with their `^`.
+    pub block_ids: Vec<String>,
 }
 
 impl Markdown {
@@ -93,6 +104,7 @@ impl Markdown {
             .iter()
             .map(|h| h.anchor.as_str())
             .chain(self.html_anchors.iter().map(String::as_str))
+            .chain(self.block_ids.iter().map(String::as_str))
     }
 
     /// The text of the first heading, a document's title when its front matter has none.
@@ -148,6 +160,10 @@ pub(crate) fn parse_masked(text: &str, body_start: usize, masked: &[Range<usize>
     // when the count has not moved by its end (O(1) per event however deep the nesting).
     let mut image_alt: Vec<(usize, usize)> = Vec::new();
     let mut texts_seen = 0usize;
+    // Where wikilinks are not read: code, HTML blocks, HTML comments.
+    let mut not_prose: Vec<Range<usize>> = Vec::new();
+    // Whether the current text is in a paragraph or list item (where block ids may end it).
+    let mut in_block = 0usize;
     let parser = Parser::new_ext(body, options());
     let mut iter = parser.into_offset_iter();
     for (event, range) in iter.by_ref() {
@@ -155,6 +171,18 @@ pub(crate) fn parse_masked(text: &str, body_start: usize, masked: &[Range<usize>
         // A code block's range covers the whole block; its text events come inside it.
         if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {
             md.code.push(span.clone());
+        }
+        match &event {
+            Event::Start(Tag::HtmlBlock) => not_prose.push(span.clone()),
+            Event::InlineHtml(h) if h.starts_with("<!--") => not_prose.push(span.clone()),
+            Event::Start(Tag::Paragraph | Tag::Item) => in_block += 1,
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => in_block = in_block.saturating_sub(1),
+            Event::Text(_) if in_block > 0 && heading.is_none() => {
+                if let Some(id) = block_id(text, span.end) {
+                    md.block_ids.push(id);
+                }
+            }
+            _ => {}
         }
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
@@ -256,8 +284,103 @@ pub(crate) fn parse_masked(text: &str, body_start: usize, masked: &[Range<usize>
         });
     }
     drop(iter);
+    not_prose.extend(md.code.iter().cloned());
+    not_prose.sort_by_key(|r| r.start);
+    wikilinks(text, body_start, &not_prose, &mut md.references);
     md.references.sort_by_key(|r| r.span.start);
     md
+}
+
+/// Finds wikilinks and embeds in `text` from `body_start`, outside `skip` (sorted ranges).
+/// pulldown-cmark reads `[[x]]` as plain text, split into several events (and a `|` in a
+/// table splits the cell), so the source is scanned instead: a wikilink never spans lines,
+/// and the code, HTML and comment ranges the parser found are stepped over.
+fn wikilinks(text: &str, body_start: usize, skip: &[Range<usize>], out: &mut Vec<Reference>) {
+    let bytes = text.as_bytes();
+    let mut skip = skip.iter().peekable();
+    let mut at = body_start;
+    let (mut line_end, mut next_close) = (0, 0);
+    while let Some(found) = text[at..].find("[[") {
+        let open = at + found;
+        while skip.peek().is_some_and(|r| r.end <= open) {
+            skip.next();
+        }
+        if let Some(r) = skip.peek().filter(|r| r.start <= open) {
+            at = r.end.max(open + 1);
+            continue;
+        }
+        at = open + 2;
+        if open > 0 && bytes[open - 1] == b'\\' {
+            continue;
+        }
+        // The line's end and the next `]]` are found once and reused by every `[[` before
+        // them: a long line of `[[` stays linear.
+        if line_end <= open {
+            line_end = text[open..].find('\n').map_or(text.len(), |i| open + i);
+        }
+        if next_close < open + 2 {
+            next_close = text[open + 2..]
+                .find("]]")
+                .map_or(text.len(), |i| open + 2 + i);
+        }
+        let close = next_close;
+        if close >= line_end {
+            continue;
+        }
+        let inner = &text[open + 2..close];
+        // The target ends at `|` (`\|` inside a table).
+        let end = inner
+            .find('|')
+            .map_or(inner.len(), |i| i - usize::from(inner[..i].ends_with('\\')));
+        let raw = &inner[..end];
+        let lead = raw.len() - raw.trim_start().len();
+        let target = raw.trim();
+        if target.is_empty() || target.contains('[') {
+            continue;
+        }
+        let start = open + 2 + lead;
+        if skip.peek().is_some_and(|r| r.start < close) {
+            continue;
+        }
+        let embed = open > 0 && bytes[open - 1] == b'!';
+        out.push(Reference {
+            kind: if embed {
+                RefKind::Embed
+            } else {
+                RefKind::Wikilink
+            },
+            target: target.to_owned(),
+            span: start..start + target.len(),
+        });
+        at = close + 2;
+    }
+}
+
+/// The longest block id read; Obsidian makes six characters.
+const MAX_BLOCK_ID: usize = 64;
+
+/// The block id (`^id`, returned with its `^`) that ends a line at `end` in `text`: letters,
+/// digits and `-` after a `^` that starts the line or follows a space.
+fn block_id(text: &str, end: usize) -> Option<String> {
+    // Only the next character that is not a space matters: scanning the rest of the line
+    // for every text event would be quadratic on a long line.
+    let next = text[end..].find(|c: char| c == '\n' || !c.is_whitespace());
+    if next.is_some_and(|i| !text[end + i..].starts_with('\n')) {
+        return None;
+    }
+    let before = text[..end].trim_end_matches([' ', '\t']);
+    let id_len = before
+        .bytes()
+        .rev()
+        .take(MAX_BLOCK_ID + 1)
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        .count();
+    let caret = before.len().checked_sub(id_len + 1)?;
+    if id_len == 0 || before.as_bytes()[caret] != b'^' {
+        return None;
+    }
+    let prior = before[..caret].bytes().next_back();
+    matches!(prior, None | Some(b' ' | b'\t' | b'\n')).then(|| before[caret..].to_owned())
 }
 
 /// Appends `t`, an event's text found at `span`, less the bytes of `masked` (sorted ranges)
@@ -678,6 +801,36 @@ mod tests {
         assert_eq!(targets, ["z.md", "i.png"]);
         assert_eq!(md.empty_alt.len(), 1);
         assert_eq!(md.html_anchors, ["top"]);
+    }
+
+    #[test]
+    fn wikilinks_and_embeds_with_exact_target_spans() {
+        let text = "[[Note]] [[Note|text]] [[Note#A#B]] ![[img.png|300]] [[#Head]] \\[[esc]]\n\n| a | [[T\\|t]] |\n|---|---|\n\n`[[code]]` <!-- [[comment]] -->\n\n```\n[[block]]\n```\n\n<div>\n[[html]]\n</div>\n";
+        let md = parse(text, 0);
+        let refs: Vec<(RefKind, &str, &str)> = md
+            .references
+            .iter()
+            .map(|r| (r.kind, r.target.as_str(), &text[r.span.clone()]))
+            .collect();
+        let w = RefKind::Wikilink;
+        assert_eq!(
+            refs,
+            [
+                (w, "Note", "Note"),
+                (w, "Note", "Note"),
+                (w, "Note#A#B", "Note#A#B"),
+                (RefKind::Embed, "img.png", "img.png"),
+                (w, "#Head", "#Head"),
+                (w, "T", "T"),
+            ]
+        );
+    }
+
+    #[test]
+    fn block_ids_end_paragraphs_and_list_items() {
+        let text = "Para one. ^p1\n\n- item ^i-2\n- no^id\n\nText\n^after\n\n`code ^c`\n";
+        let md = parse(text, 0);
+        assert_eq!(md.block_ids, ["^p1", "^i-2", "^after"]);
     }
 
     #[test]

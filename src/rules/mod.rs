@@ -72,6 +72,7 @@ pub static RULES: &[&dyn Rule] = &[
     &links::untracked::Untracked,
     &links::outside_repo::OutsideRepo,
     &links::missing_anchor::MissingAnchor,
+    &links::ambiguous::Ambiguous,
     &images::missing_alt::MissingAlt,
     &terms::unknown::Unknown,
     &terms::duplicate::Duplicate,

@@ -21,6 +21,7 @@ mod docusaurus;
 mod github;
 mod hugo;
 mod mkdocs;
+pub mod obsidian;
 mod slug_python;
 mod starlight;
 
@@ -137,6 +138,12 @@ pub trait Model: Send + Sync {
     fn lookups(&self, _from: &str, _target: &str, _kind: Option<RefKind>) -> Option<Vec<String>> {
         None
     }
+
+    /// The vaults whose notes link by name (`[[note]]`), for the vault models; `None`
+    /// elsewhere, where wikilinks are left unchecked.
+    fn vaults(&self) -> Option<&obsidian::Vaults> {
+        None
+    }
 }
 
 /// A link to a source file, as the generator rewrites it.
@@ -172,6 +179,7 @@ const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[
     mkdocs::detect,
     starlight::detect,
     astro::detect,
+    obsidian::detect,
 ];
 
 /// The generator whose configuration the snapshot holds, if any.
@@ -182,6 +190,9 @@ pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
 /// The model `[site] generator` names, with the generator's configuration read from the
 /// snapshot.
 pub fn load(settings: &Settings, snapshot: &Snapshot) -> Result<Box<dyn Model>, Error> {
+    let vault = |name| -> Box<dyn Model> {
+        Box::new(obsidian::Vault::load(name, snapshot, &settings.site.root))
+    };
     let model: Box<dyn Model> = match settings.site.generator.as_str() {
         "github" => Box::new(github::Github),
         "docfx" => Box::new(docfx::Docfx::load(&settings.site.root, snapshot)?),
@@ -190,6 +201,9 @@ pub fn load(settings: &Settings, snapshot: &Snapshot) -> Result<Box<dyn Model>, 
         "hugo" => Box::new(hugo::Hugo::load(&settings.site.root, snapshot)?),
         "mkdocs" => Box::new(mkdocs::Mkdocs::load(&settings.site.root, snapshot)?),
         "docusaurus" => Box::new(docusaurus::Docusaurus::load(&settings.site.root, snapshot)?),
+        "obsidian" => vault("obsidian"),
+        "foam" => vault("foam"),
+        "quartz" => vault("quartz"),
         other => {
             return Err(Error::SiteConfig {
                 file: settings.config_path.clone().unwrap_or_default(),

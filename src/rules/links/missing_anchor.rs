@@ -64,6 +64,16 @@ impl Rule for MissingAnchor {
                 .may_suggest(META.id, doc.path(), &d.span)
                 .then(|| cx.index.closest_anchor(target, fragment))
                 .flatten();
+            // A vault link names a heading by its text, not its slug.
+            let heading_text = |near: &str| {
+                let doc = cx.index.document(target)?;
+                let h = doc.markdown.headings.iter().find(|h| h.anchor == near)?;
+                Some(h.text.clone())
+            };
+            let near = match link.kind.is_some_and(|k| k.is_wikilink()) {
+                true => near.map(|n| heading_text(n).unwrap_or_else(|| n.to_owned())),
+                false => near.map(str::to_owned),
+            };
             if let Some(near) = near {
                 d = d.with_help(format!("did you mean `#{near}`?"));
             } else if anchors.is_empty() {

@@ -40,6 +40,18 @@ impl Rule for MissingFile {
             else {
                 continue;
             };
+            if link.kind.is_some_and(|k| k.is_wikilink()) {
+                // `path` is where the vault tool would create the note on a click.
+                let name = link.target.split('#').next().unwrap_or_default().trim();
+                let message = format!("no note or attachment named `{name}` in the vault");
+                out.push(Diagnostic::new(
+                    META.id,
+                    doc.path(),
+                    link.span.clone(),
+                    message,
+                ));
+                continue;
+            }
             let what = if link.is_image() {
                 "image"
             } else {
