@@ -582,6 +582,15 @@ fn links_to_other_sites_on_the_host_and_review_cycles_are_learned() {
         config.contains("review-interval-key = \"ms.update-cycle\""),
         "{config}"
     );
+    // The evidence names both shares with their own denominators: other.md has no front
+    // matter, so 4 of 4 documents with front matter have the key, and 4 of those 4 values
+    // are durations.
+    assert!(
+        config.contains(
+            "# ms.update-cycle: 4 of 4 documents with front matter have it; 4 of those 4 give a review cycle"
+        ),
+        "{config}"
+    );
     let check = repo.check_json(&["--as-of", "2023-09-01"]);
     // The broken link to a file of this repository is still reported, on each page; and
     // /once/ is not excused. Pages on a 180-day cycle are stale by September, the one on a

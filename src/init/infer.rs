@@ -250,10 +250,14 @@ fn detect_key(
         }
         return Some(Evidence {
             value: (*key).to_owned(),
+            // Both shares, each with its own denominator: how many documents have the key,
+            // and how many of those values the report can use.
             why: format!(
-                "{} of {} documents with front matter {what}",
+                "{} of {} documents with front matter have it; {} of those {} {what}",
                 values.len(),
-                data.len()
+                data.len(),
+                fitting,
+                values.len(),
             ),
         });
     }
@@ -295,7 +299,7 @@ pub fn infer(documents: &[Document], snapshot: &Snapshot) -> Inference {
                 .and_then(crate::config::parse_duration_days)
                 .is_some()
         },
-        "give their own review cycle with it",
+        "give a review cycle (`180 days`, `1 year`)",
     );
     let roots = roots(documents, snapshot);
     path_keys(documents, snapshot, &roots, &mut inference);
@@ -310,13 +314,13 @@ pub fn infer(documents: &[Document], snapshot: &Snapshot) -> Inference {
         OWNER_KEYS,
         // The staleness report reads one owner, a string.
         |v| v.as_str().is_some(),
-        "name an owner with it",
+        "name an owner as a string",
     );
     inference.reviewed_key = detect_key(
         documents,
         REVIEWED_KEYS,
         |v| v.as_str().and_then(dates::parse).is_some(),
-        "give a review date with it",
+        "give a review date",
     );
     inference
 }
