@@ -81,21 +81,7 @@ fn files_under(dir: &Path) -> Vec<String> {
 /// `(rule, path, line)` of each `deliberate defect: RULE` marker (an HTML comment, or an
 /// MDX comment in `.mdx`): the defect is on the next line.
 fn markers() -> Vec<(String, String, u64)> {
-    let mut out = Vec::new();
-    for path in files_under(&fixture()) {
-        if !(path.ends_with(".md") || path.ends_with(".mdx")) {
-            continue;
-        }
-        let text = std::fs::read_to_string(fixture().join(&path)).expect("read fixture");
-        for (i, line) in text.lines().enumerate() {
-            if let Some((_, rest)) = line.split_once("deliberate defect: ") {
-                let rule = rest.split_whitespace().next().expect("a rule id");
-                out.push((rule.to_owned(), path.clone(), i as u64 + 2));
-            }
-        }
-    }
-    out.sort();
-    out
+    common::deliberate_defects(&fixture(), &["md", "mdx"])
 }
 
 #[test]

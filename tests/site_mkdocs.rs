@@ -32,24 +32,7 @@ fn site() -> TestRepo {
 /// The fixture's deliberate defects, read from the `<!-- deliberate defect: RULE -->`
 /// comments: each marks the line after it, where the finding is at the link's column.
 fn markers() -> Vec<(String, String, u64)> {
-    let root = manifest_dir().join(FIXTURE);
-    let mut out = Vec::new();
-    for path in common::files_with_extension(&root, "md") {
-        let rel = path
-            .strip_prefix(&root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        let text = std::fs::read_to_string(&path).unwrap();
-        for (i, line) in text.lines().enumerate() {
-            if let Some(rest) = line.trim().strip_prefix("<!-- deliberate defect: ") {
-                let rule = rest.split_whitespace().next().unwrap().to_owned();
-                out.push((rule, rel.clone(), i as u64 + 2));
-            }
-        }
-    }
-    out.sort();
-    out
+    common::deliberate_defects(&manifest_dir().join(FIXTURE), &["md"])
 }
 
 /// The findings the fixture must give: one per marker, at the column of the link.
