@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use super::infer::{ContentType, Inference, Kind};
+use super::infer::{ContentType, Evidence, Inference, Kind};
 
 /// A TOML string literal, escaped.
 fn s(text: &str) -> String {
@@ -15,6 +15,24 @@ fn list(items: &[String]) -> String {
         "[{}]",
         items.iter().map(|i| s(i)).collect::<Vec<_>>().join(", ")
     )
+}
+
+/// `key = [...]` for a list of choices, each with its evidence in a comment above it:
+/// `# value: why`, or `# why` when the evidence names the value itself. Nothing when the
+/// list is empty.
+fn evidenced(out: &mut String, key: &str, items: &[Evidence<String>], name_values: bool) {
+    if items.is_empty() {
+        return;
+    }
+    for e in items {
+        if name_values {
+            out.push_str(&format!("# {}: {}\n", e.value, e.why));
+        } else {
+            out.push_str(&format!("# {}\n", e.why));
+        }
+    }
+    let values: Vec<String> = items.iter().map(|e| e.value.clone()).collect();
+    out.push_str(&format!("{key} = {}\n", list(&values)));
 }
 
 pub fn config(inference: &Inference) -> String {
@@ -66,51 +84,9 @@ pub fn config(inference: &Inference) -> String {
         || !inference.external.is_empty();
     if links {
         out.push_str("\n[links]\n");
-        if !inference.roots.is_empty() {
-            for r in &inference.roots {
-                out.push_str(&format!("# {}\n", r.why));
-            }
-            out.push_str(&format!(
-                "roots = {}\n",
-                list(
-                    &inference
-                        .roots
-                        .iter()
-                        .map(|r| r.value.clone())
-                        .collect::<Vec<_>>()
-                )
-            ));
-        }
-        if !inference.path_keys.is_empty() {
-            for k in &inference.path_keys {
-                out.push_str(&format!("# {}: {}\n", k.value, k.why));
-            }
-            out.push_str(&format!(
-                "front-matter-keys = {}\n",
-                list(
-                    &inference
-                        .path_keys
-                        .iter()
-                        .map(|k| k.value.clone())
-                        .collect::<Vec<_>>()
-                )
-            ));
-        }
-        if !inference.external.is_empty() {
-            for e in &inference.external {
-                out.push_str(&format!("# {}: {}\n", e.value, e.why));
-            }
-            out.push_str(&format!(
-                "external = {}\n",
-                list(
-                    &inference
-                        .external
-                        .iter()
-                        .map(|e| e.value.clone())
-                        .collect::<Vec<_>>()
-                )
-            ));
-        }
+        evidenced(&mut out, "roots", &inference.roots, false);
+        evidenced(&mut out, "front-matter-keys", &inference.path_keys, true);
+        evidenced(&mut out, "external", &inference.external, true);
         for r in &inference.routes {
             out.push_str(&format!(
                 "\n# {}\n[[links.routes]]\nurl = {}\nfile = {}\n",
@@ -142,19 +118,7 @@ pub fn config(inference: &Inference) -> String {
     }
     if !inference.reference_keys.is_empty() {
         out.push_str("\n[terms]\n");
-        for k in &inference.reference_keys {
-            out.push_str(&format!("# {}: {}\n", k.value, k.why));
-        }
-        out.push_str(&format!(
-            "reference-keys = {}\n",
-            list(
-                &inference
-                    .reference_keys
-                    .iter()
-                    .map(|k| k.value.clone())
-                    .collect::<Vec<_>>()
-            )
-        ));
+        evidenced(&mut out, "reference-keys", &inference.reference_keys, true);
         if !inference.term_folders.is_empty() {
             out.push_str("# The folders whose documents those values name.\n");
             out.push_str(&format!(

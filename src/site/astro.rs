@@ -641,6 +641,9 @@ fn describe(value: &Js) -> String {
 /// github-slugger's `slug()` (<https://github.com/Flet/github-slugger>): lower-cased; every
 /// character that is not a letter, mark, number, connector punctuation (`_`), `-` or a space
 /// removed; spaces to `-`. Astro slugifies each segment of a content entry's path with it.
+/// This is github-slugger 2.x, which Astro depends on; Docusaurus pins 1.5, whose classes
+/// differ (`docusaurus::GithubSlugger`), and GitHub's own renderer differs from both
+/// (`document::markdown::Slugger`): each is tested against its own program's output.
 pub(super) fn github_slug(text: &str) -> String {
     text.to_lowercase()
         .chars()
