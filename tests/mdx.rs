@@ -270,8 +270,9 @@ fn ours(path: &Path) -> Value {
                 RefKind::Definition => "definition",
                 RefKind::HtmlLink => "href",
                 RefKind::HtmlImage => "src",
-                // Hugo shortcodes are read in Markdown only, never in MDX.
+                // Hugo shortcodes and Jekyll's Liquid are read in Markdown only, never in MDX.
                 RefKind::Shortcode => "shortcode",
+                RefKind::Liquid => "liquid",
             };
             json!({"kind": kind, "target": r.target, "span": [r.span.start, r.span.end]})
         })

@@ -18,11 +18,20 @@ pub enum RefKind {
     HtmlImage,
     /// A site generator's link shortcode: Hugo `{{< ref "path" >}}` / `{{< relref >}}`.
     Shortcode,
+    /// A link written in Jekyll's Liquid: `{% link path %}`, `{% post_url name %}`,
+    /// `{{ site.baseurl }}/path`, `{{ 'path' | relative_url }}`; the target is the Liquid as
+    /// written, with a `#fragment` written right after it.
+    Liquid,
 }
 
 impl RefKind {
     pub fn is_image(self) -> bool {
         matches!(self, RefKind::Image | RefKind::HtmlImage)
+    }
+
+    /// Written in a generator's own syntax, which only that generator's model reads.
+    pub fn is_generator_syntax(self) -> bool {
+        matches!(self, RefKind::Shortcode | RefKind::Liquid)
     }
 }
 
