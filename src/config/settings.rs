@@ -85,7 +85,7 @@ pub struct SiteSettings {
 }
 
 /// The values `[site] generator` accepts.
-pub const GENERATORS: &[&str] = &["github", "hugo", "astro", "starlight", "docfx"];
+pub const GENERATORS: &[&str] = &["github", "hugo", "astro", "starlight", "docfx", "jekyll"];
 
 #[derive(Debug)]
 pub struct TermSettings {
