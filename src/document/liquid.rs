@@ -18,6 +18,10 @@ use super::markdown::{Markdown, RefKind, Reference};
 /// Markdown parser found whose destination is a Liquid expression is one of them.
 pub fn scan(text: &str, body_start: usize, md: &mut Markdown) {
     let mut found = Vec::new();
+    let body = &text[body_start..];
+    if !body.contains("{%") && !body.contains("{{") {
+        return;
+    }
     let skipped = verbatim(text, body_start);
     let mut pos = body_start;
     while let Some(i) = text[pos..].find("{%") {
@@ -41,7 +45,11 @@ pub fn scan(text: &str, body_start: usize, md: &mut Markdown) {
         }
     }
     // `[a]({{ site.baseurl }}/b.md)`: the space keeps it from being a Markdown link.
-    let code = code_lines(text, body_start);
+    let code = if body.contains("]({{") {
+        code_lines(text, body_start)
+    } else {
+        Vec::new()
+    };
     let mut pos = body_start;
     while let Some(i) = text[pos..].find("]({{") {
         let start = pos + i + 2;

@@ -1023,10 +1023,7 @@ fn gemfile_names(root: &str, snapshot: &Snapshot) -> GemfileNames {
 type Config = (String, Map<String, Json>);
 
 /// Reads the first configuration file under `root`; `None` when there is none.
-fn read_config(
-    root: &str,
-    snapshot: &Snapshot,
-) -> Result<Option<Config>, Error> {
+fn read_config(root: &str, snapshot: &Snapshot) -> Result<Option<Config>, Error> {
     let Some(file) = CONFIGS
         .iter()
         .map(|name| format!("{root}{name}"))
@@ -1059,15 +1056,7 @@ fn read_config(
 /// `jekyll` or `github-pages`, a `_posts/` or `_layouts/` folder, or a configuration naming
 /// Jekyll plugins; at the root or in a top-level folder (`docs/`, as GitHub Pages allows).
 pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
-    let mut roots = vec![String::new()];
-    let mut tops: Vec<String> = snapshot
-        .files()
-        .iter()
-        .filter_map(|f| f.split_once('/').map(|(top, _)| format!("{top}/")))
-        .collect();
-    tops.dedup();
-    roots.extend(tops);
-    roots
+    super::roots(snapshot)
         .into_iter()
         .find_map(|root| detect_at(&root, snapshot))
 }

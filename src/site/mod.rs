@@ -156,6 +156,20 @@ const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[
     jekyll::detect,
 ];
 
+/// Where a generator's configuration may be: the repository root, then each top-level
+/// folder (`website/`, `docs/`).
+fn roots(snapshot: &Snapshot) -> Vec<String> {
+    let mut roots = vec![String::new()];
+    let mut tops: Vec<String> = snapshot
+        .files()
+        .iter()
+        .filter_map(|f| f.split_once('/').map(|(top, _)| format!("{top}/")))
+        .collect();
+    tops.dedup();
+    roots.extend(tops);
+    roots
+}
+
 /// The generator whose configuration the snapshot holds, if any.
 pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
     DETECTORS.iter().find_map(|detect| detect(snapshot))
