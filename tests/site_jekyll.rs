@@ -144,6 +144,96 @@ fn permalinks_defaults_and_kramdown_ids() {
     );
 }
 
+/// A GitHub Pages site (the `github-pages` gem turns on jekyll-relative-links and
+/// jekyll-optional-front-matter) built from `site/`, with an `exclude` glob and kramdown's
+/// automatic ids turned off: as Jekyll 4.3.1 with those plugins builds it.
+#[test]
+fn github_pages_source_folder_globs_and_no_auto_ids() {
+    let repo = TestRepo::new();
+    repo.write("Gemfile", "gem \"github-pages\", group: :jekyll_plugins\n")
+        .write(
+            "_config.yml",
+            "source: site\nexclude: [\"*.txt\"]\nkramdown:\n  auto_ids: false\n",
+        )
+        .write("site/plain.md", "# Plain\n\n[g](guide.md#g) [raw](/plain.md)\n")
+        .write(
+            "site/guide.md",
+            "---\n---\n# Guide {#g}\n\n## Auto\n\n[a](#g) [b](#auto) [c](plain.md) [d](notes.txt) [e](other/) [f](other/notes.txt) [h](plain.html)\n",
+        )
+        .write("site/notes.txt", "hi\n")
+        .write("site/other/notes.txt", "hi\n")
+        .write("site/other/index.md", "---\n---\n# Other\n")
+        .commit("c");
+    let out = repo.run(&["init"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let written = std::fs::read_to_string(repo.path("docsteward.toml")).unwrap();
+    assert!(
+        written.contains("Jekyll: read _config.yml (Gemfile names github-pages); baseurl `/`, permalink `date`, source `site`, plugins jekyll-relative-links, jekyll-optional-front-matter"),
+        "{written}"
+    );
+    repo.commit("init");
+    let out = repo.check_json(&["--as-of", "2030-01-01"]);
+    let found: Vec<_> = out
+        .findings()
+        .into_iter()
+        .filter(|x| x.0 != "stale/age")
+        .collect();
+    assert_eq!(
+        found,
+        [
+            f("links/missing-anchor", "site/guide.md", 7, 13),
+            f("links/missing-file", "site/guide.md", 7, 38),
+            f("links/missing-file", "site/guide.md", 7, 65),
+        ],
+        "{}",
+        out.stdout
+    );
+}
+
+/// `init` recognises Jekyll by a `_posts/` folder beside `_config.yml` without a Gemfile,
+/// and leaves a lone `_config.yml` (a tool's, say) alone.
+#[test]
+fn init_recognises_jekyll_by_its_folders() {
+    let repo = TestRepo::new();
+    repo.write("_config.yml", "baseurl: /blog\npermalink: pretty\n")
+        .write("_posts/2020-01-01-hi.md", "---\n---\n# Hi\n")
+        .write(
+            "index.md",
+            "---\n---\n[hi](/blog/2020/01/01/hi/) [no](/2020/01/01/hi/)\n",
+        )
+        .commit("c");
+    let out = repo.run(&["init"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let written = std::fs::read_to_string(repo.path("docsteward.toml")).unwrap();
+    assert!(
+        written.contains(
+            "Jekyll: read _config.yml (_posts/ exists); baseurl `/blog`, permalink `pretty`"
+        ),
+        "{written}"
+    );
+    repo.commit("init");
+    let out = repo.check_json(&["--as-of", "2030-01-01"]);
+    let found: Vec<_> = out
+        .findings()
+        .into_iter()
+        .filter(|x| x.0 != "stale/age")
+        .collect();
+    assert_eq!(
+        found,
+        [f("links/missing-file", "index.md", 3, 33)],
+        "{}",
+        out.stdout
+    );
+    let lone = TestRepo::new();
+    lone.write("_config.yml", "key: value\n")
+        .write("a.md", "# A\n")
+        .commit("c");
+    let out = lone.run(&["init"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let written = std::fs::read_to_string(lone.path("docsteward.toml")).unwrap();
+    assert!(!written.contains("jekyll"), "{written}");
+}
+
 /// Jekyll with the two plugins the fixture uses, if they are installed.
 fn jekyll() -> bool {
     let found = Command::new("ruby")

@@ -19,7 +19,8 @@
 //! - jekyll-relative-links (always on with GitHub Pages): a link whose path names a published
 //!   file, from the page's folder (or the source folder for `/x.md`), becomes that file's URL:
 //!   <https://github.com/benbalter/jekyll-relative-links>. jekyll-optional-front-matter (GitHub
-//!   Pages) renders Markdown without front matter too. jekyll-redirect-from: `redirect_from`.
+//!   Pages) renders Markdown without front matter too, and leaves the file in place.
+//!   jekyll-redirect-from (when listed): `redirect_from`.
 //! - Heading ids: kramdown's, with `input: GFM` (Jekyll's default) the GFM parser's:
 //!   lower-cased, what is not a letter, mark, digit, `_`, `-` or space dropped, spaces to `-`,
 //!   repeats numbered `-1`, `-2`; `auto_ids: false`, `auto_id_prefix`:
@@ -295,7 +296,8 @@ impl Jekyll {
             relative_links,
             relative_links_in_collections,
             optional_front_matter: github_pages || has("jekyll-optional-front-matter"),
-            redirect_from: github_pages || has("jekyll-redirect-from"),
+            // GitHub Pages allows jekyll-redirect-from but runs it only when listed.
+            redirect_from: has("jekyll-redirect-from"),
             ids,
             id_prefix: k("auto_id_prefix")
                 .and_then(Json::as_str)
@@ -617,9 +619,16 @@ impl Model for Jekyll {
     }
 
     fn urls(&self, path: &str, front: Option<&Node>) -> Vec<String> {
-        self.url_of(path, front)
-            .map(|u| vec![format!("{}{u}", self.base)])
-            .unwrap_or_default()
+        let mut urls: Vec<String> = self
+            .url_of(path, front)
+            .map(|u| format!("{}{u}", self.base))
+            .into_iter()
+            .collect();
+        if let (Some(Entry::Page(rel)), false) = (self.entry(path), self.headed.contains(path)) {
+            // jekyll-optional-front-matter renders the file and leaves the original in place.
+            urls.push(format!("{}/{rel}", self.base));
+        }
+        urls
     }
 
     fn renders(&self, path: &str) -> bool {
