@@ -234,6 +234,32 @@ fn init_recognises_jekyll_by_its_folders() {
     assert!(!written.contains("jekyll"), "{written}");
 }
 
+/// Odd configuration and front matter values are read as Jekyll would or ignored, never a
+/// crash; a configuration that is not a table of keys is a configuration error (exit 2).
+#[test]
+fn odd_values_never_crash() {
+    let repo = TestRepo::new();
+    repo.write(
+        "_config.yml",
+        "baseurl: 5\npermalink: \":::/:\"\ncollections: 7\ndefaults: [1, {values: 2}, {scope: 3, values: {permalink: 4}}]\nexclude: \"[\"\nkramdown: x\nplugins: {a: b}\n",
+    )
+    .write("docsteward.toml", "[site]\ngenerator = \"jekyll\"\n[rules]\n\"stale/age\" = \"off\"\n")
+    .write("_posts/2020-01-0\u{e9}-x.md", "---\ndate: 2020-01-0\u{e9}\n---\n")
+    .write("_posts/2147483647-01-01-x.md", "---\ncategories: [[1], {a: 2}]\nslug: 9\n---\n")
+    .write("b/_posts", "a file named _posts")
+    .write("a/_posts", "another")
+    .write(
+        "index.md",
+        "---\npermalink: [1]\nredirect_from: {a: 1}\n---\n{% link %} {% post_url %} {% post_url / %} [x]({{ }}) [y]({{ | relative_url }}) {%- link -%}\n",
+    )
+    .commit("c");
+    let out = repo.check_json(&[]);
+    assert!(matches!(out.code, 0 | 1), "{}\n{}", out.stdout, out.stderr);
+    repo.write("_config.yml", "- a list\n").commit("a list");
+    let out = repo.check_json(&[]);
+    assert_eq!(out.code, 2, "{}\n{}", out.stdout, out.stderr);
+}
+
 /// Jekyll with the two plugins the fixture uses, if they are installed.
 fn jekyll() -> bool {
     let found = Command::new("ruby")

@@ -10,6 +10,7 @@
 //! too (and a missing target fails the build there as well); only `{% raw %}` and
 //! `{% comment %}` keep a tag as written.
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use super::markdown::{Markdown, RefKind, Reference};
@@ -27,12 +28,17 @@ pub fn scan(text: &str, body_start: usize, md: &mut Markdown) {
     while let Some(i) = text[pos..].find("{%") {
         let start = pos + i;
         pos = start + 2;
-        if let Some(r) = skipped.iter().find(|r| r.contains(&start)) {
-            pos = r.end;
-            continue;
+        // The regions are in order and apart: the last one starting at or before `start`.
+        let before = skipped.partition_point(|r| r.start <= start);
+        if let Some(r) = before.checked_sub(1).map(|i| &skipped[i]) {
+            if r.contains(&start) {
+                pos = r.end;
+                continue;
+            }
         }
+        // No `%}` after this `{%`: none after any later one either.
         let Some((name, arg, end)) = tag(text, start) else {
-            continue;
+            break;
         };
         pos = end;
         if matches!(name, "link" | "post_url") && !arg.is_empty() && !arg.contains("{{") {
@@ -50,21 +56,26 @@ pub fn scan(text: &str, body_start: usize, md: &mut Markdown) {
     } else {
         Vec::new()
     };
+    let parsed: HashSet<usize> = md.references.iter().map(|r| r.span.start).collect();
+    let mut ticks = Backticks::new(body_start);
     let mut pos = body_start;
     while let Some(i) = text[pos..].find("]({{") {
         let start = pos + i + 2;
         pos = start;
-        if code.iter().any(|r| r.contains(&start)) || in_code_span(text, start) {
+        let in_block = code
+            .get(code.partition_point(|r| r.start <= start).wrapping_sub(1))
+            .is_some_and(|r| r.contains(&start));
+        if ticks.odd_before(text, start) || in_block {
             continue;
         }
         let Some(close) = text[start..].find("}}") else {
-            continue;
+            break;
         };
         let mut end = start + close + 2;
         end += text[end..]
             .find(|c: char| c.is_whitespace() || c == ')')
             .unwrap_or(text.len() - end);
-        if md.references.iter().any(|r| r.span.start == start) {
+        if parsed.contains(&start) {
             continue;
         }
         found.push(Reference {
@@ -87,7 +98,7 @@ pub fn scan(text: &str, body_start: usize, md: &mut Markdown) {
 /// The tag opening at `start` (`{%` or `{%-`): its name, its argument (trimmed) and where
 /// it ends.
 fn tag(text: &str, start: usize) -> Option<(&str, &str, usize)> {
-    let close = text[start..].find("%}")? + start;
+    let close = text.get(start + 2..)?.find("%}")? + start + 2;
     let inner = text[start + 2..close].trim_start_matches('-');
     let inner = inner.strip_suffix('-').unwrap_or(inner).trim();
     let (name, arg) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
@@ -167,10 +178,29 @@ fn code_lines(text: &str, from: usize) -> Vec<Range<usize>> {
     out
 }
 
-/// Whether `at` is inside a code span on its line (an odd number of backticks before it).
-fn in_code_span(text: &str, at: usize) -> bool {
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    text[line_start..at].matches('`').count() % 2 == 1
+/// Counts backticks on the current line as a scan moves forward through the text, so that
+/// asking at each of many places on one long line stays linear.
+struct Backticks {
+    at: usize,
+    count: usize,
+}
+
+impl Backticks {
+    fn new(from: usize) -> Backticks {
+        Backticks { at: from, count: 0 }
+    }
+
+    /// Whether `to` (at or after the last place asked) is inside a code span on its line:
+    /// an odd number of backticks before it.
+    fn odd_before(&mut self, text: &str, to: usize) -> bool {
+        let gap = &text[self.at..to];
+        match gap.rfind('\n') {
+            Some(nl) => self.count = gap[nl + 1..].matches('`').count(),
+            None => self.count += gap.matches('`').count(),
+        }
+        self.at = to;
+        self.count % 2 == 1
+    }
 }
 
 #[cfg(test)]
@@ -220,7 +250,20 @@ mod tests {
     #[test]
     fn unclosed_tags_and_regions_end_quietly() {
         assert!(refs("{% link a.md").is_empty());
+        assert!(refs("{%}").is_empty());
         assert!(refs("{% raw %}{% link a.md %}").is_empty());
         assert!(refs("[a]({{ site.baseurl").is_empty());
+    }
+
+    /// Many openers without closers, or many destinations on one line, are read in one pass
+    /// (a scan per opener would take minutes here).
+    #[test]
+    fn hostile_input_stays_linear() {
+        let mut md = Markdown::default();
+        let text = "{%".repeat(200_000) + &"]({{".repeat(200_000);
+        scan(&text, 0, &mut md);
+        let text = "{% raw %}".repeat(50_000) + &"`]({{ a }}` ".repeat(100_000);
+        scan(&text, 0, &mut md);
+        assert!(md.references.is_empty());
     }
 }

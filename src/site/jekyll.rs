@@ -496,8 +496,9 @@ impl Jekyll {
                 let date = data
                     .get("date")
                     .and_then(Json::as_str)
-                    .filter(|d| d.len() >= 10 && parse_date(&d[..10]).is_some())
-                    .map(|d| d[..10].to_owned())
+                    .and_then(|d| d.get(..10))
+                    .filter(|d| parse_date(d).is_some())
+                    .map(str::to_owned)
                     .or(file_date.map(str::to_owned));
                 let slug_source = data
                     .get("slug")
@@ -803,7 +804,8 @@ fn parse_date(d: &str) -> Option<(i32, u32, u32)> {
     let y = it.next()?.parse().ok()?;
     let m = it.next()?.parse().ok()?;
     let day = it.next()?.parse().ok()?;
-    ((1..=12).contains(&m) && (1..=31).contains(&day)).then_some((y, m, day))
+    ((0..=9999).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&day))
+        .then_some((y, m, day))
 }
 
 fn leap(y: i32) -> bool {
@@ -1221,6 +1223,8 @@ mod tests {
             Some(("2020-01-02", "hello-world"))
         );
         assert_eq!(post_name("2020-13-02-x"), None);
+        assert_eq!(post_name("99999999-01-01-x"), None);
+        assert_eq!(parse_date("2147483647-01-01"), None);
         assert_eq!(day_of_year(2024, 3, 1), 61);
         assert_eq!(weekday(2026, 12, 1), 1);
         assert_eq!(iso_week(2021, 1, 1), 53);
