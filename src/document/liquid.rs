@@ -27,7 +27,6 @@ pub fn scan(text: &str, body_start: usize, md: &mut Markdown) {
     let mut pos = body_start;
     while let Some(i) = text[pos..].find("{%") {
         let start = pos + i;
-        pos = start + 2;
         // The regions are in order and apart: the last one starting at or before `start`.
         let before = skipped.partition_point(|r| r.start <= start);
         if let Some(r) = before.checked_sub(1).map(|i| &skipped[i]) {
