@@ -60,8 +60,9 @@ pub fn resolve(
     resolve_ref(settings, snapshot, site, from, target, None)
 }
 
-/// [`resolve`] for a reference written as `kind`: a generator's shortcode (Hugo `ref`) is
-/// looked up its way, and not checked where no site model reads it.
+/// [`resolve`] for a reference written as `kind`: a generator's shortcode (Hugo `ref`) or
+/// Liquid tag (Jekyll `link`) is looked up its way, and not checked where no site model
+/// reads it.
 pub fn resolve_ref(
     settings: &Settings,
     snapshot: &Snapshot,
@@ -70,12 +71,18 @@ pub fn resolve_ref(
     target: &str,
     kind: Option<RefKind>,
 ) -> Resolution {
-    let shortcode = kind == Some(RefKind::Shortcode);
-    if shortcode && site.page(from).is_none() {
+    let generator_syntax = kind.is_some_and(RefKind::is_generator_syntax);
+    if generator_syntax && site.page(from).is_none() {
         return Resolution {
             outcome: Outcome::External,
             fragment: None,
         };
+    }
+    if kind == Some(RefKind::Liquid) {
+        // `{{ site.baseurl }}/a/`: a URL once the generator has rendered it.
+        if let Some(url) = site.model().expand(target) {
+            return resolve_ref(settings, snapshot, site, from, &url, None);
+        }
     }
     let target = target.trim();
     let target = target
@@ -175,7 +182,7 @@ fn on_page(
                     fragment,
                 };
             }
-            if kind == Some(RefKind::Shortcode) {
+            if kind.is_some_and(RefKind::is_generator_syntax) {
                 return Resolution {
                     outcome: Outcome::NotPublished {
                         url: decoded.to_owned(),
@@ -185,7 +192,7 @@ fn on_page(
                 };
             }
         }
-        None if kind == Some(RefKind::Shortcode) => {
+        None if kind.is_some_and(RefKind::is_generator_syntax) => {
             return Resolution {
                 outcome: Outcome::External,
                 fragment: None,

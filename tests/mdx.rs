@@ -270,9 +270,10 @@ fn ours(path: &Path) -> Value {
                 RefKind::Definition => "definition",
                 RefKind::HtmlLink => "href",
                 RefKind::HtmlImage => "src",
-                // Hugo shortcodes are read in Markdown only, never in MDX.
+                // Hugo shortcodes and Jekyll's Liquid are read in Markdown only, never in MDX.
                 RefKind::Shortcode => "shortcode",
                 RefKind::Wikilink | RefKind::Embed => "wikilink",
+                RefKind::Liquid => "liquid",
             };
             json!({"kind": kind, "target": r.target, "span": [r.span.start, r.span.end]})
         })

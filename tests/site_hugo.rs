@@ -7,10 +7,11 @@
 
 mod common;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::site::{flagged, line_col, links_in, Built};
 use common::{f, TestRepo};
 use docsteward::document::markdown::RefKind;
 use docsteward::document::Document;
@@ -157,157 +158,6 @@ fn run_hugo(hugo: &Path, source: &Path, args: &[&str]) -> std::process::Output {
 const HOST: &str = "https://example.org";
 const BASE: &str = "/docs/";
 
-/// The built site: the file each URL serves.
-struct Built {
-    out: PathBuf,
-}
-
-impl Built {
-    /// The file served at `url` (site-absolute, decoded), redirects followed.
-    fn file(&self, url: &str) -> Option<PathBuf> {
-        let mut url = url.to_owned();
-        for _ in 0..5 {
-            let rel = url
-                .strip_prefix(BASE)
-                .or_else(|| (url == "/docs").then_some(""))?;
-            let mut path = self.out.join(rel);
-            // A folder URL (`/a/`, or `/a` without the slash) serves its index.html.
-            if rel.is_empty() || rel.ends_with('/') || !path.is_file() {
-                path = path.join("index.html");
-            }
-            if !path.is_file() {
-                return None;
-            }
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            match text.split_once("http-equiv=\"refresh\" content=\"0; url=") {
-                Some((_, rest)) => {
-                    let to = rest.split('"').next().unwrap_or("");
-                    url = to.strip_prefix(HOST).unwrap_or(to).to_owned();
-                }
-                None => return Some(path),
-            }
-        }
-        None
-    }
-}
-
-/// `href`/`src` of each `<a>` and `<img>` in the page's body, in order.
-fn links_in(html: &str) -> Vec<String> {
-    let body = html.split_once("<body>").map_or(html, |(_, b)| b);
-    let mut out = Vec::new();
-    let mut rest = body;
-    while let Some(i) = rest.find('<') {
-        rest = &rest[i..];
-        let attr = if rest.starts_with("<a ") {
-            Some("href=\"")
-        } else if rest.starts_with("<img ") {
-            Some("src=\"")
-        } else {
-            None
-        };
-        let end = rest.find('>').unwrap_or(rest.len());
-        if let Some(attr) = attr {
-            let tag = &rest[..end];
-            if let Some(v) = tag
-                .split_once(attr)
-                .map(|(_, v)| v.split('"').next().unwrap())
-            {
-                out.push(v.replace("&amp;", "&"));
-            }
-        }
-        rest = &rest[end.max(1)..];
-    }
-    out
-}
-
-/// Every `id="..."` of a page.
-fn ids_in(html: &str) -> HashSet<String> {
-    html.split(" id=\"")
-        .skip(1)
-        .map(|s| s.split('"').next().unwrap().to_owned())
-        .collect()
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// `href` as written on the page at `page` (a site-absolute URL), made site-absolute.
-fn absolute(page: &str, href: &str) -> String {
-    let href = href.strip_prefix(HOST).unwrap_or(href);
-    if href.starts_with('/') {
-        return href.to_owned();
-    }
-    let mut parts: Vec<&str> = page.split('/').filter(|s| !s.is_empty()).collect();
-    if !page.ends_with('/') {
-        parts.pop();
-    }
-    for seg in href.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    let trailing = if href.ends_with('/') { "/" } else { "" };
-    format!("/{}{trailing}", parts.join("/"))
-}
-
-/// Whether the built site serves what `href`, on the page at `page`, names.
-fn works(built: &Built, page: &str, href: &str) -> bool {
-    if href.is_empty() {
-        return false;
-    }
-    let (path, fragment) = match href.split_once('#') {
-        Some((p, f)) => (p, Some(percent_decode(f))),
-        None => (href, None),
-    };
-    let url = if path.is_empty() {
-        page.to_owned()
-    } else {
-        percent_decode(&absolute(page, path))
-    };
-    let Some(file) = built.file(&url) else {
-        return false;
-    };
-    match fragment {
-        None => true,
-        Some(f) => {
-            let html = std::fs::read_to_string(&file).unwrap_or_default();
-            ids_in(&html).contains(&f) || f == "top"
-        }
-    }
-}
-
-/// 1-based line and character column of byte `at`.
-fn line_col(text: &str, at: usize) -> (u64, u64) {
-    let before = &text[..at];
-    let line = before.matches('\n').count() as u64 + 1;
-    let col = before
-        .rsplit_once('\n')
-        .map_or(before, |(_, l)| l)
-        .chars()
-        .count() as u64
-        + 1;
-    (line, col)
-}
-
 #[test]
 fn hugo_builds_what_docsteward_expects() {
     let Some(hugo) = hugo() else { return };
@@ -330,6 +180,8 @@ fn hugo_builds_what_docsteward_expects() {
     eprintln!("hugo built the fixture in {:?}", started.elapsed());
     let built = Built {
         out: out_dir.path().to_owned(),
+        host: HOST,
+        base: BASE,
     };
     // Published pages and their URLs, as Hugo lists them.
     let list = run_hugo(&hugo, repo.root(), &["list", "all"]);
@@ -370,10 +222,8 @@ fn hugo_builds_what_docsteward_expects() {
             compared += 1;
             let (line, start) = line_col(&text, r.span.start);
             let (_, end) = line_col(&text, r.span.end);
-            let flagged = findings.iter().any(|(rule, p, l, c)| {
-                rule.starts_with("links/") && p == path && *l == line && (start..=end).contains(c)
-            });
-            let ok = works(&built, url, href);
+            let flagged = flagged(&findings, path, line, (start, end));
+            let ok = built.works(url, href);
             if flagged == ok {
                 disagreements.push(format!(
                     "{path}:{line}:{start} `{}` rendered as `{href}`: the built site {}, docsteward {}",

@@ -93,6 +93,7 @@ pub const GENERATORS: &[&str] = &[
     "astro",
     "starlight",
     "docfx",
+    "jekyll",
     "obsidian",
     "foam",
     "quartz",

@@ -22,6 +22,10 @@ pub enum RefKind {
     Wikilink,
     /// An embed `![[image.png|300]]`, `![[note#Heading]]`: a wikilink shown in place.
     Embed,
+    /// A link written in Jekyll's Liquid: `{% link path %}`, `{% post_url name %}`,
+    /// `{{ site.baseurl }}/path`, `{{ 'path' | relative_url }}`; the target is the Liquid as
+    /// written, with a `#fragment` written right after it.
+    Liquid,
 }
 
 impl RefKind {
@@ -32,6 +36,11 @@ impl RefKind {
     /// Whether the target is a vault name (`[[...]]`, `![[...]]`) rather than a URL.
     pub fn is_wikilink(self) -> bool {
         matches!(self, RefKind::Wikilink | RefKind::Embed)
+    }
+
+    /// Written in a generator's own syntax, which only that generator's model reads.
+    pub fn is_generator_syntax(self) -> bool {
+        matches!(self, RefKind::Shortcode | RefKind::Liquid)
     }
 }
 

@@ -2,6 +2,7 @@
 //! to. Rules read a [`Document`]; none of them parses again.
 
 pub mod frontmatter;
+pub mod liquid;
 pub mod markdown;
 pub mod mdx;
 pub mod node;
@@ -153,6 +154,7 @@ impl Document {
             _ => {
                 let mut md = markdown::parse(&text, parsed.body_start);
                 shortcodes::scan(&text, parsed.body_start, &mut md);
+                liquid::scan(&text, parsed.body_start, &mut md);
                 md
             }
         };

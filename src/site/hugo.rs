@@ -1003,15 +1003,7 @@ fn merge(into: &mut Map<String, Json>, from: Map<String, Json>) {
 /// Recognises a Hugo site: a `hugo.*` file, `config/_default/`, or a `config.*` naming a
 /// `baseURL` next to a `content/` folder; at the root or in a top-level folder.
 pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
-    let mut roots = vec![String::new()];
-    let mut tops: Vec<String> = snapshot
-        .files()
-        .iter()
-        .filter_map(|f| f.split_once('/').map(|(top, _)| format!("{top}/")))
-        .collect();
-    tops.dedup();
-    roots.extend(tops);
-    roots
+    super::roots(snapshot)
         .into_iter()
         .find_map(|root| detect_at(&root, snapshot))
 }

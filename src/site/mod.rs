@@ -20,6 +20,7 @@ mod docfx;
 mod docusaurus;
 mod github;
 mod hugo;
+mod jekyll;
 mod mkdocs;
 pub mod obsidian;
 mod slug_python;
@@ -38,6 +39,13 @@ pub trait Model: Send + Sync {
     /// root). Site-absolute (`/fr/scalability/`, `/img/x.png`), not percent-encoded. A
     /// document's first URL is its page's: relative links on the page resolve against it.
     fn urls(&self, path: &str, front: Option<&Node>) -> Vec<String>;
+
+    /// Whether the generator renders the document `path` it publishes as a page (whose
+    /// links and ids are the site's), rather than copying it as it is (Jekyll copies a
+    /// Markdown file without front matter; GitHub renders its links).
+    fn renders(&self, _path: &str) -> bool {
+        true
+    }
 
     /// Redirects the site serves: `(from, to)` URLs, from the generator's configuration
     /// and from a document's front matter (Hugo `aliases`). `to` may carry a `#fragment`
@@ -134,7 +142,7 @@ pub trait Model: Send + Sync {
     /// written on the page `from` as `kind` (Hugo's `ref` shortcodes and render hooks look
     /// pages up by path), in order: the first the site publishes is the link's target.
     /// `None` when the generator does no lookup for such a reference; a
-    /// [`RefKind::Shortcode`] then is not checked.
+    /// [`RefKind::Shortcode`] or [`RefKind::Liquid`] then is not checked.
     fn lookups(&self, _from: &str, _target: &str, _kind: Option<RefKind>) -> Option<Vec<String>> {
         None
     }
@@ -142,6 +150,14 @@ pub trait Model: Send + Sync {
     /// The vaults whose notes link by name (`[[note]]`), for the vault models; `None`
     /// elsewhere, where wikilinks are left unchecked.
     fn vaults(&self) -> Option<&obsidian::Vaults> {
+        None
+    }
+
+    /// The URL a reference written in the generator's template language renders as
+    /// (Jekyll's `{{ site.baseurl }}/a/`), for a [`RefKind::Liquid`] target as written;
+    /// `None` when it is not such a reference or cannot be read without running the
+    /// generator.
+    fn expand(&self, _target: &str) -> Option<String> {
         None
     }
 }
@@ -179,8 +195,23 @@ const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[
     mkdocs::detect,
     starlight::detect,
     astro::detect,
+    jekyll::detect,
     obsidian::detect,
 ];
+
+/// Where a generator's configuration may be: the repository root, then each top-level
+/// folder (`website/`, `docs/`).
+fn roots(snapshot: &Snapshot) -> Vec<String> {
+    let mut roots = vec![String::new()];
+    let mut tops: Vec<String> = snapshot
+        .files()
+        .iter()
+        .filter_map(|f| f.split_once('/').map(|(top, _)| format!("{top}/")))
+        .collect();
+    tops.dedup();
+    roots.extend(tops);
+    roots
+}
 
 /// The generator whose configuration the snapshot holds, if any.
 pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
@@ -204,6 +235,7 @@ pub fn load(settings: &Settings, snapshot: &Snapshot) -> Result<Box<dyn Model>, 
         "obsidian" => vault("obsidian"),
         "foam" => vault("foam"),
         "quartz" => vault("quartz"),
+        "jekyll" => Box::new(jekyll::Jekyll::load(&settings.site.root, snapshot)?),
         other => {
             return Err(Error::SiteConfig {
                 file: settings.config_path.clone().unwrap_or_default(),
@@ -272,7 +304,8 @@ impl<'m> Site<'m> {
             if !urls.is_empty() {
                 site.published.insert(path.clone());
             }
-            if let (Some(first), true) = (urls.first(), fronts.contains_key(path.as_str())) {
+            let page = fronts.contains_key(path.as_str()) && model.renders(path);
+            if let (Some(first), true) = (urls.first(), page) {
                 site.pages.insert(path.clone(), first.clone());
             }
             for name in model.names(path, front) {
@@ -399,7 +432,10 @@ fn ids(model: &dyn Model, doc: &Document) -> Vec<String> {
 /// The anchors of `doc` as the site publishes it (its page's heading ids and HTML ids), or
 /// `None` when the site does not publish it as a page.
 pub fn page_anchors(model: &dyn Model, doc: &Document) -> Option<Vec<String>> {
-    if model.name() == "github" || model.urls(doc.path(), doc.data()).is_empty() {
+    if model.name() == "github"
+        || !model.renders(doc.path())
+        || model.urls(doc.path(), doc.data()).is_empty()
+    {
         return None;
     }
     let mut anchors = ids(model, doc);

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod gate;
+pub mod site;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
