@@ -4,6 +4,7 @@
 pub mod codeowners;
 pub mod dates;
 pub mod report;
+pub mod review;
 
 use std::ops::Range;
 
@@ -16,7 +17,7 @@ use crate::document::Document;
 use crate::repo::LastChange;
 use codeowners::CodeOwners;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Stale,

@@ -33,10 +33,10 @@ svg text {{ font: 11px system-ui, sans-serif; }}
 </head>
 <body>
 <h1>Staleness report, {as_of}</h1>
-<p>{docs} documents: <span class="stale">{stale} stale</span>, <span class="due">{due} due</span>, <span class="fresh">{fresh} fresh</span>, <span class="exempt">{exempt} exempt</span>.</p>
+<p>{docs}: <span class="stale">{stale} stale</span>, <span class="due">{due} due</span>, <span class="fresh">{fresh} fresh</span>, <span class="exempt">{exempt} exempt</span>.</p>
 "#,
         as_of = report.as_of,
-        docs = s.documents,
+        docs = escape(&super::counted(&report.summary)),
         stale = s.stale,
         due = s.due,
         fresh = s.fresh,

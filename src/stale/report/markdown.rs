@@ -9,8 +9,12 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "## Staleness report, {}\n", report.as_of)?;
     writeln!(
         out,
-        "{} documents: **{} stale**, {} due, {} fresh, {} exempt.\n",
-        s.documents, s.stale, s.due, s.fresh, s.exempt
+        "{}: **{} stale**, {} due, {} fresh, {} exempt.\n",
+        cell(&super::counted(&report.summary)),
+        s.stale,
+        s.due,
+        s.fresh,
+        s.exempt
     )?;
     writeln!(
         out,

@@ -53,9 +53,60 @@ impl Counts {
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Summary {
+    /// The filters the counts are of; `None` when every document is counted.
+    pub filter: Option<Filter>,
+    /// How many documents there are before filtering.
+    pub all_documents: usize,
     pub by_status: Counts,
     pub by_owner: BTreeMap<String, Counts>,
     pub by_content_type: BTreeMap<String, Counts>,
+}
+
+/// `--owner` and `--status`: which documents the report keeps. Empty lists keep all.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Filter {
+    pub owners: Vec<String>,
+    pub statuses: Vec<Status>,
+}
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        self.owners.is_empty() && self.statuses.is_empty()
+    }
+
+    pub fn keeps(&self, e: &Entry) -> bool {
+        (self.statuses.is_empty() || self.statuses.contains(&e.status))
+            && (self.owners.is_empty()
+                || self
+                    .owners
+                    .iter()
+                    .any(|name| owned_by(e.owner.as_deref(), name)))
+    }
+
+    /// "owner ann, @org/docs; status stale, due": what the counts are of, for a summary line.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.owners.is_empty() {
+            parts.push(format!("owner {}", self.owners.join(", ")));
+        }
+        if !self.statuses.is_empty() {
+            let statuses: Vec<&str> = self.statuses.iter().map(|s| s.as_str()).collect();
+            parts.push(format!("status {}", statuses.join(", ")));
+        }
+        parts.join("; ")
+    }
+}
+
+/// Whether `name` owns a document whose owner is `owner`: the whole owner, or one of the
+/// owners a CODEOWNERS line lists (space-separated), letter case and a leading `@` aside.
+/// `(none)` names the documents without an owner.
+fn owned_by(owner: Option<&str>, name: &str) -> bool {
+    let bare = |s: &str| s.trim().trim_start_matches('@').to_lowercase();
+    let name = bare(name);
+    match owner {
+        None => name == NONE,
+        Some(owner) => bare(owner) == name || owner.split_whitespace().any(|one| bare(one) == name),
+    }
 }
 
 pub struct Report {
@@ -69,7 +120,9 @@ pub struct Report {
 pub const NONE: &str = "(none)";
 
 impl Report {
-    pub fn new(mut entries: Vec<Entry>, as_of: Date) -> Report {
+    pub fn new(mut entries: Vec<Entry>, as_of: Date, filter: Filter) -> Report {
+        let all_documents = entries.len();
+        entries.retain(|e| filter.keeps(e));
         entries.sort_by(|a, b| {
             (a.status == Status::Exempt, -a.overdue_days(), &a.path).cmp(&(
                 b.status == Status::Exempt,
@@ -77,7 +130,11 @@ impl Report {
                 &b.path,
             ))
         });
-        let mut summary = Summary::default();
+        let mut summary = Summary {
+            all_documents,
+            filter: (!filter.is_empty()).then_some(filter),
+            ..Summary::default()
+        };
         for e in &entries {
             summary.by_status.add(e.status);
             summary
@@ -109,6 +166,20 @@ pub fn write(format: StaleFormat, report: &Report, out: &mut dyn Write) -> io::R
     }
 }
 
+/// "12 documents" or, filtered, "3 of 12 documents (owner ann; status stale)": the subject
+/// of every format's summary line.
+pub fn counted(summary: &Summary) -> String {
+    match &summary.filter {
+        None => format!("{} documents", summary.by_status.documents),
+        Some(filter) => format!(
+            "{} of {} documents ({})",
+            summary.by_status.documents,
+            summary.all_documents,
+            filter.describe()
+        ),
+    }
+}
+
 /// "412" or "at least 412": an age as the report states it.
 pub fn age(e: &Entry) -> String {
     if e.at_least {
@@ -128,4 +199,19 @@ pub fn last_change(e: &Entry) -> String {
 
 pub fn short(sha: &str) -> &str {
     &sha[..sha.len().min(7)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owners_match_whole_or_one_of_a_codeowners_line() {
+        assert!(owned_by(Some("Ann Lee"), "ann lee"));
+        assert!(owned_by(Some("@org/docs @bob"), "bob"));
+        assert!(owned_by(Some("@org/docs @bob"), "@ORG/docs"));
+        assert!(!owned_by(Some("@org/docs @bob"), "org"));
+        assert!(owned_by(None, "(none)"));
+        assert!(!owned_by(None, "ann"));
+    }
 }

@@ -46,8 +46,13 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let s = &report.summary.by_status;
     writeln!(
         out,
-        "\n{} documents as of {}: {} stale, {} due, {} fresh, {} exempt",
-        s.documents, report.as_of, s.stale, s.due, s.fresh, s.exempt
+        "\n{} as of {}: {} stale, {} due, {} fresh, {} exempt",
+        super::counted(&report.summary),
+        report.as_of,
+        s.stale,
+        s.due,
+        s.fresh,
+        s.exempt
     )
 }
 
