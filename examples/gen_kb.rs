@@ -18,7 +18,21 @@
 //! object database (trees are serialised here, only the folders a commit changed), then to disk
 //! as one pack, and the work tree is checked out once at the end. No `git` subprocess.
 //!
-//! Everything depends on `--seed` and the sizes only: no clock, no `rand` crate.
+//! `--realistic` (off by default; without it the corpus is byte for byte what it was) shapes the
+//! repository like real documentation repositories that have no docsteward configuration yet:
+//! no `docsteward*.toml` nor `schemas/`; articles' front matter gains `keywords:` (left empty,
+//! i.e. null, on about a third, a string on the rest), `content_owner:` (a person, on about
+//! 90%), `ms.date:` (the last review day as MM/DD/YYYY, on about 90%: set when the article is
+//! created and by half of the later edits) and `ms.update-cycle: 180-days` or `365-days` (on
+//! about 85%); about one regular commit in ten is `github-actions[bot]` reformatting one to
+//! three documents (bullets `-` to `*` and back, no new revision, no new review date); half of
+//! the commits of the first author are made under one of two aliases, which a `.mailmap` folds
+//! back; `.github/CODEOWNERS` names owners for a few patterns (the last match wins): the
+//! glossary and one topic folder, not the decks nor the other articles. The topic folders of
+//! articles all keep one template. Its numbers come from a generator of their own, so the
+//! plain corpus's stream is untouched.
+//!
+//! Everything depends on `--seed`, the sizes and `--realistic` only: no clock, no `rand` crate.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
@@ -48,6 +62,11 @@ struct Args {
     /// Replace OUT_DIR if it exists.
     #[arg(long)]
     force: bool,
+    /// Shape the corpus like real documentation repositories before docsteward: review dates
+    /// in MM/DD/YYYY, empty keys, owners, review cycles, a bot's reformatting commits,
+    /// CODEOWNERS and a .mailmap, and no docsteward configuration.
+    #[arg(long)]
+    realistic: bool,
     /// Where to create the repository (must not exist, or be empty).
     out_dir: PathBuf,
 }
@@ -554,7 +573,15 @@ fn relative(from: &str, to: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Rendering a document's text from its id, its version and where every document is now.
 
-fn render(plan: &Plan, id: usize, version: u32, paths: &[String]) -> String {
+/// What `--realistic` adds to one document's text: the day it was last reviewed (a Unix time)
+/// and how many times the bot reformatted it.
+#[derive(Clone, Copy)]
+struct Realism {
+    reviewed: i64,
+    reformats: u32,
+}
+
+fn render(plan: &Plan, id: usize, version: u32, paths: &[String], real: Option<Realism>) -> String {
     let me = &paths[id];
     let mut rng = Rng::derive(plan.seed, &[4, id as u64, u64::from(version)]);
     let mut footnote = false;
@@ -628,11 +655,15 @@ fn render(plan: &Plan, id: usize, version: u32, paths: &[String]) -> String {
             let title = format!("{} {}", capitalise(&words(&mut t, 3)), idx + 1);
             let _ = write!(
                 out,
-                "---\ntitle: \"{title}\"\nsummary: \"{}.\"\ntags: [\"{}\", \"{}\"]\n---\n\n# {title}\n\n",
+                "---\ntitle: \"{title}\"\nsummary: \"{}.\"\ntags: [\"{}\", \"{}\"]\n",
                 capitalise(&words(&mut t, 10)),
                 t.pick(WORDS),
                 t.pick(WORDS),
             );
+            if let Some(r) = real {
+                real_front_matter(&mut out, plan.seed, idx, r.reviewed);
+            }
+            let _ = write!(out, "---\n\n# {title}\n\n");
             let chunk = links.len().div_ceil(5).max(1);
             let mut parts = links.chunks(chunk);
             let mut next = || parts.next().unwrap_or(&[]);
@@ -710,6 +741,55 @@ fn render(plan: &Plan, id: usize, version: u32, paths: &[String]) -> String {
     }
     if footnote {
         let _ = write!(out, "\n[^1]: {}.\n", capitalise(&words(&mut rng, 8)));
+    }
+    match real {
+        Some(r) if r.reformats % 2 == 1 => reformat(&out),
+        _ => out,
+    }
+}
+
+/// The keys `--realistic` adds to article `a`'s front matter, the same in every version but
+/// the review date: `keywords` empty (null) on a third and a string on the rest,
+/// `content_owner` on 90%, `ms.date` (MM/DD/YYYY) on 90%, `ms.update-cycle` on 85%.
+fn real_front_matter(out: &mut String, seed: u64, a: usize, reviewed: i64) {
+    let mut r = Rng::derive(seed, &[12, a as u64]);
+    if r.chance(1, 3) {
+        out.push_str("keywords:\n");
+    } else {
+        let _ = writeln!(out, "keywords: {}, {}", r.pick(WORDS), r.pick(WORDS));
+    }
+    let owner = r.pick(AUTHORS).0;
+    if r.chance(9, 10) {
+        let _ = writeln!(out, "content_owner: {owner}");
+    }
+    if r.chance(9, 10) {
+        let _ = writeln!(out, "ms.date: {}", us_date(reviewed));
+    }
+    if r.chance(17, 20) {
+        let cycle = if r.chance(2, 3) {
+            "180-days"
+        } else {
+            "365-days"
+        };
+        let _ = writeln!(out, "ms.update-cycle: {cycle}");
+    }
+}
+
+/// What the bot's reformatting commit does: bullets `-` become `*` (an odd number of
+/// reformats; an even number is the original).
+fn reformat(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start_matches(' ');
+        let indent = line.len() - body.len();
+        match body.strip_prefix("- ") {
+            Some(rest) => {
+                out.push_str(&line[..indent]);
+                out.push_str("* ");
+                out.push_str(rest);
+            }
+            None => out.push_str(line),
+        }
     }
     out
 }
@@ -813,7 +893,32 @@ struct Gen<'p> {
     commits: usize,
     merges: usize,
     renames: usize,
+    /// With `--realistic`: the state it adds.
+    real: Option<Real>,
 }
+
+/// The state `--realistic` adds, with its own generator so that the plain corpus's stream of
+/// numbers is untouched.
+struct Real {
+    rng: Rng,
+    /// Each document's last review (Unix time).
+    reviewed: Vec<i64>,
+    /// How many times the bot reformatted each document.
+    reformats: Vec<u32>,
+    bot_commits: usize,
+    alias_commits: usize,
+}
+
+/// The bot whose reformatting commits `--realistic` adds.
+const BOT: (&str, &str) = (
+    "github-actions[bot]",
+    "41898282+github-actions[bot]@users.noreply.github.com",
+);
+/// Two other identities of `AUTHORS[0]`, folded by the `.mailmap` `--realistic` writes.
+const ALIASES: &[(&str, &str)] = &[
+    ("ada", "ada@users.noreply.github.com"),
+    ("A. Steward", "asteward@corp.example.com"),
+];
 
 impl Gen<'_> {
     fn blob(&self, bytes: &[u8]) -> Result<Oid> {
@@ -821,7 +926,11 @@ impl Gen<'_> {
     }
 
     fn write_doc(&mut self, id: usize, changes: &mut Vec<Change>) -> Result<()> {
-        let text = render(self.plan, id, self.versions[id], &self.paths);
+        let real = self.real.as_ref().map(|r| Realism {
+            reviewed: r.reviewed[id],
+            reformats: r.reformats[id],
+        });
+        let text = render(self.plan, id, self.versions[id], &self.paths, real);
         let oid = self.blob(text.as_bytes())?;
         let path = self.paths[id].clone();
         let before = self.tree.get(&path);
@@ -839,11 +948,24 @@ impl Gen<'_> {
         self.n_created += 1;
         self.created[id] = true;
         self.existing.push(id);
+        if let Some(r) = &mut self.real {
+            r.reviewed[id] = self.time;
+        }
         self.write_doc(id, changes)?;
         Ok(id)
     }
 
     fn commit(&mut self, parents: &[Oid], message: &str) -> Result<Oid> {
+        self.commit_as(parents, message, None)
+    }
+
+    /// A commit by `author`, or by one of `AUTHORS` picked at random.
+    fn commit_as(
+        &mut self,
+        parents: &[Oid],
+        message: &str,
+        author: Option<(&str, &str)>,
+    ) -> Result<Oid> {
         let odb = self.repo.odb()?;
         let tree_oid = self.tree.write(&odb)?;
         let tree = self.repo.find_tree(tree_oid)?;
@@ -854,7 +976,16 @@ impl Gen<'_> {
         let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
         // A few hours apart, never two at the same second.
         self.time += (self.rng.range(1, 4) * 3600 + self.rng.below(3600)) as i64;
-        let (name, email) = self.rng.pick(AUTHORS);
+        let (mut name, mut email) = self.rng.pick(AUTHORS);
+        if let Some(r) = &mut self.real {
+            if let Some(a) = author {
+                (name, email) = a;
+                r.bot_commits += 1;
+            } else if name == AUTHORS[0].0 && r.rng.chance(1, 2) {
+                (name, email) = r.rng.pick(ALIASES);
+                r.alias_commits += 1;
+            }
+        }
         let sig = Signature::new(name, email, &Time::new(self.time, 0))?;
         let oid = self
             .repo
@@ -907,6 +1038,12 @@ impl Gen<'_> {
                     continue;
                 }
                 self.versions[id] += 1;
+                if let Some(r) = &mut self.real {
+                    // Half the edits are reviews that move the review date.
+                    if r.rng.chance(1, 2) {
+                        r.reviewed[id] = self.time;
+                    }
+                }
                 self.write_doc(id, &mut changes)?;
                 touched.push(id);
                 edited.push(id);
@@ -932,6 +1069,33 @@ impl Gen<'_> {
             message.push_str("Touch up wording");
         }
         Ok((changes, touched, message))
+    }
+
+    /// With `--realistic`: the bot reformats one to three existing documents (their bullets),
+    /// without a new version or review date. The commit message, or `None` when there is
+    /// nothing to reformat.
+    fn reformat(&mut self) -> Result<Option<String>> {
+        let Some(r) = &mut self.real else {
+            return Ok(None);
+        };
+        if self.existing.is_empty() {
+            return Ok(None);
+        }
+        let n = r.rng.range(1, 3);
+        let mut ids: Vec<usize> = Vec::new();
+        for _ in 0..n {
+            let id = self.existing[r.rng.below(self.existing.len())];
+            if !ids.contains(&id) {
+                ids.push(id);
+                r.reformats[id] += 1;
+            }
+        }
+        let mut sink = Vec::new();
+        for &id in &ids {
+            self.write_doc(id, &mut sink)?;
+        }
+        let names: Vec<&str> = ids.iter().map(|&d| self.name(d)).collect();
+        Ok(Some(format!("Reformat Markdown: {}", names.join(", "))))
     }
 
     /// Moves an existing article to the next topic folder (same blob) and updates the links to
@@ -1015,19 +1179,27 @@ include = [\"**/*.md\"]\n\n\
   "additionalProperties": false
 }
 "#;
-    let files: Vec<(String, Vec<u8>)> = vec![
-        ("docsteward.toml".into(), config.into_bytes()),
-        ("docsteward-nohistory.toml".into(), no_history.into_bytes()),
-        ("docsteward-any-term.toml".into(), any_term.into_bytes()),
-        (
-            "schemas/term.schema.json".into(),
-            term_schema.as_bytes().to_vec(),
-        ),
-        (
-            "schemas/article.schema.json".into(),
-            article_schema.as_bytes().to_vec(),
-        ),
-    ];
+    let files: Vec<(String, Vec<u8>)> = if g.real.is_some() {
+        // A repository before docsteward: no configuration, but the files GitHub reads.
+        vec![
+            (".github/CODEOWNERS".into(), CODEOWNERS.as_bytes().to_vec()),
+            (".mailmap".into(), mailmap().into_bytes()),
+        ]
+    } else {
+        vec![
+            ("docsteward.toml".into(), config.into_bytes()),
+            ("docsteward-nohistory.toml".into(), no_history.into_bytes()),
+            ("docsteward-any-term.toml".into(), any_term.into_bytes()),
+            (
+                "schemas/term.schema.json".into(),
+                term_schema.as_bytes().to_vec(),
+            ),
+            (
+                "schemas/article.schema.json".into(),
+                article_schema.as_bytes().to_vec(),
+            ),
+        ]
+    };
     for (path, bytes) in files {
         let oid = g.blob(&bytes)?;
         g.tree.set(&path, oid);
@@ -1037,6 +1209,25 @@ include = [\"**/*.md\"]\n\n\
         g.tree.set(&format!("images/img-{:03}.png", i + 1), png);
     }
     Ok(())
+}
+
+/// The `.github/CODEOWNERS` of `--realistic` (GitHub: the last matching pattern wins).
+const CODEOWNERS: &str = "\
+# Who reviews changes to the knowledge base (decks and most articles have no owner here).
+/.github/              @kb/maintainers
+/glossary/             @ada-steward @kb/glossary
+/articles/topic-01/    @bo-writer
+*.png                  @kb/design
+";
+
+/// The `.mailmap` of `--realistic`: the aliases of `AUTHORS[0]` folded into its name.
+fn mailmap() -> String {
+    let (name, email) = AUTHORS[0];
+    let mut s = String::new();
+    for (alias, alias_email) in ALIASES {
+        let _ = writeln!(s, "{name} <{email}> {alias} <{alias_email}>");
+    }
+    s
 }
 
 fn main() -> Result<()> {
@@ -1094,6 +1285,13 @@ fn main() -> Result<()> {
         commits: 0,
         merges: 0,
         renames: 0,
+        real: args.realistic.then(|| Real {
+            rng: Rng::derive(args.seed, &[11]),
+            reviewed: vec![0; docs],
+            reformats: vec![0; docs],
+            bot_commits: 0,
+            alias_commits: 0,
+        }),
     };
 
     let total = args.commits;
@@ -1159,6 +1357,16 @@ fn main() -> Result<()> {
                 continue;
             }
         }
+        // About one commit in ten of the rest is the bot's reformatting (never the last: the
+        // last commit creates the documents still due).
+        let bot = j + 1 < total && g.real.as_mut().is_some_and(|r| r.rng.chance(1, 10));
+        if bot {
+            if let Some(msg) = g.reformat()? {
+                head = g.commit_as(&[head], &msg, Some(BOT))?;
+                j += 1;
+                continue;
+            }
+        }
         let (_, _, msg) = g.regular(due(j), &HashSet::new())?;
         head = g.commit(&[head], &msg)?;
         j += 1;
@@ -1170,6 +1378,7 @@ fn main() -> Result<()> {
     assert_eq!(g.commits, total);
 
     let (commits, merges, renames, last_time) = (g.commits, g.merges, g.renames, g.time);
+    let real = g.real.as_ref().map(|r| (r.bot_commits, r.alias_commits));
     drop(g);
     let built = started.elapsed();
     // What `Mempack::dump` does, on every core.
@@ -1215,6 +1424,12 @@ fn main() -> Result<()> {
     println!("commits:     {commits}");
     println!("merges:      {merges}");
     println!("renames:     {renames}");
+    if let Some((bot, alias)) = real {
+        println!(
+            "realistic:   {bot} reformatting commits by {}, {alias} commits by aliases of {} (.mailmap)",
+            BOT.0, AUTHORS[0].0
+        );
+    }
     println!("last commit: {} ({})", head, jiff_like_date(last_time));
     println!(
         "time:        {:.2}s to build the history, {:.2}s to write it as a pack, {:.2}s to check out, {:.2}s in all",
@@ -1234,6 +1449,12 @@ impl Defects {
             .count()
             + self.missing_alt
     }
+}
+
+/// MM/DD/YYYY of a Unix time (UTC), as Learn-style `ms.date` values are written.
+fn us_date(secs: i64) -> String {
+    let iso = jiff_like_date(secs);
+    format!("{}/{}/{}", &iso[5..7], &iso[8..10], &iso[..4])
 }
 
 /// YYYY-MM-DD of a Unix time (UTC), without a date crate.

@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::index::Index;
 use crate::paths;
 use crate::repo::{Changes, CorruptObject, Ignore, Repo, Snapshot, Source};
-use crate::resolve::{resolve, Outcome as Resolved};
+use crate::resolve::{resolve_ref, Outcome as Resolved};
 use crate::rules::{Context, RULES};
 use crate::scope::{self, Breaks};
 use crate::site::{self, Model, Site};
@@ -256,10 +256,9 @@ impl Session {
                 .iter()
                 .filter(|d| full.contains(d.path()))
                 .flat_map(|d| {
-                    d.markdown
-                        .references
-                        .iter()
-                        .map(move |r| resolve(settings, snapshot, site, d.path(), &r.target))
+                    d.markdown.references.iter().map(move |r| {
+                        resolve_ref(settings, snapshot, site, d.path(), &r.target, Some(r.kind))
+                    })
                 })
                 .filter_map(|r| match r.outcome {
                     Resolved::Found {

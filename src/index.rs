@@ -14,7 +14,7 @@ use crate::document::markdown::RefKind;
 use crate::document::{Document, Node, Value};
 use crate::paths;
 use crate::repo::Snapshot;
-use crate::resolve::{resolve, Outcome, Resolution};
+use crate::resolve::{resolve, resolve_ref, Outcome, Resolution};
 use crate::site::Site;
 use crate::suggest::Candidates;
 
@@ -340,7 +340,14 @@ fn links_of(
         kind: Some(r.kind),
         target: r.target.clone(),
         span: r.span.clone(),
-        resolution: resolve(settings, snapshot, site, doc.path(), &r.target),
+        resolution: resolve_ref(
+            settings,
+            snapshot,
+            site,
+            doc.path(),
+            &r.target,
+            Some(r.kind),
+        ),
     }));
     out
 }

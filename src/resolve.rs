@@ -5,9 +5,10 @@
 use percent_encoding::percent_decode_str;
 
 use crate::config::Settings;
+use crate::document::markdown::RefKind;
 use crate::paths;
 use crate::repo::{Mode, Snapshot};
-use crate::site::{Published, Site};
+use crate::site::{Published, Rewrite, Site};
 
 /// What a reference leads to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +57,26 @@ pub fn resolve(
     from: &str,
     target: &str,
 ) -> Resolution {
+    resolve_ref(settings, snapshot, site, from, target, None)
+}
+
+/// [`resolve`] for a reference written as `kind`: a generator's shortcode (Hugo `ref`) is
+/// looked up its way, and not checked where no site model reads it.
+pub fn resolve_ref(
+    settings: &Settings,
+    snapshot: &Snapshot,
+    site: &Site<'_>,
+    from: &str,
+    target: &str,
+    kind: Option<RefKind>,
+) -> Resolution {
+    let shortcode = kind == Some(RefKind::Shortcode);
+    if shortcode && site.page(from).is_none() {
+        return Resolution {
+            outcome: Outcome::External,
+            fragment: None,
+        };
+    }
     let target = target.trim();
     let target = target
         .strip_prefix('<')
@@ -67,6 +88,11 @@ pub fn resolve(
             outcome: Outcome::Outside,
             fragment: None,
         };
+    }
+    if site.page(from).is_some() {
+        if let Some(resolution) = named(site, target) {
+            return resolution;
+        }
     }
     if is_external(target) {
         return Resolution {
@@ -93,7 +119,15 @@ pub fn resolve(
         };
     }
     if let Some(page) = site.page(from) {
-        return on_page(settings, snapshot, site, from, page, &decoded, fragment);
+        return on_page(
+            settings,
+            snapshot,
+            site,
+            (from, page),
+            &decoded,
+            fragment,
+            kind,
+        );
     }
     let outcome = if let Some(rooted) = decoded.strip_prefix('/') {
         root_absolute(settings, snapshot, rooted)
@@ -107,27 +141,85 @@ pub fn resolve(
 }
 
 /// `decoded` (a path, no fragment) written on the published page `from`, at URL `page`.
+#[allow(clippy::too_many_arguments)]
 fn on_page(
     settings: &Settings,
     snapshot: &Snapshot,
     site: &Site<'_>,
-    from: &str,
-    page: &str,
+    (from, page): (&str, &str),
     decoded: &str,
     fragment: Option<String>,
+    kind: Option<RefKind>,
 ) -> Resolution {
     let model = site.model();
-    let rooted = decoded.strip_prefix('/');
-    if rooted.is_none() && model.rewrites_file_links() {
-        // `../setup.md`: the generator turns a path to a source file into its URL.
-        if let Some(file) = paths::join(&paths::parent(from), decoded) {
-            if snapshot.contains(&file) || snapshot.is_dir(&file) {
+    let image = kind.is_some_and(RefKind::is_image);
+    if let Some(rest) = decoded.strip_prefix("~/") {
+        // `~/a/b.md`: a source file, from the folder the generator says `~` is.
+        if let Some(root) = model.source_root(from) {
+            let outcome = match paths::join(&root, rest) {
+                Some(file) => source_file(settings, snapshot, site, file),
+                None => Outcome::Outside,
+            };
+            return Resolution { outcome, fragment };
+        }
+    }
+    // The generator's own lookup (Hugo's `ref`, its render hooks) comes first.
+    match model.lookups(from, decoded, kind) {
+        Some(files) => {
+            if let Some(path) = files.into_iter().find(|f| site.publishes(f)) {
                 return Resolution {
-                    outcome: locate(settings, snapshot, file, None),
+                    outcome: Outcome::Found {
+                        path,
+                        is_dir: false,
+                    },
+                    fragment,
+                };
+            }
+            if kind == Some(RefKind::Shortcode) {
+                return Resolution {
+                    outcome: Outcome::NotPublished {
+                        url: decoded.to_owned(),
+                        generator: model.name(),
+                    },
                     fragment,
                 };
             }
         }
+        None if kind == Some(RefKind::Shortcode) => {
+            return Resolution {
+                outcome: Outcome::External,
+                fragment: None,
+            }
+        }
+        None => {}
+    }
+    let rooted = decoded.strip_prefix('/');
+    if rooted.is_none() && image && model.rewrites_image_links() && !model.rewrites_file_links() {
+        // `![](../assets/x.png)`: imported from the file's folder; missing, it fails the build.
+        let outcome = match paths::join(&paths::parent(from), decoded) {
+            Some(file) => locate(settings, snapshot, file, None),
+            None => Outcome::Outside,
+        };
+        return Resolution { outcome, fragment };
+    }
+    // `../setup.md`: the generator turns a path to a source file into its URL.
+    match rooted.map_or_else(|| model.rewrite(snapshot, from, decoded), |_| None) {
+        Some(Rewrite::File(file)) => {
+            return Resolution {
+                outcome: source_file(settings, snapshot, site, file),
+                fragment,
+            }
+        }
+        Some(Rewrite::Unbuilt(url)) => {
+            return Resolution {
+                outcome: Outcome::NotPublished {
+                    url,
+                    generator: model.name(),
+                },
+                fragment,
+            }
+        }
+        None => {}
     }
     let url = match rooted {
         Some(_) => decoded.to_owned(),
@@ -141,6 +233,12 @@ fn on_page(
             }
         },
     };
+    if !model.owns(&url) {
+        return Resolution {
+            outcome: Outcome::External,
+            fragment: None,
+        };
+    }
     match site.lookup(&url) {
         Published::File {
             path,
@@ -173,6 +271,41 @@ fn on_page(
             }
         }
     }
+}
+
+/// A link to the source file `file` on a page of a generator that rewrites such links to
+/// the file's URL: a file it does not publish (outside its content, excluded) has none.
+fn source_file(settings: &Settings, snapshot: &Snapshot, site: &Site<'_>, file: String) -> Outcome {
+    if snapshot.contains(&file) && !site.publishes(&file) {
+        return Outcome::NotPublished {
+            url: file,
+            generator: site.model().name(),
+        };
+    }
+    locate(settings, snapshot, file, None)
+}
+
+/// A link in the generator's naming syntax (`xref:UID`): the document of that name, or
+/// another site's when no document here has it.
+fn named(site: &Site<'_>, target: &str) -> Option<Resolution> {
+    let (name, fragment) = site.model().link_name(target)?;
+    let outcome = match site.named(&name) {
+        Some(path) if site.publishes(path) => Outcome::Found {
+            path: path.to_owned(),
+            is_dir: false,
+        },
+        Some(path) => Outcome::NotPublished {
+            url: path.to_owned(),
+            generator: site.model().name(),
+        },
+        None => {
+            return Some(Resolution {
+                outcome: Outcome::External,
+                fragment: None,
+            })
+        }
+    };
+    Some(Resolution { outcome, fragment })
 }
 
 /// `/x/y`: the file of every route whose URL pattern matches (the first that exists wins),

@@ -270,6 +270,8 @@ fn ours(path: &Path) -> Value {
                 RefKind::Definition => "definition",
                 RefKind::HtmlLink => "href",
                 RefKind::HtmlImage => "src",
+                // Hugo shortcodes are read in Markdown only, never in MDX.
+                RefKind::Shortcode => "shortcode",
             };
             json!({"kind": kind, "target": r.target, "span": [r.span.start, r.span.end]})
         })

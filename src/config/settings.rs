@@ -76,8 +76,8 @@ pub struct LinkSettings {
 /// `[site]`: the generator that publishes the knowledge base.
 #[derive(Debug, Clone)]
 pub struct SiteSettings {
-    /// `github` (the default), `hugo`, `mkdocs`, `docusaurus`, `astro`, `starlight`,
-    /// `docfx`, `jekyll`.
+    /// `github` (the default), `hugo`, `astro`, `starlight`,
+    /// `docfx`.
     pub generator: String,
     /// The folder holding the generator's configuration, relative to the repository root
     /// (`""` or `"website/"`).
@@ -85,16 +85,7 @@ pub struct SiteSettings {
 }
 
 /// The values `[site] generator` accepts.
-pub const GENERATORS: &[&str] = &[
-    "github",
-    "hugo",
-    "mkdocs",
-    "docusaurus",
-    "astro",
-    "starlight",
-    "docfx",
-    "jekyll",
-];
+pub const GENERATORS: &[&str] = &["github", "hugo", "mkdocs", "astro", "starlight", "docfx"];
 
 #[derive(Debug)]
 pub struct TermSettings {

@@ -16,6 +16,8 @@ pub enum RefKind {
     Definition,
     HtmlLink,
     HtmlImage,
+    /// A site generator's link shortcode: Hugo `{{< ref "path" >}}` / `{{< relref >}}`.
+    Shortcode,
 }
 
 impl RefKind {

@@ -5,6 +5,7 @@ pub mod frontmatter;
 pub mod markdown;
 pub mod mdx;
 pub mod node;
+pub mod shortcodes;
 pub mod yaml;
 
 use std::ops::Range;
@@ -149,7 +150,11 @@ impl Document {
         // Any other file that `include` names is read as Markdown.
         let markdown = match Syntax::of(path) {
             Some(Syntax::Mdx) => mdx::parse(&text, parsed.body_start),
-            _ => markdown::parse(&text, parsed.body_start),
+            _ => {
+                let mut md = markdown::parse(&text, parsed.body_start);
+                shortcodes::scan(&text, parsed.body_start, &mut md);
+                md
+            }
         };
         Document {
             source: Arc::new(SourceFile::new(path, text)),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostic;
 
-/// One rule and message shape behind most findings.
+/// One rule behind most findings, and its most common message shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dominant {
     pub rule: &'static str,
@@ -27,16 +27,25 @@ pub fn dominant(diagnostics: &[Diagnostic]) -> Option<Dominant> {
     if diagnostics.len() < MIN_FINDINGS {
         return None;
     }
-    let mut counts: HashMap<(&'static str, String), usize> = HashMap::new();
+    // By rule first: one rule's messages may differ in unquoted parts (an author, a date).
+    let mut by_rule: HashMap<&'static str, usize> = HashMap::new();
     for d in diagnostics {
-        *counts.entry((d.rule, shape(&d.message))).or_default() += 1;
+        *by_rule.entry(d.rule).or_default() += 1;
     }
-    let ((rule, shape), count) = counts
+    let (rule, count) = by_rule
         .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))?;
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))?;
     if count * 2 <= diagnostics.len() {
         return None;
     }
+    // Its most common shape stands for it.
+    let mut shapes: HashMap<String, usize> = HashMap::new();
+    for d in diagnostics.iter().filter(|d| d.rule == rule) {
+        *shapes.entry(shape(&d.message)).or_default() += 1;
+    }
+    let (shape, _) = shapes
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))?;
     Some(Dominant {
         rule,
         advice: advice(rule),
@@ -114,12 +123,31 @@ mod tests {
         let found = dominant(&all).unwrap();
         assert_eq!(found.rule, "links/missing-file");
         assert_eq!(found.shape, "link target `…` does not exist");
-        assert_eq!((found.count, found.total), (8, 11));
+        assert_eq!((found.count, found.total), (9, 11));
         assert!(
             found.advice.contains("[links] external"),
             "{}",
             found.advice
         );
+    }
+
+    #[test]
+    fn a_rule_whose_messages_differ_in_unquoted_parts_still_dominates() {
+        let all: Vec<Diagnostic> = (0..12)
+            .map(|n| {
+                d(
+                    "stale/age",
+                    &format!(
+                        "last change abc{n} by Person {n}; reviewed 2020-01-0{}",
+                        n % 9
+                    ),
+                )
+            })
+            .collect();
+        let found = dominant(&all).unwrap();
+        assert_eq!(found.rule, "stale/age");
+        assert_eq!(found.count, 12);
+        assert!(found.advice.contains("default-after"), "{}", found.advice);
     }
 
     #[test]

@@ -6,16 +6,22 @@
 //! A [`Site`] is built once per snapshot: every published file's URLs in one hash map, the
 //! redirects in another, so resolving a link stays a lookup.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::config::Settings;
-use crate::document::markdown::Heading;
+use crate::document::markdown::{Heading, RefKind};
 use crate::document::{Document, Node};
 use crate::error::Error;
 use crate::paths;
 use crate::repo::Snapshot;
 
+mod astro;
+mod docfx;
 mod github;
+mod hugo;
+mod mkdocs;
+mod slug_python;
+mod starlight;
 
 /// What a generator does with the repository's files. Implementations read their own
 /// configuration from the snapshot when they are loaded ([`load`]) and never run the
@@ -51,10 +57,55 @@ pub trait Model: Send + Sync {
         false
     }
 
+    /// Whether a relative Markdown image (`![](./x.png)`) on a published page is read from
+    /// the source file's folder (Astro imports it and publishes it under a hashed name), so
+    /// it is a file path even where other links are URLs.
+    fn rewrites_image_links(&self) -> bool {
+        self.rewrites_file_links()
+    }
+
+    /// What the generator makes of the relative link `target` (decoded, no fragment) on the
+    /// published page `from`; `None` leaves it as written, a URL relative to the page. The
+    /// default, for generators that rewrite links to source files: the file or folder at
+    /// that path, if the snapshot has it.
+    fn rewrite(&self, snapshot: &Snapshot, from: &str, target: &str) -> Option<Rewrite> {
+        if !self.rewrites_file_links() {
+            return None;
+        }
+        let file = paths::join(&paths::parent(from), target)?;
+        (snapshot.contains(&file) || snapshot.is_dir(&file)).then_some(Rewrite::File(file))
+    }
+
     /// The front matter keys [`Model::urls`] and [`Model::redirects`] read (`slug`, `url`,
     /// `aliases`, `draft`): a run scoped to a few documents reads them from every other.
     fn front_matter_keys(&self) -> &'static [&'static str] {
         &[]
+    }
+
+    /// Names a document is linked by in the generator's own syntax, besides its URLs (a
+    /// DocFX `uid`, linked as `xref:UID`).
+    fn names(&self, _path: &str, _front: Option<&Node>) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// For a link written in the generator's own naming syntax (`xref:UID`), the name and
+    /// the decoded `#fragment`; `None` for any other link. A name no document has belongs
+    /// to another site.
+    fn link_name(&self, _target: &str) -> Option<(String, Option<String>)> {
+        None
+    }
+
+    /// The repository folder a `~/` link on the page `from` starts at (DocFX's docset
+    /// folder); `None` when `~/` means nothing to the generator.
+    fn source_root(&self, _from: &str) -> Option<String> {
+        None
+    }
+
+    /// Whether the site-absolute `url` is this repository's to publish. Microsoft Learn
+    /// serves many repositories' docsets on one host: a URL outside this repository's
+    /// docsets is another's, not docsteward's to check.
+    fn owns(&self, _url: &str) -> bool {
+        true
     }
 
     /// Whether the host ignores letter case in URLs (Microsoft Learn).
@@ -67,6 +118,24 @@ pub trait Model: Send + Sync {
     fn heading_ids(&self, headings: &[Heading]) -> Vec<Option<String>> {
         vec![None; headings.len()]
     }
+
+    /// The files the generator's own lookup finds for `target` (decoded, no fragment)
+    /// written on the page `from` as `kind` (Hugo's `ref` shortcodes and render hooks look
+    /// pages up by path), in order: the first the site publishes is the link's target.
+    /// `None` when the generator does no lookup for such a reference; a
+    /// [`RefKind::Shortcode`] then is not checked.
+    fn lookups(&self, _from: &str, _target: &str, _kind: Option<RefKind>) -> Option<Vec<String>> {
+        None
+    }
+}
+
+/// A link to a source file, as the generator rewrites it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rewrite {
+    /// To the page or file built from this repository file.
+    File(String),
+    /// To the URL of a source file the site does not build (a draft, an excluded file).
+    Unbuilt(String),
 }
 
 /// What `docsteward init` learned about the site generator from its configuration files.
@@ -86,7 +155,13 @@ pub struct Detection {
 
 /// Each generator's detector, most specific first: the first that recognises the
 /// repository wins.
-const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[];
+const DETECTORS: &[fn(&Snapshot) -> Option<Detection>] = &[
+    docfx::detect,
+    hugo::detect,
+    mkdocs::detect,
+    starlight::detect,
+    astro::detect,
+];
 
 /// The generator whose configuration the snapshot holds, if any.
 pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
@@ -96,9 +171,13 @@ pub fn detect(snapshot: &Snapshot) -> Option<Detection> {
 /// The model `[site] generator` names, with the generator's configuration read from the
 /// snapshot.
 pub fn load(settings: &Settings, snapshot: &Snapshot) -> Result<Box<dyn Model>, Error> {
-    let _ = snapshot;
     let model: Box<dyn Model> = match settings.site.generator.as_str() {
         "github" => Box::new(github::Github),
+        "docfx" => Box::new(docfx::Docfx::load(&settings.site.root, snapshot)?),
+        "astro" => Box::new(astro::Astro::load(&settings.site.root, snapshot)?),
+        "starlight" => Box::new(starlight::Starlight::load(&settings.site.root, snapshot)?),
+        "hugo" => Box::new(hugo::Hugo::load(&settings.site.root, snapshot)?),
+        "mkdocs" => Box::new(mkdocs::Mkdocs::load(&settings.site.root, snapshot)?),
         other => {
             return Err(Error::SiteConfig {
                 file: settings.config_path.clone().unwrap_or_default(),
@@ -118,6 +197,10 @@ pub struct Site<'m> {
     pages: HashMap<String, String>,
     /// URL key -> where it redirects.
     redirects: HashMap<String, String>,
+    /// [`Model::names`] -> the document.
+    names: HashMap<String, String>,
+    /// Every file published at some URL.
+    published: HashSet<String>,
 }
 
 /// Where a site URL leads.
@@ -146,6 +229,8 @@ impl<'m> Site<'m> {
             files: HashMap::new(),
             pages: HashMap::new(),
             redirects: HashMap::new(),
+            names: HashMap::new(),
+            published: HashSet::new(),
         };
         if model.name() == "github" {
             return site;
@@ -158,8 +243,14 @@ impl<'m> Site<'m> {
         for path in snapshot.files() {
             let front = fronts.get(path.as_str()).copied().flatten();
             let urls = model.urls(path, front);
+            if !urls.is_empty() {
+                site.published.insert(path.clone());
+            }
             if let (Some(first), true) = (urls.first(), fronts.contains_key(path.as_str())) {
                 site.pages.insert(path.clone(), first.clone());
+            }
+            for name in model.names(path, front) {
+                site.names.entry(name).or_insert_with(|| path.clone());
             }
             for url in urls {
                 // The first file to claim a URL keeps it, in path order: the same on every run.
@@ -181,7 +272,14 @@ impl<'m> Site<'m> {
             files: HashMap::new(),
             pages: HashMap::new(),
             redirects: HashMap::new(),
+            names: HashMap::new(),
+            published: HashSet::new(),
         }
+    }
+
+    /// Whether the site publishes the file `path` at some URL.
+    pub fn publishes(&self, path: &str) -> bool {
+        self.published.contains(path)
     }
 
     pub fn model(&self) -> &dyn Model {
@@ -200,6 +298,11 @@ impl<'m> Site<'m> {
     /// The URL of the page `path` is published as, if it is.
     pub fn page(&self, path: &str) -> Option<&str> {
         self.pages.get(path).map(String::as_str)
+    }
+
+    /// The document [`Model::names`] gives `name`.
+    pub fn named(&self, name: &str) -> Option<&str> {
+        self.names.get(name).map(String::as_str)
     }
 
     /// What is published at `url` (site-absolute, decoded, without `#fragment`).
@@ -223,7 +326,7 @@ impl<'m> Site<'m> {
             if frag.is_some() {
                 fragment = frag;
             }
-            if !to.starts_with('/') {
+            if !to.starts_with('/') || !self.model.owns(to) {
                 return Published::External;
             }
             key = self.key(to);

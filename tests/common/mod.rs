@@ -84,6 +84,32 @@ pub fn diagnostics(report: &serde_json::Value) -> &Vec<serde_json::Value> {
 }
 
 /// The files under `dir` (recursively) whose extension is `ext`, sorted.
+/// `(rule, path, line)` of each `deliberate defect: RULE — why` marker (an HTML comment in
+/// Markdown, an MDX comment in MDX) in the files of `root` with one of `extensions`, sorted:
+/// the defect is on the line after the marker. Paths are relative to `root`.
+#[allow(dead_code)]
+pub fn deliberate_defects(root: &Path, extensions: &[&str]) -> Vec<(String, String, u64)> {
+    let mut out = Vec::new();
+    for ext in extensions {
+        for file in files_with_extension(root, ext) {
+            let rel = file
+                .strip_prefix(root)
+                .expect("inside the root")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = std::fs::read_to_string(&file).expect("read fixture");
+            for (i, line) in text.lines().enumerate() {
+                if let Some(rest) = line.split("deliberate defect: ").nth(1) {
+                    let rule = rest.split_whitespace().next().expect("a rule").to_owned();
+                    out.push((rule, rel.clone(), i as u64 + 2));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 pub fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
     fn walk(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).expect("read folder") {

@@ -55,9 +55,16 @@ impl Rule for Age {
             message.push_str(&format!("; reviewed {reviewed}"));
         }
         let first_line = 0..doc.text().find(['\n', '\r']).unwrap_or(doc.text().len());
+        // The date written the way the document already writes it: a schema may require it.
+        let key = &cx.settings.stale.reviewed_key;
+        let us_style = doc
+            .data()
+            .and_then(|d| d.get(key))
+            .and_then(|e| e.value.as_str())
+            .is_some_and(|v| v.contains('/'));
+        let form = if us_style { "MM/DD/YYYY" } else { "YYYY-MM-DD" };
         out.push(Diagnostic::new(ID, doc.path(), first_line, message).with_help(format!(
-            "review it: update the content, or once it is confirmed current set `{}: YYYY-MM-DD` (that day) in its front matter",
-            cx.settings.stale.reviewed_key
+            "review it: update the content, or once it is confirmed current set `{key}: {form}` (that day) in its front matter"
         )));
     }
 }
