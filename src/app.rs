@@ -16,8 +16,8 @@ use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::hook;
 use crate::init;
-use crate::repo::Repo;
 use crate::repo::Source;
+use crate::repo::{Reach, Repo};
 use crate::report;
 use crate::rules::{self, RULES};
 use crate::stale;
@@ -168,14 +168,18 @@ fn run_stale(
     };
     let report = match Session::open_for_staleness(&options).and_then(|session| {
         let selected: HashSet<&str> = session.selected.iter().map(String::as_str).collect();
-        let entries = session.staleness(&options, &selected, progress)?;
+        let as_of = options.as_of.unwrap_or_else(stale::dates::today);
+        let days = stale::trend::days(as_of, args.months);
+        let depth = stale::trend::walk_since(&days).map_or(Reach::LastChange, Reach::Since);
+        let entries = session.staleness(&options, &selected, depth, progress)?;
         Ok(stale::report::Report::new(
             entries.into_values().collect(),
-            options.as_of.unwrap_or_else(stale::dates::today),
+            as_of,
             stale::report::Filter {
                 owners: args.owner.clone(),
                 statuses: args.status.clone(),
             },
+            &days,
         ))
     }) {
         Ok(report) => report,

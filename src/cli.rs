@@ -155,6 +155,11 @@ pub struct StaleArgs {
     /// Only documents with one of these statuses (for example `stale,due`).
     #[arg(long, value_name = "STATUS", value_delimiter = ',', value_enum)]
     pub status: Vec<crate::stale::Status>,
+    /// How many months the freshness series covers: the end of each month before this one,
+    /// then the report's day (0: no series, and history is read only to each document's
+    /// last change).
+    #[arg(long, value_name = "N", default_value_t = crate::stale::trend::DEFAULT_MONTHS)]
+    pub months: u32,
     #[command(flatten)]
     pub history: HistoryArgs,
 }

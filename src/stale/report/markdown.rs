@@ -1,8 +1,11 @@
-//! `--format markdown`: a summary and a table, ready to paste into an issue.
+//! `--format markdown`: a summary, the freshness trend as a Mermaid `xychart-beta` chart
+//! (GitHub renders it in issues, job summaries and files), and a table, ready to paste into
+//! an issue.
 
 use std::io::{self, Write};
 
-use super::{age, last_change, Counts, Report};
+use super::{age, last_change, Counts, Report, DUE, FRESH, STALE};
+use crate::stale::trend::{Tally, Trend};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let s = &report.summary.by_status;
@@ -16,11 +19,14 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         s.fresh,
         s.exempt
     )?;
+    if let Some(trend) = &report.trend {
+        chart(trend, out)?;
+    }
     writeln!(
         out,
-        "| Status | Age (days) | Threshold | Owner | Document | Last change | Reviewed |"
+        "| Status | Age (days) | Threshold | Owner | Document | Last change | Reviewed | Review lag (days) |"
     )?;
-    writeln!(out, "|---|---:|---:|---|---|---|---|")?;
+    writeln!(out, "|---|---:|---:|---|---|---|---|---:|")?;
     for e in &report.entries {
         let title = e
             .title
@@ -29,7 +35,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .unwrap_or_default();
         writeln!(
             out,
-            "| {} | {} | {} | {} | `{}`{} | {} | {} |",
+            "| {} | {} | {} | {} | `{}`{} | {} | {} | {} |",
             e.status.as_str(),
             age(e),
             e.threshold_days,
@@ -40,7 +46,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .replace('|', "\\|"),
             title,
             cell(&last_change(e)),
-            e.reviewed.map(|d| d.to_string()).unwrap_or_default()
+            e.reviewed.map(|d| d.to_string()).unwrap_or_default(),
+            e.review_lag_days.map(|d| d.to_string()).unwrap_or_default()
         )?;
     }
     for (heading, groups) in [
@@ -65,6 +72,55 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The series of all documents as a Mermaid line chart: stale, due and fresh, one line each,
+/// in the report's colours (Mermaid's xychart has no legend; the line under it is one).
+/// Only dates and numbers go into it, so no author's text can break the chart.
+fn chart(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
+    let last = trend.days.len().saturating_sub(1);
+    let labels: Vec<String> = trend
+        .days
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            // Month ends by their month; the report's own day in full.
+            if i == last {
+                format!("\"{d}\"")
+            } else {
+                format!("\"{}\"", &d.to_string()[..7])
+            }
+        })
+        .collect();
+    let series = |f: fn(&Tally) -> usize| {
+        let values: Vec<String> = trend.total.iter().map(|t| f(t).to_string()).collect();
+        values.join(", ")
+    };
+    let top = trend
+        .total
+        .iter()
+        .map(Tally::total)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    writeln!(out, "```mermaid")?;
+    writeln!(
+        out,
+        "%%{{init: {{\"themeVariables\": {{\"xyChart\": {{\"plotColorPalette\": \"{STALE}, {DUE}, {FRESH}\"}}}}}}}}%%"
+    )?;
+    writeln!(out, "xychart-beta")?;
+    writeln!(out, "    title \"Documents by status at each month's end\"")?;
+    writeln!(out, "    x-axis [{}]", labels.join(", "))?;
+    writeln!(out, "    y-axis \"Documents\" 0 --> {top}")?;
+    writeln!(out, "    line [{}]", series(|t| t.stale))?;
+    writeln!(out, "    line [{}]", series(|t| t.due))?;
+    writeln!(out, "    line [{}]", series(|t| t.fresh))?;
+    writeln!(out, "```\n")?;
+    writeln!(
+        out,
+        "Lines: stale (red), due (amber), fresh (green); the last point is {}.\n",
+        trend.days.last().map(|d| d.to_string()).unwrap_or_default()
+    )
 }
 
 /// Text made safe for one table cell: no pipes, line breaks or HTML.

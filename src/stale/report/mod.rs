@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::trend::Trend;
 use super::{Entry, Status};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -25,6 +26,8 @@ pub enum StaleFormat {
     Json,
     /// Comma-separated values for a spreadsheet.
     Csv,
+    /// The freshness series as comma-separated values: one row per day and group.
+    TrendCsv,
     /// One self-contained HTML page with a chart of ages against thresholds.
     Html,
 }
@@ -114,13 +117,23 @@ pub struct Report {
     /// Most overdue first; exempt documents last.
     pub entries: Vec<Entry>,
     pub summary: Summary,
+    /// Stale, due and fresh counts of the same documents at each month's end; `None` when
+    /// no series was asked for.
+    pub trend: Option<Trend>,
 }
 
 /// The label for documents without an owner or a content type.
 pub const NONE: &str = "(none)";
 
+/// The colours of stale, due and fresh in the charts (HTML and Markdown alike).
+pub const STALE: &str = "#cf222e";
+pub const DUE: &str = "#d4a72c";
+pub const FRESH: &str = "#2da44e";
+
 impl Report {
-    pub fn new(mut entries: Vec<Entry>, as_of: Date, filter: Filter) -> Report {
+    /// The report on the documents of `entries` that `filter` keeps, with their series on
+    /// `days` (see [`super::trend::days`]; none when empty).
+    pub fn new(mut entries: Vec<Entry>, as_of: Date, filter: Filter, days: &[Date]) -> Report {
         let all_documents = entries.len();
         entries.retain(|e| filter.keeps(e));
         entries.sort_by(|a, b| {
@@ -148,10 +161,12 @@ impl Report {
                 .or_default()
                 .add(e.status);
         }
+        let trend = (!days.is_empty()).then(|| Trend::new(&entries, days));
         Report {
             as_of,
             entries,
             summary,
+            trend,
         }
     }
 }
@@ -162,6 +177,7 @@ pub fn write(format: StaleFormat, report: &Report, out: &mut dyn Write) -> io::R
         StaleFormat::Markdown => markdown::write(report, out),
         StaleFormat::Json => json::write(report, out),
         StaleFormat::Csv => csv::write(report, out),
+        StaleFormat::TrendCsv => csv::write_trend(report, out),
         StaleFormat::Html => html::write(report, out),
     }
 }
