@@ -228,3 +228,68 @@ fn the_series_changes_nothing_else_in_the_report() {
     with.as_object_mut().unwrap().remove("trend");
     assert_eq!(with, without);
 }
+
+/// The Markdown chart is valid Mermaid: the real renderer (`@mermaid-js/mermaid-cli`, in
+/// `tests/.cache/mermaid`, driving Debian's Chromium) draws it, axis labels included.
+#[test]
+fn the_markdown_chart_renders_in_mermaid() {
+    let mmdc = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/.cache/mermaid/node_modules/.bin/mmdc");
+    if !mmdc.is_file() || !common::have_tool("chromium") {
+        if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+            panic!("mermaid-cli or chromium is missing, and CI is set: .ci/run installs them");
+        }
+        eprintln!("skipped: mermaid-cli is not in tests/.cache/mermaid (see .ci/run)");
+        return;
+    }
+    let repo = history();
+    let out = repo.run(&[
+        "stale",
+        "--format",
+        "markdown",
+        "--as-of",
+        "2024-06-15",
+        "--months",
+        "6",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let chart = out
+        .stdout
+        .split("```mermaid\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a mermaid block");
+    let work = tempfile::tempdir().unwrap();
+    let input = work.path().join("chart.mmd");
+    let output = work.path().join("chart.svg");
+    let config = work.path().join("puppeteer.json");
+    std::fs::write(&input, chart).unwrap();
+    let chromium = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|dir| dir.join("chromium"))
+        .find(|p| p.is_file())
+        .expect("chromium on PATH");
+    let settings = json!({"executablePath": chromium, "args": ["--no-sandbox", "--disable-gpu"]});
+    std::fs::write(&config, settings.to_string()).unwrap();
+    let rendered = std::process::Command::new(&mmdc)
+        .arg("-p")
+        .arg(&config)
+        .arg("-i")
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .output()
+        .expect("run mmdc");
+    assert!(
+        rendered.status.success(),
+        "mermaid rejected the chart:\n{chart}\n{}",
+        String::from_utf8_lossy(&rendered.stderr)
+    );
+    let svg = std::fs::read_to_string(&output).unwrap();
+    for label in ["2024-01", "2024-05", "2024-06-15", "Documents by status"] {
+        assert!(svg.contains(label), "{label} not drawn:\n{svg}");
+    }
+    // One plotted line per status, in the report's colours.
+    for colour in ["#cf222e", "#d4a72c", "#2da44e"] {
+        assert!(svg.contains(colour), "no {colour} line:\n{svg}");
+    }
+}
