@@ -34,7 +34,7 @@ th {{ background: #f6f8fa; white-space: nowrap; }}
 #documents th[aria-sort=ascending]::after {{ content: " ▲"; }} #documents th[aria-sort=descending]::after {{ content: " ▼"; }}
 td.n {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
 td.d {{ white-space: nowrap; font-variant-numeric: tabular-nums; }}
-.label {{ display: inline-block; max-width: 32rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }}
+.label {{ display: inline-block; max-width: 26rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }}
 .owner .label {{ max-width: 20rem; }}
 .title {{ color: #57606a; }}
 .stale {{ color: {STALE}; font-weight: 600; }} .due {{ color: #9a6700; }} .fresh {{ color: #1a7f37; }} .exempt {{ color: #57606a; }}
@@ -106,18 +106,21 @@ fn chart(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
             ty = y(v) + 4.0
         )?;
     }
-    // A label every few months, and always the last (the report's day).
+    // A label every few months, and always the last (the report's day)
     let every = n.div_ceil(8).max(1);
     for (i, day) in trend.days.iter().enumerate() {
-        if i % every == 0 || i + 1 == n {
+        // (not one so close to the last that the two would overlap).
+        if (i % every == 0 && n - 1 - i >= every) || i + 1 == n {
             let text = if i + 1 == n {
                 day.to_string()
             } else {
                 day.to_string()[..7].to_owned()
             };
+            // The last label ends at its point, so that it stays inside the chart.
+            let anchor = if i + 1 == n && n > 1 { "end" } else { "middle" };
             writeln!(
                 out,
-                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{text}</text>",
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{text}</text>",
                 x(i),
                 top_pad + plot_h + 18.0
             )?;
