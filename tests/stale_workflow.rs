@@ -177,16 +177,9 @@ fn the_workflow_passes_actionlint() {
     if !have_tool("actionlint") {
         return;
     }
-    let out = Command::new("actionlint")
-        .arg("-no-color")
-        .arg("examples/stale-documentation.yml")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    common::actionlint(
+        manifest,
+        &[manifest.join("examples/stale-documentation.yml")],
     );
 }

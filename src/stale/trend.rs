@@ -117,6 +117,29 @@ impl Trend {
     }
 }
 
+impl Trend {
+    /// The most documents counted on any day (at least 1): the top of a chart's scale.
+    pub fn most(&self) -> usize {
+        self.total
+            .iter()
+            .map(Tally::total)
+            .max()
+            .unwrap_or(0)
+            .max(1)
+    }
+
+    /// Day `i`'s label on a chart: a month's end by its month (`2024-05`), the report's own
+    /// day (the last) in full.
+    pub fn label(&self, i: usize) -> String {
+        let day = self.days[i].to_string();
+        if i + 1 == self.days.len() {
+            day
+        } else {
+            day[..7].to_owned()
+        }
+    }
+}
+
 /// `e`'s status at the end of `day`; `None` when it did not exist then, is exempt, or its
 /// past is unknown (changes not yet committed). On the report's own day (`last`), the
 /// status the report gives.

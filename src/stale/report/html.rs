@@ -72,13 +72,7 @@ form {{ display: flex; gap: 1rem; flex-wrap: wrap; margin: .5rem 0; }}
 /// The trend of all documents: one line per status, a dot per day with its counts on hover.
 fn chart(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
     let n = trend.days.len();
-    let top = trend
-        .total
-        .iter()
-        .map(Tally::total)
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
+    let top = trend.most() as f64;
     let (left, top_pad, plot_w, plot_h) = (40.0, 10.0, 700.0, 200.0);
     let x = |i: usize| {
         left + if n > 1 {
@@ -108,14 +102,10 @@ fn chart(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
     }
     // A label every few months, and always the last (the report's day)
     let every = n.div_ceil(8).max(1);
-    for (i, day) in trend.days.iter().enumerate() {
+    for i in 0..n {
         // (not one so close to the last that the two would overlap).
         if (i % every == 0 && n - 1 - i >= every) || i + 1 == n {
-            let text = if i + 1 == n {
-                day.to_string()
-            } else {
-                day.to_string()[..7].to_owned()
-            };
+            let text = trend.label(i);
             // The last label ends at its point, so that it stays inside the chart.
             let anchor = if i + 1 == n && n > 1 { "end" } else { "middle" };
             writeln!(

@@ -78,31 +78,14 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// in the report's colours (Mermaid's xychart has no legend; the line under it is one).
 /// Only dates and numbers go into it, so no author's text can break the chart.
 fn chart(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
-    let last = trend.days.len().saturating_sub(1);
-    let labels: Vec<String> = trend
-        .days
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            // Month ends by their month; the report's own day in full.
-            if i == last {
-                format!("\"{d}\"")
-            } else {
-                format!("\"{}\"", &d.to_string()[..7])
-            }
-        })
+    let labels: Vec<String> = (0..trend.days.len())
+        .map(|i| format!("\"{}\"", trend.label(i)))
         .collect();
     let series = |f: fn(&Tally) -> usize| {
         let values: Vec<String> = trend.total.iter().map(|t| f(t).to_string()).collect();
         values.join(", ")
     };
-    let top = trend
-        .total
-        .iter()
-        .map(Tally::total)
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let top = trend.most();
     writeln!(out, "```mermaid")?;
     writeln!(
         out,
