@@ -157,8 +157,9 @@ pub struct StaleArgs {
     pub status: Vec<crate::stale::Status>,
     /// How many months the freshness series covers: the end of each month before this one,
     /// then the report's day (0: no series, and history is read only to each document's
-    /// last change).
-    #[arg(long, value_name = "N", default_value_t = crate::stale::trend::DEFAULT_MONTHS)]
+    /// last change). At most 600.
+    #[arg(long, value_name = "N", default_value_t = crate::stale::trend::DEFAULT_MONTHS,
+          value_parser = clap::value_parser!(u32).range(0..=600))]
     pub months: u32,
     #[command(flatten)]
     pub history: HistoryArgs,

@@ -167,6 +167,9 @@ fn the_series_starts_when_the_first_document_does() {
     assert_eq!(t["total"][0], tally(0, 0, 1));
     // And no series at all when none is asked for.
     assert_eq!(trend(&repo, "0").get("trend"), None);
+    // A century of months is refused (exit 2), not computed.
+    let out = repo.run(&["stale", "--as-of", "2024-06-15", "--months", "1200"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
 }
 
 #[test]
