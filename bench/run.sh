@@ -86,9 +86,13 @@ if [ "$PROFILE" = debug ]; then
 else
   (cd "$ROOT" && cargo build --release --locked --quiet --example gen_kb --bin docsteward)
 fi
-DS=$ROOT/target/$PROFILE/docsteward
+# Cargo builds into CARGO_TARGET_DIR when it is set: time that binary, not a stale or
+# missing one under target/.
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+case "$TARGET" in /*) ;; *) TARGET=$ROOT/$TARGET ;; esac
+DS=$TARGET/$PROFILE/docsteward
 DSQ=$(printf %q "$DS")
-GEN=$ROOT/target/$PROFILE/examples/gen_kb
+GEN=$TARGET/$PROFILE/examples/gen_kb
 
 # ---------------------------------------------------------------------------------------------
 # The synthetic corpus, cached by its parameters and the generator's source.

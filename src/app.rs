@@ -8,14 +8,16 @@ use std::path::Path;
 
 use crate::baseline::{self, Baseline};
 use crate::check::{check_with_progress, BaselineChoice, CheckOptions, Session};
-use crate::cli::{BaselineArgs, CheckArgs, Cli, Command, HookAction, InitArgs, StaleArgs};
+use crate::cli::{
+    BaselineArgs, CheckArgs, Cli, Command, HookAction, InitArgs, ReviewArgs, StaleArgs,
+};
 use crate::config::Settings;
 use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::hook;
 use crate::init;
-use crate::repo::Repo;
 use crate::repo::Source;
+use crate::repo::{Reach, Repo};
 use crate::report;
 use crate::rules::{self, RULES};
 use crate::stale;
@@ -55,6 +57,7 @@ pub fn run(
             run_check(cli.directory, cli.config, args, stdout, color, progress)?
         }
         Command::Stale(args) => run_stale(cli.directory, cli.config, args, stdout, progress)?,
+        Command::Review(args) => run_review(cli.directory, cli.config, args, stdout)?,
         Command::Baseline(args) => run_baseline(cli.directory, cli.config, args, stdout, progress)?,
         Command::Init(args) => run_init(cli.directory, args, stdout, progress)?,
         Command::Rules => {
@@ -165,10 +168,18 @@ fn run_stale(
     };
     let report = match Session::open_for_staleness(&options).and_then(|session| {
         let selected: HashSet<&str> = session.selected.iter().map(String::as_str).collect();
-        let entries = session.staleness(&options, &selected, progress)?;
+        let as_of = options.as_of.unwrap_or_else(stale::dates::today);
+        let days = stale::trend::days(as_of, args.months);
+        let depth = stale::trend::walk_since(&days).map_or(Reach::LastChange, Reach::Since);
+        let entries = session.staleness(&options, &selected, depth, progress)?;
         Ok(stale::report::Report::new(
             entries.into_values().collect(),
-            options.as_of.unwrap_or_else(stale::dates::today),
+            as_of,
+            stale::report::Filter {
+                owners: args.owner.clone(),
+                statuses: args.status.clone(),
+            },
+            &days,
         ))
     }) {
         Ok(report) => report,
@@ -180,6 +191,71 @@ fn run_stale(
         return Ok(Err(e));
     }
     Ok(Ok(ExitStatus::Clean))
+}
+
+fn run_review(
+    directory: Option<PathBuf>,
+    config: Option<PathBuf>,
+    args: ReviewArgs,
+    stdout: &mut dyn Write,
+) -> io::Result<Result<ExitStatus, Error>> {
+    let options = CheckOptions {
+        cwd: working_directory(directory)?,
+        config,
+        paths: args.paths,
+        baseline: BaselineChoice::Off,
+        ..CheckOptions::default()
+    };
+    let day = as_of(args.as_of).unwrap_or_else(stale::dates::today);
+    let session = match Session::load(&options, None) {
+        Ok(session) => session,
+        Err(e) => return Ok(Err(e)),
+    };
+    // A file named on the command line must be a document; a folder gives its documents.
+    for target in &session.targets {
+        if !session.snapshot.is_dir(target) && crate::document::Syntax::of(target).is_none() {
+            return Ok(Err(Error::NotReviewable {
+                path: target.clone(),
+                reason: "it is not a Markdown document".to_owned(),
+            }));
+        }
+    }
+    let root = session.repo.root();
+    let key = &session.settings.stale.reviewed_key;
+    let mut paths: Vec<&String> = session.selected.iter().collect();
+    paths.sort();
+    for path in paths {
+        if let Err(e) = review_one(&root, path, key, day) {
+            return Ok(Err(e));
+        }
+        writeln!(stdout, "{path}: {key} set to {day}")?;
+    }
+    Ok(Ok(ExitStatus::Clean))
+}
+
+/// Sets `key` to `day` in the front matter of the document at `path`, through the write gate.
+fn review_one(root: &Path, path: &str, key: &str, day: jiff::civil::Date) -> Result<(), Error> {
+    let full = crate::fs::inside(root, Path::new(path)).map_err(|source| Error::Io {
+        path: root.join(path),
+        source,
+    })?;
+    let bytes =
+        crate::fs::read_regular(&full, crate::fs::MAX_AUXILIARY).map_err(|source| Error::Io {
+            path: full.clone(),
+            source,
+        })?;
+    let refuse = |reason: String| Error::NotReviewable {
+        path: path.to_owned(),
+        reason,
+    };
+    let text = String::from_utf8(bytes).map_err(|_| refuse("it is not UTF-8 text".to_owned()))?;
+    let updated =
+        stale::review::set_reviewed(&text, key, day).map_err(|r| refuse(r.to_string()))?;
+    if updated != text {
+        crate::fs::write_file(&full, Some(root), 0o666, updated.as_bytes())
+            .map_err(|source| Error::Write { path: full, source })?;
+    }
+    Ok(())
 }
 
 /// Options for the commands that read history (`stale`, `baseline`): the work tree, no

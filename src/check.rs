@@ -18,7 +18,7 @@ use crate::document::{Document, Limits, Skipped, Syntax};
 use crate::error::Error;
 use crate::index::{resolve_reference, Index};
 use crate::paths;
-use crate::repo::{Changes, CorruptObject, Ignore, Repo, Snapshot, Source};
+use crate::repo::{Changes, CorruptObject, Ignore, Reach, Repo, Snapshot, Source};
 use crate::resolve::Outcome as Resolved;
 use crate::rules::{Context, RULES};
 use crate::scope::{self, Breaks};
@@ -387,6 +387,7 @@ impl Session {
         &self,
         options: &CheckOptions,
         paths: &HashSet<&str>,
+        reach: Reach,
         progress: &mut dyn FnMut(usize),
     ) -> Result<HashMap<String, Entry>, Error> {
         if self.repo.is_shallow() && !options.allow_shallow {
@@ -431,7 +432,7 @@ impl Session {
         let history = match start {
             Some(start) if !committed.is_empty() => self
                 .repo
-                .last_changes(start, &committed, &ignore, progress)?,
+                .last_changes(start, &committed, &ignore, reach, progress)?,
             _ => Vec::new(),
         };
         let by_path: HashMap<&str, _> = committed
@@ -570,7 +571,7 @@ pub fn check_with_progress(
         // change): a document reported because the change broke a reference in it is no
         // staler for it, and judging it would walk history on every renaming commit.
         let judged: HashSet<&str> = direct.iter().map(String::as_str).collect();
-        Some(session.staleness(options, &judged, progress)?)
+        Some(session.staleness(options, &judged, Reach::LastChange, progress)?)
     };
     let cx = Context {
         settings,

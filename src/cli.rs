@@ -35,6 +35,9 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// Report how stale each document is, from git history.
     Stale(StaleArgs),
+    /// Record that documents were reviewed: set the review-date key (`[stale] reviewed-key`)
+    /// in their front matter to today, changing nothing else.
+    Review(ReviewArgs),
     /// List every rule with its default level and summary.
     Rules,
     /// Show a rule's documentation.
@@ -144,8 +147,32 @@ pub struct StaleArgs {
     /// Judge a revision's history instead of HEAD's.
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
+    /// Only documents NAME owns: the whole owner, or one of a CODEOWNERS line's owners
+    /// (letter case and a leading `@` ignored; `(none)` for documents without an owner).
+    /// Repeat it or separate names with commas.
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub owner: Vec<String>,
+    /// Only documents with one of these statuses (for example `stale,due`).
+    #[arg(long, value_name = "STATUS", value_delimiter = ',', value_enum)]
+    pub status: Vec<crate::stale::Status>,
+    /// How many months the freshness series covers: the end of each month before this one,
+    /// then the report's day (0: no series, and history is read only to each document's
+    /// last change). At most 600.
+    #[arg(long, value_name = "N", default_value_t = crate::stale::trend::DEFAULT_MONTHS,
+          value_parser = clap::value_parser!(u32).range(0..=600))]
+    pub months: u32,
     #[command(flatten)]
     pub history: HistoryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Documents, or folders of documents, to mark as reviewed.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Record this day (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<jiff::civil::Date>,
 }
 
 fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {

@@ -38,6 +38,8 @@ pub enum Error {
     },
     #[error("{} is outside the repository at {}", path.display(), root.display())]
     OutsideRepository { path: PathBuf, root: PathBuf },
+    #[error("{path} cannot be reviewed: {reason}")]
+    NotReviewable { path: String, reason: String },
     #[error("{path} is not in the repository snapshot")]
     NotInSnapshot { path: String, ignored: bool },
     #[error("cannot resolve revision `{rev}`: {message}")]

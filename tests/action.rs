@@ -6,10 +6,10 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use common::{have_tool, TestRepo};
+use common::{actionlint, have_tool, TestRepo};
 use yaml_rust2::{Yaml, YamlLoader};
 
 fn manifest_dir() -> &'static Path {
@@ -371,23 +371,6 @@ fn workflows_pass_actionlint() {
     )
     .unwrap();
     actionlint(project.path(), &[]);
-}
-
-/// Runs actionlint in `dir` on `files` (every workflow of the project when empty) and
-/// asserts that it finds nothing.
-fn actionlint(dir: &Path, files: &[PathBuf]) {
-    let out = Command::new("actionlint")
-        .arg("-no-color")
-        .args(files)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]

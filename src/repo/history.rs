@@ -28,6 +28,13 @@ pub struct LastChange {
     pub author_email: String,
     /// The walk reached the edge of a shallow clone: the real change may be older.
     pub at_boundary: bool,
+    /// Asked for changes since a time: the committer times of the document's earlier
+    /// meaningful changes, newest first, down to the first at or before that time. Empty
+    /// otherwise.
+    pub earlier: Vec<i64>,
+    /// The oldest change known (the last of `earlier`, else this one) made the document:
+    /// before it, the document did not exist (or history ends, in a shallow clone).
+    pub created: bool,
 }
 
 /// Reports how many commits the walk has read, for a progress bar.
@@ -45,6 +52,18 @@ pub struct Ignore<'a> {
     pub revs: HashSet<Oid>,
     pub author: Option<&'a AuthorFilter<'a>>,
     pub mailmap: Option<String>,
+}
+
+/// How far back the walk follows each document.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Reach {
+    /// To its last meaningful change.
+    #[default]
+    LastChange,
+    /// On, through every meaningful change made after this committer time (seconds), to the
+    /// first one at or before it (or the document's creation): the changes a series of
+    /// past statuses needs. The same walk, kept going for the documents changed since.
+    Since(i64),
 }
 
 impl Repo {
@@ -112,6 +131,7 @@ impl Repo {
         start: Oid,
         documents: &[String],
         ignore: &Ignore<'_>,
+        reach: Reach,
         progress: Progress<'_>,
     ) -> Result<Vec<Option<LastChange>>, Error> {
         self.verified()?;
@@ -120,6 +140,7 @@ impl Repo {
             start,
             documents,
             ignore,
+            reach,
             &self.shallow_boundary(),
             progress,
         )
@@ -206,6 +227,7 @@ fn visit_here(git_dir: &std::path::Path, oid: Oid, paths: &Group) -> Result<Visi
 struct Walk<'r> {
     repo: &'r Repository,
     ignore: &'r Ignore<'r>,
+    reach: Reach,
     mailmap: Option<git2::Mailmap>,
     boundary: &'r HashSet<Oid>,
     result: Vec<Option<LastChange>>,
@@ -225,6 +247,7 @@ fn walk<'r>(
     start: Oid,
     documents: &[String],
     ignore: &'r Ignore<'r>,
+    reach: Reach,
     boundary: &HashSet<Oid>,
     progress: Progress<'_>,
 ) -> Result<Vec<Option<LastChange>>, Error> {
@@ -233,6 +256,7 @@ fn walk<'r>(
     let mut walk = Walk {
         repo,
         ignore,
+        reach,
         // A `.mailmap` that libgit2 cannot read folds nothing.
         mailmap: ignore
             .mailmap
@@ -332,7 +356,7 @@ impl Walk<'_> {
             let tree = self.repo.find_commit(v.oid)?.tree()?;
             for (path, document) in group {
                 if at_boundary || entry_at(&tree, &path)?.is_some() {
-                    self.resolve(v, document, at_boundary);
+                    self.resolve(v, document, at_boundary, true);
                 }
             }
             return Ok(());
@@ -386,7 +410,15 @@ impl Walk<'_> {
                 {
                     moved[0].insert(path.clone(), document);
                 }
-                (None, _) => self.resolve(v, document, false),
+                (None, change) => {
+                    let created = matches!(change, Change::Added(_));
+                    self.resolve(v, document, false, created);
+                    // Wanted further back: the document's history goes on in the first
+                    // parent, as after a change that does not count.
+                    if !created && matches!(self.reach, Reach::Since(t) if v.time > t) {
+                        moved[0].insert(path.clone(), document);
+                    }
+                }
             }
         }
         // Everything else is unchanged against the first parent and moves there whole.
@@ -410,7 +442,14 @@ impl Walk<'_> {
         Ok(())
     }
 
-    fn resolve(&mut self, v: &Visited, document: usize, at_boundary: bool) {
+    /// Records that `v` changed `document` (`created`: made it).
+    fn resolve(&mut self, v: &Visited, document: usize, at_boundary: bool, created: bool) {
+        if let Some(last) = &mut self.result[document] {
+            // An earlier change of a document followed further back.
+            last.earlier.push(v.time);
+            last.created = created;
+            return;
+        }
         let (author, author_email) = self.identity(v);
         self.result[document] = Some(LastChange {
             commit: v.oid,
@@ -418,6 +457,8 @@ impl Walk<'_> {
             author,
             author_email,
             at_boundary,
+            earlier: Vec::new(),
+            created,
         });
     }
 

@@ -14,7 +14,7 @@ use git2::{Delta, DiffOptions, FileMode, Repository, Status, StatusOptions, Stat
 
 use crate::error::{Damage, Error};
 use crate::paths;
-pub use history::{Ignore, LastChange};
+pub use history::{Ignore, LastChange, Reach};
 use snapshot::WorktreeFiles;
 pub use snapshot::{Blob, CorruptObject, MissingObject, Mode, Snapshot};
 

@@ -4,6 +4,8 @@
 pub mod codeowners;
 pub mod dates;
 pub mod report;
+pub mod review;
+pub mod trend;
 
 use std::ops::Range;
 
@@ -16,7 +18,7 @@ use crate::document::Document;
 use crate::repo::LastChange;
 use codeowners::CodeOwners;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Stale,
@@ -60,6 +62,8 @@ pub struct Entry {
     /// The age is a lower bound: history ends at a shallow clone's boundary.
     pub at_least: bool,
     pub threshold_days: u32,
+    /// Days before the threshold a document counts as due.
+    pub due_within_days: u32,
     pub status: Status,
     pub problems: Vec<Problem>,
 }
@@ -68,6 +72,17 @@ impl Entry {
     /// Days past the threshold (negative while still fresh).
     pub fn overdue_days(&self) -> i64 {
         self.age_days - i64::from(self.threshold_days)
+    }
+}
+
+/// The status of a document `age_days` old that may go `threshold_days` unreviewed.
+pub fn judge(age_days: i64, threshold_days: u32, due_within_days: u32) -> Status {
+    if age_days > i64::from(threshold_days) {
+        Status::Stale
+    } else if age_days > i64::from(threshold_days) - i64::from(due_within_days) {
+        Status::Due
+    } else {
+        Status::Fresh
     }
 }
 
@@ -144,12 +159,8 @@ pub fn assess(
     let relative = settings.relative(doc.path()).unwrap_or(doc.path());
     let status = if s.is_exempt(relative) {
         Status::Exempt
-    } else if age_days > i64::from(threshold_days) {
-        Status::Stale
-    } else if age_days > i64::from(threshold_days) - i64::from(s.due_within_days) {
-        Status::Due
     } else {
-        Status::Fresh
+        judge(age_days, threshold_days, s.due_within_days)
     };
     Entry {
         path: doc.path().to_owned(),
@@ -175,6 +186,7 @@ pub fn assess(
         age_days,
         at_least: last_change.is_some_and(|c| c.at_boundary),
         threshold_days,
+        due_within_days: s.due_within_days,
         status,
         problems,
     }

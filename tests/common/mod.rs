@@ -469,3 +469,20 @@ pub fn sarif_validate(file: &Path) -> String {
 pub fn sarif_errors(report: &str) -> Vec<&str> {
     report.lines().filter(|l| l.contains(": error ")).collect()
 }
+
+/// Runs actionlint in `dir` on `files` (every workflow of the project when empty) and
+/// asserts that it finds nothing.
+pub fn actionlint(dir: &Path, files: &[PathBuf]) {
+    let out = Command::new("actionlint")
+        .arg("-no-color")
+        .args(files)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,4 +1,5 @@
-//! `--format csv`: one row per document, for a spreadsheet.
+//! `--format csv`: one row per document, for a spreadsheet; `--format trend-csv`: the
+//! freshness series, one row per day and group.
 
 use std::io::{self, Write};
 
@@ -15,6 +16,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "last_change",
         "author",
         "reviewed",
+        "review_lag_days",
         "age_days",
         "threshold_days",
         "status",
@@ -41,10 +43,42 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .unwrap_or_default(),
             defuse(&author).as_str(),
             &e.reviewed.map(|d| d.to_string()).unwrap_or_default(),
+            &e.review_lag_days.map(|d| d.to_string()).unwrap_or_default(),
             &e.age_days.to_string(),
             &e.threshold_days.to_string(),
             e.status.as_str(),
         ])?;
+    }
+    w.flush()
+}
+
+/// The series in long form: `day,group,name,stale,due,fresh`, where `group` is `all`
+/// (`name` empty), `owner` or `content_type`. No series, no rows (the header still).
+pub fn write_trend(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = ::csv::Writer::from_writer(out);
+    w.write_record(["day", "group", "name", "stale", "due", "fresh"])?;
+    let Some(trend) = &report.trend else {
+        return w.flush();
+    };
+    let groups = std::iter::once(("all", "", &trend.total))
+        .chain(trend.by_owner.iter().map(|(n, t)| ("owner", n.as_str(), t)))
+        .chain(
+            trend
+                .by_content_type
+                .iter()
+                .map(|(n, t)| ("content_type", n.as_str(), t)),
+        );
+    for (group, name, tallies) in groups {
+        for (day, t) in trend.days.iter().zip(tallies) {
+            w.write_record([
+                day.to_string().as_str(),
+                group,
+                defuse(name).as_str(),
+                &t.stale.to_string(),
+                &t.due.to_string(),
+                &t.fresh.to_string(),
+            ])?;
+        }
     }
     w.flush()
 }

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Report, Summary};
+use crate::stale::trend::Trend;
 use crate::stale::Status;
 
 #[derive(Serialize)]
@@ -14,6 +15,9 @@ struct Document<'a> {
     as_of: String,
     documents: Vec<Entry<'a>>,
     summary: &'a Summary,
+    /// Stale, due and fresh counts at each month's end (`--months`), when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trend: Option<&'a Trend>,
 }
 
 #[derive(Serialize)]
@@ -69,6 +73,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         as_of: report.as_of.to_string(),
         documents,
         summary: &report.summary,
+        trend: report.trend.as_ref(),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

@@ -1,22 +1,32 @@
-//! `--format markdown`: a summary and a table, ready to paste into an issue.
+//! `--format markdown`: a summary, the freshness trend as a Mermaid `xychart-beta` chart
+//! (GitHub renders it in issues, job summaries and files), and a table, ready to paste into
+//! an issue.
 
 use std::io::{self, Write};
 
-use super::{age, last_change, Counts, Report};
+use super::{age, last_change, Counts, Report, DUE, FRESH, STALE};
+use crate::stale::trend::{Tally, Trend};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let s = &report.summary.by_status;
     writeln!(out, "## Staleness report, {}\n", report.as_of)?;
     writeln!(
         out,
-        "{} documents: **{} stale**, {} due, {} fresh, {} exempt.\n",
-        s.documents, s.stale, s.due, s.fresh, s.exempt
+        "{}: **{} stale**, {} due, {} fresh, {} exempt.\n",
+        cell(&super::counted(&report.summary)),
+        s.stale,
+        s.due,
+        s.fresh,
+        s.exempt
     )?;
+    if let Some(trend) = &report.trend {
+        chart(trend, out)?;
+    }
     writeln!(
         out,
-        "| Status | Age (days) | Threshold | Owner | Document | Last change | Reviewed |"
+        "| Status | Age (days) | Threshold | Owner | Document | Last change | Reviewed | Review lag (days) |"
     )?;
-    writeln!(out, "|---|---:|---:|---|---|---|---|")?;
+    writeln!(out, "|---|---:|---:|---|---|---|---|---:|")?;
     for e in &report.entries {
         let title = e
             .title
@@ -25,7 +35,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .unwrap_or_default();
         writeln!(
             out,
-            "| {} | {} | {} | {} | `{}`{} | {} | {} |",
+            "| {} | {} | {} | {} | `{}`{} | {} | {} | {} |",
             e.status.as_str(),
             age(e),
             e.threshold_days,
@@ -36,7 +46,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .replace('|', "\\|"),
             title,
             cell(&last_change(e)),
-            e.reviewed.map(|d| d.to_string()).unwrap_or_default()
+            e.reviewed.map(|d| d.to_string()).unwrap_or_default(),
+            e.review_lag_days.map(|d| d.to_string()).unwrap_or_default()
         )?;
     }
     for (heading, groups) in [
@@ -61,6 +72,38 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The series of all documents as a Mermaid line chart: stale, due and fresh, one line each,
+/// in the report's colours (Mermaid's xychart has no legend; the line under it is one).
+/// Only dates and numbers go into it, so no author's text can break the chart.
+fn chart(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
+    let labels: Vec<String> = (0..trend.days.len())
+        .map(|i| format!("\"{}\"", trend.label(i)))
+        .collect();
+    let series = |f: fn(&Tally) -> usize| {
+        let values: Vec<String> = trend.total.iter().map(|t| f(t).to_string()).collect();
+        values.join(", ")
+    };
+    let top = trend.most();
+    writeln!(out, "```mermaid")?;
+    writeln!(
+        out,
+        "%%{{init: {{\"themeVariables\": {{\"xyChart\": {{\"plotColorPalette\": \"{STALE}, {DUE}, {FRESH}\"}}}}}}}}%%"
+    )?;
+    writeln!(out, "xychart-beta")?;
+    writeln!(out, "    title \"Documents by status at each month's end\"")?;
+    writeln!(out, "    x-axis [{}]", labels.join(", "))?;
+    writeln!(out, "    y-axis \"Documents\" 0 --> {top}")?;
+    writeln!(out, "    line [{}]", series(|t| t.stale))?;
+    writeln!(out, "    line [{}]", series(|t| t.due))?;
+    writeln!(out, "    line [{}]", series(|t| t.fresh))?;
+    writeln!(out, "```\n")?;
+    writeln!(
+        out,
+        "Lines: stale (red), due (amber), fresh (green); the last point is {}.\n",
+        trend.days.last().map(|d| d.to_string()).unwrap_or_default()
+    )
 }
 
 /// Text made safe for one table cell: no pipes, line breaks or HTML.

@@ -5,8 +5,16 @@ use std::io::{self, Write};
 use super::{age, last_change, Report};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let header = ["STATUS", "AGE", "LIMIT", "OWNER", "PATH", "LAST CHANGE"];
-    let rows: Vec<[String; 6]> = report
+    let header = [
+        "STATUS",
+        "AGE",
+        "LIMIT",
+        "LAG",
+        "OWNER",
+        "PATH",
+        "LAST CHANGE",
+    ];
+    let rows: Vec<[String; 7]> = report
         .entries
         .iter()
         .map(|e| {
@@ -14,6 +22,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 e.status.as_str().to_owned(),
                 age(e),
                 e.threshold_days.to_string(),
+                e.review_lag_days
+                    .map_or_else(|| "-".to_owned(), |d| d.to_string()),
                 clip(e.owner.as_deref().unwrap_or("-"), 24),
                 clip(&e.path, 60),
                 last_change(e),
@@ -31,8 +41,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
             // Numbers right-aligned, text left-aligned; no padding after the last column.
             match i {
-                1 | 2 => s.push_str(&format!("{cell:>w$}  ")),
-                5 => s.push_str(cell),
+                1..=3 => s.push_str(&format!("{cell:>w$}  ")),
+                6 => s.push_str(cell),
                 _ => s.push_str(&format!("{cell:<w$}  ")),
             }
         }
@@ -46,8 +56,13 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let s = &report.summary.by_status;
     writeln!(
         out,
-        "\n{} documents as of {}: {} stale, {} due, {} fresh, {} exempt",
-        s.documents, report.as_of, s.stale, s.due, s.fresh, s.exempt
+        "\n{} as of {}: {} stale, {} due, {} fresh, {} exempt",
+        super::counted(&report.summary),
+        report.as_of,
+        s.stale,
+        s.due,
+        s.fresh,
+        s.exempt
     )
 }
 
