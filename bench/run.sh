@@ -86,9 +86,9 @@ if [ "$PROFILE" = debug ]; then
 else
   (cd "$ROOT" && cargo build --release --locked --quiet --example gen_kb --bin docsteward)
 fi
-# Cargo builds into CARGO_TARGET_DIR when it is set: time that binary, not a stale or
-# missing one under target/.
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+# Cargo's target directory: CARGO_TARGET_DIR when set (relative to the repository, as cargo
+# reads it there), else target/.
+TARGET=${CARGO_TARGET_DIR:-target}
 case "$TARGET" in /*) ;; *) TARGET=$ROOT/$TARGET ;; esac
 DS=$TARGET/$PROFILE/docsteward
 DSQ=$(printf %q "$DS")
@@ -99,17 +99,27 @@ GEN=$TARGET/$PROFILE/examples/gen_kb
 
 GEN_HASH=$(sha1sum "$ROOT/examples/gen_kb.rs" | cut -c1-12)
 CORPUS_DIR=${DOCSTEWARD_BENCH_CORPORA:-${TMPDIR:-/tmp}/docsteward-bench-corpora}
-CORPUS=$CORPUS_DIR/kb-seed$SEED-docs$DOCS-links$LINKS_PER_DOC-commits$COMMITS-$GEN_HASH
-if [ ! -f "$CORPUS.done" ]; then
-  log "generating the corpus: $DOCS documents, $COMMITS commits"
-  mkdir -p "$CORPUS_DIR"
-  rm -rf "$CORPUS"
-  "$GEN" --seed "$SEED" --docs "$DOCS" --links-per-doc "$LINKS_PER_DOC" --commits "$COMMITS" \
-    "$CORPUS" | tee "$CORPUS.done.tmp" >&2
-  mv "$CORPUS.done.tmp" "$CORPUS.done"
-else
-  log "reusing the corpus $CORPUS"
-fi
+# corpus NAME [GEN_KB FLAGS...]: the corpus NAME made with those flags, generated once;
+# prints its path.
+corpus() {
+  local name=$1 dir
+  shift
+  dir=$CORPUS_DIR/$name-seed$SEED-docs$DOCS-links$LINKS_PER_DOC-commits$COMMITS-$GEN_HASH
+  if [ ! -f "$dir.done" ]; then
+    log "generating the $name corpus: $DOCS documents, $COMMITS commits${*:+ ($*)}"
+    mkdir -p "$CORPUS_DIR"
+    rm -rf "$dir"
+    "$GEN" --seed "$SEED" --docs "$DOCS" --links-per-doc "$LINKS_PER_DOC" --commits "$COMMITS" \
+      "$@" "$dir" | tee "$dir.done.tmp" >&2
+    mv "$dir.done.tmp" "$dir.done"
+  else
+    log "reusing the corpus $dir"
+  fi
+  echo "$dir"
+}
+CORPUS=$(corpus kb)
+# The same knowledge base as an Obsidian vault: [[wikilinks]] and ![[embeds]].
+VAULT=$(corpus vault --vault)
 # A run interrupted during the staged test leaves a change behind: start clean, end clean.
 git -C "$CORPUS" reset -q --hard HEAD
 trap 'git -C "$CORPUS" reset -q --hard HEAD >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
@@ -288,6 +298,22 @@ suite() {
 
 suite synthetic "$CORPUS" 1
 
+# The vault: the whole run, with and without history, where every link resolves by name.
+vault_section() {
+  local d; d=$(q "$VAULT")
+  local m rss cmd
+  cmd="$DSQ -C $d check --format json --as-of $AS_OF"
+  m=$(measure vault-check "$RUNS" "$WARMUP" "$cmd")
+  rss=$(peak_rss "$DS" -C "$VAULT" check --format json --as-of "$AS_OF")
+  row vault check "whole run" "docsteward check --format json --as-of $AS_OF" "$m" "$rss" ""
+  cmd="$DSQ -C $d --config $d/docsteward-nohistory.toml check --format json"
+  m=$(measure vault-check-nohistory "$RUNS" "$WARMUP" "$cmd")
+  rss=$(peak_rss "$DS" -C "$VAULT" --config "$VAULT/docsteward-nohistory.toml" check --format json)
+  row vault check-nohistory "whole run, no history" \
+    'docsteward check --config docsteward-nohistory.toml (stale/age off)' "$m" "$rss" ""
+}
+vault_section
+
 # The hostile repository: every adversarial file at once (bench/gen_hostile.py); peak memory
 # of `check` (target < 512 MiB). One run: it is a memory bound, not a race.
 HOSTILE_SCALE=1
@@ -394,6 +420,8 @@ export BENCH_HYPERFINE=$HYPERFINE
 export BENCH_HOSTILE_SCALE=$HOSTILE_SCALE
 export BENCH_CORPUS_LINE
 BENCH_CORPUS_LINE=$(grep -E '^(documents|links|defects|commits|merges|renames):' "$CORPUS.done" | sed 's/^/  /')
+export BENCH_VAULT_LINE
+BENCH_VAULT_LINE=$(grep -E '^(documents|links|defects):' "$VAULT.done" | sed 's/^/  /')
 export BENCH_REAL=$REAL_REPO
 export BENCH_VERSIONS
 BENCH_VERSIONS=$(versions)
@@ -468,6 +496,12 @@ for section in sections:
         out.append("Synthetic knowledge base (`examples/gen_kb.rs`, seed 1):")
         out.append("")
         out.append(env["BENCH_CORPUS_LINE"])
+    elif section == "vault":
+        out.append("The same knowledge base as an Obsidian vault (`examples/gen_kb.rs --vault`, seed 1): "
+                   "links to notes written `[[note]]`, `[[note|text]]`, `[[note#Heading]]`, images `![[img.png]]`, "
+                   "`.obsidian/` and `[site] generator = \"obsidian\"`, so every link resolves by name and every heading by its text:")
+        out.append("")
+        out.append(env["BENCH_VAULT_LINE"])
     elif section == "hostile":
         out.append("Hostile repository (`bench/gen_hostile.py`" + (f", every count divided by {env['BENCH_HOSTILE_SCALE']}" if env["BENCH_HOSTILE_SCALE"] != "1" else "") + "): a YAML alias bomb, "
                    "100,000 nested brackets, images, list levels and block quotes, a million broken links "

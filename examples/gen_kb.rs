@@ -32,7 +32,17 @@
 //! articles all keep one template. Its numbers come from a generator of their own, so the
 //! plain corpus's stream is untouched.
 //!
-//! Everything depends on `--seed`, the sizes and `--realistic` only: no clock, no `rand` crate.
+//! `--vault` (off by default; without it the corpus is byte for byte what it was) writes the
+//! same knowledge base as an Obsidian vault: links to notes by name, `[[term-0001]]`, every
+//! other one with display text, `[[article-0001#Key ideas|text]]` (anchors become heading
+//! text), images as embeds, `![[img-001.png]]`, the broken links as `[[retired-123]]` and
+//! `[[term-0001#Section that was removed]]`; external links stay Markdown links. Its
+//! configurations add `[site] generator = "obsidian"`, and `.obsidian/app.json` marks the
+//! vault. The same numbers are drawn, so documents, links, defects and history keep their
+//! shape; a rename then rewrites no linking note, since a link by name survives a move.
+//!
+//! Everything depends on `--seed`, the sizes, `--realistic` and `--vault` only: no clock, no
+//! `rand` crate.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
@@ -67,6 +77,10 @@ struct Args {
     /// CODEOWNERS and a .mailmap, and no docsteward configuration.
     #[arg(long)]
     realistic: bool,
+    /// Write links the way an Obsidian vault does: `[[Note]]`, `[[Note#Heading|text]]`,
+    /// `![[image.png]]`, with a `.obsidian/` folder and `[site] generator = "obsidian"`.
+    #[arg(long, conflicts_with = "realistic")]
+    vault: bool,
     /// Where to create the repository (must not exist, or be empty).
     out_dir: PathBuf,
 }
@@ -357,6 +371,8 @@ struct Plan {
     /// For each term, its `relatedTerms`.
     related: Vec<Vec<String>>,
     defects: Defects,
+    /// Links as wikilinks and embeds (`--vault`).
+    vault: bool,
 }
 
 #[derive(Default, Debug)]
@@ -385,6 +401,7 @@ impl Plan {
             incoming: vec![Vec::new(); docs],
             related: Vec::with_capacity(n_terms),
             defects: Defects::default(),
+            vault: false,
         };
         for id in 0..docs {
             let links = plan.plan_links(id, links_per_doc);
@@ -587,7 +604,11 @@ fn render(plan: &Plan, id: usize, version: u32, paths: &[String], real: Option<R
     let mut footnote = false;
     let links: Vec<String> = plan.links[id]
         .iter()
-        .map(|l| {
+        .enumerate()
+        .map(|(i, l)| {
+            if plan.vault {
+                return wikilink(l, i, paths);
+            }
             let href = match &l.target {
                 Target::Doc(t, None) => relative(me, &paths[*t]),
                 Target::Doc(t, Some(a)) => format!("{}#{a}", relative(me, &paths[*t])),
@@ -746,6 +767,37 @@ fn render(plan: &Plan, id: usize, version: u32, paths: &[String], real: Option<R
         Some(r) if r.reformats % 2 == 1 => reformat(&out),
         _ => out,
     }
+}
+
+/// Link `l`, a document's `i`th, as a vault writes it: a note by its name (the
+/// file name without `.md`, unique in the corpus), a heading by its text, an image by its file
+/// name; every other link to a note carries display text. External links stay Markdown links.
+fn wikilink(l: &Link, i: usize, paths: &[String]) -> String {
+    let name = |t: usize| {
+        let p = &paths[t];
+        let file = p.rsplit('/').next().unwrap_or(p);
+        file.strip_suffix(".md").unwrap_or(file).to_string()
+    };
+    let target = match &l.target {
+        Target::Doc(t, None) => name(*t),
+        Target::Doc(t, Some(a)) => format!("{}#{}", name(*t), heading_text(a)),
+        Target::Image(n) => return format!("![[img-{:03}.png]]", n + 1),
+        Target::External(u) => return format!("[{}]({u})", l.text),
+        Target::MissingFile(f) => f.strip_suffix(".md").unwrap_or(f).to_string(),
+        Target::MissingAnchor(t) => format!("{}#Section that was removed", name(*t)),
+    };
+    if i % 2 == 1 {
+        format!("[[{target}|{}]]", l.text)
+    } else {
+        format!("[[{target}]]")
+    }
+}
+
+/// The text of the heading whose slug is `anchor` (`key-ideas` is "Key ideas"; `examples-1`,
+/// the second "Examples", is reached by the text "Examples" too, which opens the first).
+fn heading_text(anchor: &str) -> String {
+    let anchor = anchor.strip_suffix("-1").unwrap_or(anchor);
+    capitalise(&anchor.replace('-', " "))
 }
 
 /// The keys `--realistic` adds to article `a`'s front matter, the same in every version but
@@ -1146,8 +1198,15 @@ include = [\"**/*.md\"]\n\n\
     let config = format!(
         "{config}# As `docsteward init` infers it: the folder the relatedTerms values name.\ndefined-by = [\"glossary/*.md\"]\n"
     );
+    // A vault: links resolve by note name, headings by their text.
+    let site = if g.plan.vault {
+        "\n[site]\ngenerator = \"obsidian\"\n"
+    } else {
+        ""
+    };
+    let any_term = format!("{any_term}{site}");
     let no_history = format!(
-        "{config}\n# The same configuration without the one rule that reads history.\n[rules]\n\"stale/age\" = \"off\"\n"
+        "{config}{site}\n# The same configuration without the one rule that reads history.\n[rules]\n\"stale/age\" = \"off\"\n"
     );
     let term_schema = r#"{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -1179,7 +1238,8 @@ include = [\"**/*.md\"]\n\n\
   "additionalProperties": false
 }
 "#;
-    let files: Vec<(String, Vec<u8>)> = if g.real.is_some() {
+    let config = format!("{config}{site}");
+    let mut files: Vec<(String, Vec<u8>)> = if g.real.is_some() {
         // A repository before docsteward: no configuration, but the files GitHub reads.
         vec![
             (".github/CODEOWNERS".into(), CODEOWNERS.as_bytes().to_vec()),
@@ -1200,6 +1260,13 @@ include = [\"**/*.md\"]\n\n\
             ),
         ]
     };
+    if g.plan.vault {
+        // What Obsidian writes when a folder is opened as a vault and links are set to names.
+        files.push((
+            ".obsidian/app.json".into(),
+            OBSIDIAN_APP.as_bytes().to_vec(),
+        ));
+    }
     for (path, bytes) in files {
         let oid = g.blob(&bytes)?;
         g.tree.set(&path, oid);
@@ -1210,6 +1277,9 @@ include = [\"**/*.md\"]\n\n\
     }
     Ok(())
 }
+
+/// The `.obsidian/app.json` of `--vault`: new links by shortest name, attachments in `images/`.
+const OBSIDIAN_APP: &str = "{\n  \"newLinkFormat\": \"shortest\",\n  \"useMarkdownLinks\": false,\n  \"attachmentFolderPath\": \"images\"\n}\n";
 
 /// The `.github/CODEOWNERS` of `--realistic` (GitHub: the last matching pattern wins).
 const CODEOWNERS: &str = "\
@@ -1252,7 +1322,8 @@ fn main() -> Result<()> {
     }
     std::fs::create_dir_all(&args.out_dir)?;
 
-    let plan = Plan::new(args.seed, args.docs, args.links_per_doc);
+    let mut plan = Plan::new(args.seed, args.docs, args.links_per_doc);
+    plan.vault = args.vault;
     let docs = args.docs;
 
     let mut opts = RepositoryInitOptions::new();
@@ -1417,6 +1488,9 @@ fn main() -> Result<()> {
         plan.n_images
     );
     println!("links:       {links}");
+    if plan.vault {
+        println!("vault:       wikilinks and embeds, [site] generator = \"obsidian\"");
+    }
     println!(
         "defects:     {} links to missing files, {} missing anchors, {} unknown related terms, {} images without alt text",
         d.missing_file, d.missing_anchor, d.unknown_term, d.missing_alt_count(&plan)

@@ -30,6 +30,9 @@ pub struct Link {
     /// The other files a vault name shared by several could have meant (the resolution
     /// is the tie-break's pick); empty otherwise.
     pub ambiguous: Vec<String>,
+    /// The note whose front matter alias a missing wikilink's name is, under a vault tool
+    /// that resolves no link by alias (Obsidian, Foam).
+    pub alias_of: Option<String>,
 }
 
 impl Link {
@@ -95,12 +98,17 @@ impl<'a> Index<'a> {
             Some(_) => documents.iter().map(|d| (d.path(), d)).collect(),
             None => HashMap::new(),
         };
+        let aliases = vaults
+            .map(|v| obsidian::Aliases::new(v, documents.iter().map(|d| (d.path(), d.data()))));
         let resolved: Vec<(&str, Vec<Link>, AnchorSet<'a>)> = documents
             .par_iter()
             .map(|d| {
                 let mut links = links_of(settings, snapshot, site, d);
-                if vaults.is_some_and(|v| v.root_of(d.path()).is_some()) {
-                    heading_text_fragments(&by_path, d.path(), &mut links);
+                if let (Some(v), Some(a)) = (vaults, &aliases) {
+                    if v.root_of(d.path()).is_some() {
+                        alias_names(v, a, d.path(), &mut links);
+                        heading_text_fragments(&by_path, d.path(), &mut links);
+                    }
                 }
                 (d.path(), links, anchors_of(site, d))
             })
@@ -342,6 +350,7 @@ fn links_of(
                     span: node.span.clone(),
                     resolution: resolve(settings, snapshot, site, doc.path(), target),
                     ambiguous: Vec::new(),
+                    alias_of: None,
                 });
             }
         }
@@ -355,6 +364,7 @@ fn links_of(
             span: r.span.clone(),
             resolution,
             ambiguous,
+            alias_of: None,
         }
     }));
     out
@@ -430,6 +440,34 @@ fn wikilink(vaults: &Vaults, from: &str, target: &str) -> (Resolution, Vec<Strin
         None => (Outcome::External, Vec::new()),
     };
     (Resolution { outcome, fragment }, others)
+}
+
+/// A wikilink whose bare name no file has but a note's `aliases` holds: under a tool that
+/// publishes aliases (Quartz) it opens that note; otherwise (Obsidian, Foam) it stays
+/// missing, and the link records the note so the report can name it.
+fn alias_names(vaults: &Vaults, aliases: &obsidian::Aliases, from: &str, links: &mut [Link]) {
+    for link in links {
+        if !link.kind.is_some_and(|k| k.is_wikilink())
+            || !matches!(link.resolution.outcome, Outcome::Missing { .. })
+        {
+            continue;
+        }
+        let name = link.target.split('#').next().unwrap_or_default();
+        if name.contains('/') {
+            continue;
+        }
+        let Some(note) = aliases.find(vaults, from, name) else {
+            continue;
+        };
+        if vaults.aliases_resolve() {
+            link.resolution.outcome = Outcome::Found {
+                path: note.to_owned(),
+                is_dir: false,
+            };
+        } else {
+            link.alias_of = Some(note.to_owned());
+        }
+    }
 }
 
 /// In a vault a fragment is heading text (`#First week`, `#Onboarding#First week`), which

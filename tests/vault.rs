@@ -146,6 +146,104 @@ fn a_staged_rename_reports_the_wikilinks_it_breaks() {
     );
 }
 
+/// A small vault whose notes link by their aliases, for `generator` (written at the root,
+/// with `.obsidian/` or a Quartz layout as the tool needs).
+fn aliased_vault(generator: &str) -> TestRepo {
+    let repo = TestRepo::new();
+    let notes = if generator == "quartz" {
+        repo.write("quartz.config.ts", "export default {}\n");
+        "content/"
+    } else {
+        repo.write(".obsidian/app.json", "{}\n");
+        ""
+    };
+    repo.write(
+        "docsteward.toml",
+        format!("[site]\ngenerator = \"{generator}\"\n"),
+    );
+    let n = |p: &str| format!("{notes}{p}");
+    repo.write(
+        &n("Glossary/Community of Practice.md"),
+        "---\naliases:\n  - CoP\n  - Practice community\n---\n# Community of Practice\n\n## Three elements\n\nDomain.\n",
+    );
+    repo.write(
+        &n("Glossary/Steward.md"),
+        "---\nalias: Keeper, Gardener\n---\n# Steward\n\nSee [[Community of Practice]].\n",
+    );
+    repo.write(
+        &n("Onboarding.md"),
+        "# Onboarding\n\nJoin the [[CoP]] and the [[practice COMMUNITY#Three elements]].\nAsk a [[Gardener|steward]] or a [[Keeper]].\nNot an alias: [[Mentor]].\n",
+    );
+    repo.commit("the vault");
+    repo
+}
+
+/// Obsidian and Foam offer aliases in their link suggestions but open no link by alias:
+/// `[[CoP]]` stays unresolved, and the help names the note and the link that works.
+#[test]
+fn obsidian_and_foam_leave_links_by_alias_unresolved_and_say_which_note_has_it() {
+    for generator in ["obsidian", "foam"] {
+        let repo = aliased_vault(generator);
+        let out = repo.check_json(&[]);
+        assert_eq!(
+            out.findings(),
+            [
+                f("links/missing-file", "Onboarding.md", 3, 12),
+                f("links/missing-file", "Onboarding.md", 3, 28),
+                f("links/missing-file", "Onboarding.md", 4, 9),
+                f("links/missing-file", "Onboarding.md", 4, 35),
+                f("links/missing-file", "Onboarding.md", 5, 17),
+            ],
+            "{generator}: {}",
+            out.stdout
+        );
+        let json = out.json();
+        let help: Vec<&str> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["help"].as_str().unwrap_or(""))
+            .collect();
+        let note = "Glossary/Community of Practice.md";
+        assert_eq!(
+            help,
+            [
+                format!("`CoP` is an alias of `{note}`, and the vault tool opens no link by alias: write `[[Community of Practice|CoP]]`"),
+                format!("`practice COMMUNITY` is an alias of `{note}`, and the vault tool opens no link by alias: write `[[Community of Practice#Three elements|practice COMMUNITY]]`"),
+                "`Gardener` is an alias of `Glossary/Steward.md`, and the vault tool opens no link by alias: write `[[Steward|Gardener]]`".to_owned(),
+                "`Keeper` is an alias of `Glossary/Steward.md`, and the vault tool opens no link by alias: write `[[Steward|Keeper]]`".to_owned(),
+                String::new(),
+            ],
+            "{generator}"
+        );
+    }
+}
+
+/// Quartz publishes a redirect page at each alias and resolves a link by it: only the name
+/// no note has is missing, and the heading after an alias is checked in the aliased note.
+#[test]
+fn quartz_resolves_links_by_alias_to_the_note() {
+    let repo = aliased_vault("quartz");
+    let out = repo.check_json(&[]);
+    assert_eq!(
+        out.findings(),
+        [f("links/missing-file", "content/Onboarding.md", 5, 17)],
+        "{}",
+        out.stdout
+    );
+    repo.write(
+        "content/Onboarding.md",
+        "# Onboarding\n\nJoin the [[CoP#Four elements]].\n",
+    );
+    let out = repo.check_json(&[]);
+    assert_eq!(
+        out.findings(),
+        [f("links/missing-anchor", "content/Onboarding.md", 3, 15)],
+        "{}",
+        out.stdout
+    );
+}
+
 /// The folder that `.ci/run` installs `@portaljs/remark-wiki-link` into. `None` (the test
 /// skips) when it or node is missing, except under CI, where that fails.
 fn wikilink_oracle() -> Option<PathBuf> {

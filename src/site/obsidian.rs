@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use super::{Detection, Model};
 use crate::document::markdown::Heading;
-use crate::document::Node;
+use crate::document::{Node, Value};
 use crate::paths;
 use crate::repo::Snapshot;
 
@@ -29,10 +29,12 @@ impl Vault {
     /// The vaults of `snapshot`: each folder holding `.obsidian/` (or `.foam/`), else the
     /// configured `root` as the one vault.
     pub fn load(name: &'static str, snapshot: &Snapshot, root: &str) -> Vault {
-        Vault {
-            name,
-            vaults: Vaults::new(snapshot.files(), root),
-        }
+        let mut vaults = Vaults::new(snapshot.files(), root);
+        // Quartz publishes a redirect page at each alias (its AliasRedirects emitter) and
+        // counts the alias among the names a link may resolve to; Obsidian and Foam only
+        // offer aliases in their link suggestions.
+        vaults.aliases_resolve = name == "quartz";
+        Vault { name, vaults }
     }
 }
 
@@ -58,6 +60,9 @@ pub struct Vaults {
     roots: Vec<String>,
     /// Per root: lower-cased file name -> vault files of that name, in path order.
     names: HashMap<String, HashMap<String, Vec<String>>>,
+    /// Whether a link by a note's alias opens that note (Quartz), or is unresolved
+    /// (Obsidian, Foam).
+    aliases_resolve: bool,
 }
 
 /// Where a vault name leads.
@@ -101,7 +106,16 @@ impl Vaults {
         for by_name in names.values_mut() {
             by_name.values_mut().for_each(|v| v.sort());
         }
-        Vaults { roots, names }
+        Vaults {
+            roots,
+            names,
+            aliases_resolve: false,
+        }
+    }
+
+    /// Whether a link by a note's alias opens that note.
+    pub fn aliases_resolve(&self) -> bool {
+        self.aliases_resolve
     }
 
     /// The root of the vault holding `path`, if any.
@@ -135,6 +149,77 @@ impl Vaults {
         };
         let path = paths::join(root, &with_ext).unwrap_or(with_ext);
         Some(Found::Missing { path })
+    }
+}
+
+/// A note's aliases as the vault tools read its front matter: `aliases`, else the older
+/// `alias`; a list of names, or one string of comma-separated names (Obsidian's
+/// `parseFrontMatterAliases`, Quartz's `coerceToArray`). Empty names are dropped.
+pub fn aliases(front: Option<&Node>) -> Vec<String> {
+    let Some(front) = front else {
+        return Vec::new();
+    };
+    // An empty `aliases:` (null) gives way to `alias`, as in Quartz's `coalesceAliases`.
+    let present = |k: &&str| front.get(k).filter(|e| e.value.value != Value::Null);
+    let Some(entry) = ["aliases", "alias"].iter().find_map(present) else {
+        return Vec::new();
+    };
+    let names: Vec<String> = match &entry.value.value {
+        Value::String(s) => s.split(',').map(str::to_owned).collect(),
+        Value::Seq(items) => items
+            .iter()
+            .filter_map(|n| n.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    };
+    names
+        .into_iter()
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+/// Notes by alias, per vault: built from the documents' front matter once the snapshot is
+/// parsed.
+#[derive(Debug, Default)]
+pub struct Aliases {
+    /// (vault root, lower-cased alias) -> notes with that alias, in path order.
+    notes: HashMap<(String, String), Vec<String>>,
+}
+
+impl Aliases {
+    /// The aliases of `notes` (path, front matter) that lie in a vault of `vaults`.
+    pub fn new<'n>(
+        vaults: &Vaults,
+        notes: impl IntoIterator<Item = (&'n str, Option<&'n Node>)>,
+    ) -> Aliases {
+        let mut by_alias: HashMap<(String, String), Vec<String>> = HashMap::new();
+        for (path, front) in notes {
+            let Some(root) = vaults.root_of(path) else {
+                continue;
+            };
+            for alias in aliases(front) {
+                by_alias
+                    .entry((root.to_owned(), alias.to_lowercase()))
+                    .or_default()
+                    .push(path.to_owned());
+            }
+        }
+        for v in by_alias.values_mut() {
+            v.sort();
+            v.dedup();
+        }
+        Aliases { notes: by_alias }
+    }
+
+    /// The note whose alias is `name` (a bare name: aliases hold no folder) in the vault
+    /// holding `from`; the first in path order when several share it.
+    pub fn find(&self, vaults: &Vaults, from: &str, name: &str) -> Option<&str> {
+        let root = vaults.root_of(from)?;
+        self.notes
+            .get(&(root.to_owned(), name.trim().to_lowercase()))
+            .and_then(|v| v.first())
+            .map(String::as_str)
     }
 }
 
@@ -354,6 +439,29 @@ mod tests {
             "missing v/gone.png"
         );
         assert!(v.find("other.md", "Notes").is_none());
+    }
+
+    #[test]
+    fn aliases_are_a_list_or_comma_separated_and_alias_is_the_older_key() {
+        let of = |text: &str| {
+            let doc = crate::document::Document::parse("n.md", text.as_bytes());
+            aliases(doc.data())
+        };
+        assert_eq!(
+            of("---\naliases: [CoP, \" Practice \"]\n---\n"),
+            ["CoP", "Practice"]
+        );
+        assert_eq!(
+            of("---\naliases: CoP, Practice,\n---\n"),
+            ["CoP", "Practice"]
+        );
+        assert_eq!(of("---\nalias:\n  - Keeper\n---\n"), ["Keeper"]);
+        // `aliases` wins over `alias`; values that are not names are ignored.
+        assert_eq!(of("---\naliases: [A]\nalias: B\n---\n"), ["A"]);
+        assert_eq!(of("---\naliases: [1, {x: y}, Z]\n---\n"), ["Z"]);
+        assert!(of("---\naliases:\n---\n").is_empty());
+        assert_eq!(of("---\naliases:\nalias: B\n---\n"), ["B"]);
+        assert!(of("# No front matter\n").is_empty());
     }
 
     #[test]

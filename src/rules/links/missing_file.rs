@@ -3,7 +3,9 @@
 
 use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::markdown::RefKind;
 use crate::document::Document;
+use crate::index::Link;
 use crate::paths;
 use crate::resolve::Outcome;
 use crate::rules::{Context, Meta, Rule};
@@ -44,12 +46,11 @@ impl Rule for MissingFile {
                 // `path` is where the vault tool would create the note on a click.
                 let name = link.target.split('#').next().unwrap_or_default().trim();
                 let message = format!("no note or attachment named `{name}` in the vault");
-                out.push(Diagnostic::new(
-                    META.id,
-                    doc.path(),
-                    link.span.clone(),
-                    message,
-                ));
+                let mut d = Diagnostic::new(META.id, doc.path(), link.span.clone(), message);
+                if let Some(note) = &link.alias_of {
+                    d = d.with_help(alias_help(link, name, note));
+                }
+                out.push(d);
                 continue;
             }
             let what = if link.is_image() {
@@ -82,4 +83,24 @@ impl Rule for MissingFile {
             out.push(d);
         }
     }
+}
+
+/// The help for a wikilink by a note's alias, which the vault tool leaves unresolved: the
+/// link by the note's name, with the alias as its text (`[[Community of Practice|CoP]]`).
+fn alias_help(link: &Link, name: &str, note: &str) -> String {
+    let file = paths::file_name(note);
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    let fragment = link
+        .target
+        .split_once('#')
+        .map(|(_, f)| format!("#{}", f.trim()))
+        .unwrap_or_default();
+    let bang = if link.kind == Some(RefKind::Embed) {
+        "!"
+    } else {
+        ""
+    };
+    format!(
+        "`{name}` is an alias of `{note}`, and the vault tool opens no link by alias: write `{bang}[[{stem}{fragment}|{name}]]`"
+    )
 }
