@@ -18,7 +18,7 @@ use crate::document::{Document, Limits, Skipped, Syntax};
 use crate::error::Error;
 use crate::index::{resolve_reference, Index};
 use crate::paths;
-use crate::repo::{Changes, CorruptObject, Ignore, Repo, Snapshot, Source};
+use crate::repo::{Changes, CorruptObject, Ignore, Renames, Repo, Snapshot, Source};
 use crate::resolve::Outcome as Resolved;
 use crate::rules::{Context, RULES};
 use crate::scope::{self, Breaks};
@@ -572,11 +572,14 @@ pub fn check_with_progress(
         let judged: HashSet<&str> = direct.iter().map(String::as_str).collect();
         Some(session.staleness(options, &judged, progress)?)
     };
+    let renames = renames(&session, options, &index, &reported);
     let cx = Context {
         settings,
         snapshot: &session.snapshot,
         index: &index,
         staleness: staleness.as_ref(),
+        site: &site,
+        renames: renames.as_ref(),
     };
     let rules: Vec<_> = RULES
         .iter()
@@ -656,6 +659,58 @@ pub fn check_with_progress(
         outcome.baseline = Some(applied);
     }
     Ok(outcome)
+}
+
+/// The renames history knows for the paths that the reported documents' references lead
+/// nowhere to (and for the term files their unknown term slugs may have named): what
+/// `links/missing-file` and `terms/unknown` fix. History is read only when there are such
+/// paths; when it cannot be read, findings simply carry no such fix.
+fn renames(
+    session: &Session,
+    options: &CheckOptions,
+    index: &Index<'_>,
+    reported: &HashSet<&str>,
+) -> Option<Renames> {
+    let settings = &session.settings;
+    let mut wanted: HashSet<String> = HashSet::new();
+    if settings.level(crate::rules::links::missing_file::ID) != Level::Off {
+        for path in reported {
+            for link in index.links(path) {
+                if let Resolved::Missing {
+                    path,
+                    route: None,
+                    unstaged: false,
+                } = &link.resolution.outcome
+                {
+                    wanted.insert(path.clone());
+                }
+            }
+        }
+    }
+    if settings.level(crate::rules::terms::unknown::ID) != Level::Off {
+        for doc in session
+            .documents
+            .iter()
+            .filter(|d| reported.contains(d.path()))
+        {
+            for r in crate::index::term_references(settings, doc) {
+                if index.term(&r.slug).is_empty() {
+                    wanted.extend(crate::rules::terms::unknown::renamed_term_candidates(
+                        index, &r.slug,
+                    ));
+                }
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return None;
+    }
+    let rev = match &options.source {
+        Source::Rev(rev) => Some(rev.as_str()),
+        _ => None,
+    };
+    let start = session.repo.start_commit(rev).ok()??;
+    session.repo.renames(start, &wanted).ok()
 }
 
 /// The baseline file a check uses, as named to the user and on disk.

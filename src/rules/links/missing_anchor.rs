@@ -2,7 +2,7 @@
 //! `id`/`name` in the target document.
 
 use crate::config::Level;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Safety, Severity};
 use crate::document::Document;
 use crate::resolve::Outcome;
 use crate::rules::{Context, Meta, Rule};
@@ -76,6 +76,14 @@ impl Rule for MissingAnchor {
             };
             if let Some(near) = near {
                 d = d.with_help(format!("did you mean `#{near}`?"));
+                // A slug, written as the fragment is: a guess, applied only on request.
+                let only = cx.index.only_closest_anchor(target, fragment) == Some(near.as_str());
+                let written = doc.text().get(d.span.clone()).unwrap_or_default();
+                let wikilink = link.kind.is_some_and(|k| k.is_wikilink());
+                if only && written == format!("#{fragment}") && !wikilink {
+                    let span = d.span.start + 1..d.span.end;
+                    d = d.with_fix(Fix::replace(Safety::Unsafe, span, near));
+                }
             } else if anchors.is_empty() {
                 d = d.with_help(format!("{place} has no headings or anchors"));
             }
