@@ -44,7 +44,7 @@ pub fn relink(
         format!("/{to}")
     } else {
         let rel = paths::relative(&paths::parent(doc.path()), to);
-        if old.starts_with("./") && !rel.starts_with("../") {
+        if old.starts_with("./") {
             format!("./{rel}")
         } else {
             rel
