@@ -84,9 +84,18 @@ fn render(pieces: &[Piece], bom: bool, eol: &str, fixed: bool) -> String {
 fn history(repo: &TestRepo) {
     for (path, text) in [
         ("docs/stay.md", "# Stay\n\n## Part\n\nstays where it is\n"),
-        ("docs/alpha.md", "# Alpha\n\n## Part\n\nalpha text, renamed once\n"),
-        ("docs/Beta.md", "# Beta\n\n## Part\n\nbeta text, case changes\n"),
-        ("guide/gamma.md", "# Gamma\n\n## Part\n\ngamma moves twice\n"),
+        (
+            "docs/alpha.md",
+            "# Alpha\n\n## Part\n\nalpha text, renamed once\n",
+        ),
+        (
+            "docs/Beta.md",
+            "# Beta\n\n## Part\n\nbeta text, case changes\n",
+        ),
+        (
+            "guide/gamma.md",
+            "# Gamma\n\n## Part\n\ngamma moves twice\n",
+        ),
     ] {
         repo.write(path, text);
     }
