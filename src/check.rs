@@ -573,6 +573,7 @@ pub fn check_with_progress(
         Some(session.staleness(options, &judged, progress)?)
     };
     let renames = renames(&session, options, &index, &reported);
+    let earlier = earlier_versions(&session, options, &index, &reported);
     let cx = Context {
         settings,
         snapshot: &session.snapshot,
@@ -580,6 +581,7 @@ pub fn check_with_progress(
         staleness: staleness.as_ref(),
         site: &site,
         renames: renames.as_ref(),
+        earlier: earlier.as_ref(),
     };
     let rules: Vec<_> = RULES
         .iter()
@@ -711,6 +713,83 @@ fn renames(
     };
     let start = session.repo.start_commit(rev).ok()??;
     session.repo.renames(start, &wanted).ok()
+}
+
+/// How many earlier versions of a document are searched for a heading's old id.
+const EARLIER_VERSIONS: usize = 10;
+
+/// The earlier versions (in history, newest first) of the documents that the reported
+/// documents' `#fragment`s lead into without a match: what `links/missing-anchor` needs to
+/// tell a renamed heading. Read only when there are such fragments; when history cannot be
+/// read, findings simply carry no such fix.
+fn earlier_versions(
+    session: &Session,
+    options: &CheckOptions,
+    index: &Index<'_>,
+    reported: &HashSet<&str>,
+) -> Option<HashMap<String, Vec<Document>>> {
+    if session
+        .settings
+        .level(crate::rules::links::missing_anchor::ID)
+        == Level::Off
+    {
+        return None;
+    }
+    let mut wanted: HashSet<&str> = HashSet::new();
+    for path in reported {
+        for link in index.links(path) {
+            let Some(fragment) = link
+                .resolution
+                .fragment
+                .as_deref()
+                .filter(|f| !f.is_empty())
+            else {
+                continue;
+            };
+            let target = match &link.resolution.outcome {
+                Resolved::SameDocument => *path,
+                Resolved::Found {
+                    path,
+                    is_dir: false,
+                } => path.as_str(),
+                _ => continue,
+            };
+            if index
+                .anchors(target)
+                .is_some_and(|a| !a.contains(fragment) && fragment != "top")
+            {
+                wanted.insert(target);
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return None;
+    }
+    let rev = match &options.source {
+        Source::Rev(rev) => Some(rev.as_str()),
+        _ => None,
+    };
+    let start = session.repo.start_commit(rev).ok()??;
+    let max = session.settings.limits.max_file_size;
+    let limits = session.limits();
+    Some(
+        wanted
+            .into_iter()
+            .filter_map(|path| {
+                let today = index.document(path)?.text().as_bytes();
+                let versions = session
+                    .repo
+                    .earlier_versions(start, path, EARLIER_VERSIONS, max)
+                    .ok()?;
+                let docs: Vec<Document> = versions
+                    .iter()
+                    .filter(|v| v.as_slice() != today)
+                    .map(|v| Document::parse_with(path, v, &limits))
+                    .collect();
+                (!docs.is_empty()).then(|| (path.to_owned(), docs))
+            })
+            .collect(),
+    )
 }
 
 /// The baseline file a check uses, as named to the user and on disk.

@@ -173,10 +173,19 @@ fn a_single_did_you_mean_is_applied_only_with_unsafe_fixes() {
         all.iter().all(|d| d["fix"]["safety"] == "unsafe"),
         "{json:#}"
     );
-    assert!(all[0]["help"]
-        .as_str()
-        .unwrap()
-        .ends_with("(fixable with `docsteward check --fix --unsafe-fixes`)"));
+    // JSON keeps the rule's help; the human report says how to fix.
+    assert_eq!(
+        all[0]["help"],
+        "did you mean `setup.md`? (`setup.md` exists)"
+    );
+    let human = repo.run(&["check"]);
+    assert!(
+        human
+            .stdout
+            .contains("(fixable with `docsteward check --fix --unsafe-fixes`)"),
+        "{}",
+        human.stdout
+    );
 
     let safe_only = repo.run(&["check", "--fix"]);
     assert_eq!(safe_only.code, 1);
@@ -240,4 +249,49 @@ fn a_document_that_is_a_symbolic_link_is_never_written_through() {
         .unwrap()
         .file_type()
         .is_symlink());
+}
+
+#[test]
+fn an_anchor_to_a_rewritten_heading_follows_it_to_its_new_id() {
+    let repo = TestRepo::new();
+    repo.write(
+        "setup.md",
+        "# Setup\n\n## Install the tools\n\ntext\n\n## Configure\n",
+    )
+    .write(
+        "index.md",
+        "[i](setup.md#install-the-tools) and [c](setup.md#configure)\n",
+    )
+    .commit("first");
+    repo.write(
+        "setup.md",
+        "# Setup\n\n## Installing everything you need\n\ntext\n\n## Configure\n",
+    )
+    .commit("rewrite the heading");
+    let json = repo.check_json(&[]).json();
+    let d = &common::diagnostics(&json)[0];
+    assert_eq!(d["rule"], "links/missing-anchor", "{json:#}");
+    assert_eq!(d["fix"]["safety"], "safe", "{json:#}");
+    let fixed = repo.run(&["check", "--fix"]);
+    assert_eq!(fixed.code, 0, "{}\n{}", fixed.stdout, fixed.stderr);
+    assert_eq!(
+        String::from_utf8(read(&repo, "index.md")).unwrap(),
+        "[i](setup.md#installing-everything-you-need) and [c](setup.md#configure)\n"
+    );
+    assert_idempotent(&repo, &["index.md"]);
+}
+
+#[test]
+fn an_anchor_whose_heading_moved_elsewhere_is_not_fixed_for_certain() {
+    let repo = TestRepo::new();
+    repo.write("setup.md", "# Setup\n\n## Install\n")
+        .write("index.md", "[i](setup.md#install)\n")
+        .commit("first");
+    // A heading added before it: the place changed, so the old id's heading is not known.
+    repo.write("setup.md", "# Setup\n\n## Before\n\n## Installing\n")
+        .commit("rewrite");
+    let json = repo.check_json(&[]).json();
+    let d = &common::diagnostics(&json)[0];
+    assert_eq!(d["rule"], "links/missing-anchor", "{json:#}");
+    assert_ne!(d["fix"]["safety"], "safe", "{json:#}");
 }

@@ -125,3 +125,46 @@ mod tests {
         assert_eq!(r.follow("x.md", |_| false), None);
     }
 }
+
+/// How many commits [`Repo::earlier_versions`] reads at most: a heading renamed longer ago
+/// than that is left to the author.
+const VERSION_COMMITS: usize = 2000;
+
+impl Repo {
+    /// The contents `path` had in the first-parent history of `start`, newest first, each
+    /// distinct version once, at most `limit` of them and none larger than `max` bytes.
+    pub fn earlier_versions(
+        &self,
+        start: Oid,
+        path: &str,
+        limit: usize,
+        max: u64,
+    ) -> Result<Vec<Vec<u8>>, Error> {
+        self.verified()?;
+        let repo = &self.repo;
+        let mut walk = repo.revwalk()?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+        walk.simplify_first_parent()?;
+        walk.push(start)?;
+        let mut seen: Vec<Oid> = Vec::new();
+        let mut out = Vec::new();
+        for oid in walk.take(VERSION_COMMITS) {
+            let commit = repo.find_commit(oid?)?;
+            let Ok(entry) = commit.tree()?.get_path(std::path::Path::new(path)) else {
+                // Not there before this commit: no earlier version.
+                break;
+            };
+            if seen.contains(&entry.id()) {
+                continue;
+            }
+            seen.push(entry.id());
+            if let Some(bytes) = self.blob(entry.id(), max)? {
+                out.push(bytes);
+            }
+            if out.len() >= limit {
+                break;
+            }
+        }
+        Ok(out)
+    }
+}

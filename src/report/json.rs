@@ -38,7 +38,7 @@ struct Finding<'a> {
     end_line: usize,
     end_column: usize,
     message: &'a str,
-    help: Option<std::borrow::Cow<'a, str>>,
+    help: Option<&'a str>,
     /// Present when `check --fix` can repair the finding.
     #[serde(skip_serializing_if = "Option::is_none")]
     fix: Option<FixOut<'a>>,
@@ -81,7 +81,7 @@ impl Serialize for Findings<'_> {
                 end_line: end.line,
                 end_column: end.column,
                 message: &d.message,
-                help: super::help(d),
+                help: d.help.as_deref(),
                 fix: d.fix.as_ref().map(|f| FixOut {
                     safety: f.safety,
                     edits: f

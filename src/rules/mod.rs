@@ -41,6 +41,9 @@ pub struct Context<'a> {
     pub site: &'a Site<'a>,
     /// Renames in the snapshot's history of the paths that references lead nowhere to.
     pub renames: Option<&'a Renames>,
+    /// Earlier versions of the documents that `#fragment`s lead into without a match, newest
+    /// first: where a renamed heading's old id can be found.
+    pub earlier: Option<&'a HashMap<String, Vec<Document>>>,
 }
 
 pub trait Rule: Sync {

@@ -9,10 +9,12 @@ use crate::rules::{Context, Meta, Rule};
 use crate::sink::Findings;
 use std::ops::Range;
 
+pub const ID: &str = "links/missing-anchor";
+
 pub struct MissingAnchor;
 
 static META: Meta = Meta {
-    id: "links/missing-anchor",
+    id: ID,
     default: Level::On(Severity::Error),
     doc: include_str!("../../../rules/links/missing-anchor.md"),
 };
@@ -74,13 +76,22 @@ impl Rule for MissingAnchor {
                 true => near.map(|n| heading_text(n).unwrap_or_else(|| n.to_owned())),
                 false => near.map(str::to_owned),
             };
-            if let Some(near) = near {
+            let written = doc.text().get(d.span.clone()).unwrap_or_default();
+            let plain =
+                written == format!("#{fragment}") && !link.kind.is_some_and(|k| k.is_wikilink());
+            if let Some((old, (id, text))) = renamed_heading(cx, target, fragment) {
+                d = d.with_help(format!(
+                    "the heading `{old}` is now `{text}`: write `#{id}`"
+                ));
+                if plain {
+                    let span = d.span.start + 1..d.span.end;
+                    d = d.with_fix(Fix::replace(Safety::Safe, span, id));
+                }
+            } else if let Some(near) = near {
                 d = d.with_help(format!("did you mean `#{near}`?"));
                 // A slug, written as the fragment is: a guess, applied only on request.
                 let only = cx.index.only_closest_anchor(target, fragment) == Some(near.as_str());
-                let written = doc.text().get(d.span.clone()).unwrap_or_default();
-                let wikilink = link.kind.is_some_and(|k| k.is_wikilink());
-                if only && written == format!("#{fragment}") && !wikilink {
+                if only && plain {
                     let span = d.span.start + 1..d.span.end;
                     d = d.with_fix(Fix::replace(Safety::Unsafe, span, near));
                 }
@@ -90,6 +101,43 @@ impl Rule for MissingAnchor {
             out.push(d);
         }
     }
+}
+
+/// When `fragment` was the id of a heading of `target` in an earlier version, and the
+/// heading at the same place (the same position among the headings, the same level, the
+/// same number of headings) has another id today: the old heading's text, and today's id
+/// and text.
+fn renamed_heading(
+    cx: &Context<'_>,
+    target: &str,
+    fragment: &str,
+) -> Option<(String, (String, String))> {
+    let today = cx.index.document(target)?;
+    let ids = |d: &Document| {
+        cx.site.heading_ids(d).unwrap_or_else(|| {
+            d.markdown
+                .headings
+                .iter()
+                .map(|h| h.anchor.clone())
+                .collect()
+        })
+    };
+    let today_ids = ids(today);
+    let earlier = cx.earlier?.get(target)?;
+    for old in earlier {
+        let old_ids = ids(old);
+        let Some(at) = old_ids.iter().position(|id| id == fragment) else {
+            continue;
+        };
+        let (was, now) = (&old.markdown.headings, &today.markdown.headings);
+        if was.len() != now.len() || was[at].level != now[at].level {
+            return None;
+        }
+        let new = today_ids.get(at)?;
+        return (new != fragment)
+            .then(|| (was[at].text.clone(), (new.clone(), now[at].text.clone())));
+    }
+    None
 }
 
 /// The `#fragment` part of a destination's span, or the whole span when it cannot be found.
