@@ -707,12 +707,18 @@ fn renames(
     if wanted.is_empty() {
         return None;
     }
+    let start = history_start(session, options)?;
+    session.repo.renames(start, &wanted).ok()
+}
+
+/// The commit whose history the snapshot has: `--rev`'s, else `HEAD`; `None` before the
+/// first commit or when it cannot be read (the fixes that need history are then left out).
+fn history_start(session: &Session, options: &CheckOptions) -> Option<git2::Oid> {
     let rev = match &options.source {
         Source::Rev(rev) => Some(rev.as_str()),
         _ => None,
     };
-    let start = session.repo.start_commit(rev).ok()??;
-    session.repo.renames(start, &wanted).ok()
+    session.repo.start_commit(rev).ok()?
 }
 
 /// How many earlier versions of a document are searched for a heading's old id.
@@ -738,21 +744,8 @@ fn earlier_versions(
     let mut wanted: HashSet<&str> = HashSet::new();
     for path in reported {
         for link in index.links(path) {
-            let Some(fragment) = link
-                .resolution
-                .fragment
-                .as_deref()
-                .filter(|f| !f.is_empty())
-            else {
+            let Some((fragment, target)) = link.fragment_target(path) else {
                 continue;
-            };
-            let target = match &link.resolution.outcome {
-                Resolved::SameDocument => *path,
-                Resolved::Found {
-                    path,
-                    is_dir: false,
-                } => path.as_str(),
-                _ => continue,
             };
             if index
                 .anchors(target)
@@ -765,11 +758,7 @@ fn earlier_versions(
     if wanted.is_empty() {
         return None;
     }
-    let rev = match &options.source {
-        Source::Rev(rev) => Some(rev.as_str()),
-        _ => None,
-    };
-    let start = session.repo.start_commit(rev).ok()??;
+    let start = history_start(session, options)?;
     let max = session.settings.limits.max_file_size;
     let limits = session.limits();
     Some(

@@ -36,6 +36,26 @@ impl Link {
     pub fn is_image(&self) -> bool {
         self.kind.is_some_and(RefKind::is_image)
     }
+
+    /// The link's non-empty `#fragment` and the file it leads into (`from`, the document
+    /// holding the link, for a fragment alone); `None` for a link without one, or one into a
+    /// folder or nowhere.
+    pub fn fragment_target<'s>(&'s self, from: &'s str) -> Option<(&'s str, &'s str)> {
+        let fragment = self
+            .resolution
+            .fragment
+            .as_deref()
+            .filter(|f| !f.is_empty())?;
+        let target = match &self.resolution.outcome {
+            Outcome::SameDocument => from,
+            Outcome::Found {
+                path,
+                is_dir: false,
+            } => path.as_str(),
+            _ => return None,
+        };
+        Some((fragment, target))
+    }
 }
 
 /// A term slug named under one of `[terms] reference-keys`.
@@ -245,7 +265,7 @@ impl<'a> Index<'a> {
         let mut same = self
             .terms
             .keys()
-            .filter(|k| k.eq_ignore_ascii_case(slug) || k.to_lowercase() == slug.to_lowercase());
+            .filter(|k| k.to_lowercase() == slug.to_lowercase());
         let one = same.next()?;
         same.next().is_none().then_some(one.as_str())
     }

@@ -47,6 +47,15 @@ impl Renames {
     }
 }
 
+/// The commits of `start`'s first-parent history, newest first.
+fn first_parents(repo: &git2::Repository, start: Oid) -> Result<git2::Revwalk<'_>, git2::Error> {
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+    walk.simplify_first_parent()?;
+    walk.push(start)?;
+    Ok(walk)
+}
+
 impl Repo {
     /// The renames in the first-parent history of `start` (git's rename detection, with its
     /// default similarity), walked from the newest commit back until every one of `wanted`
@@ -55,10 +64,7 @@ impl Repo {
     pub fn renames(&self, start: Oid, wanted: &HashSet<String>) -> Result<Renames, Error> {
         self.verified()?;
         let repo = &self.repo;
-        let mut walk = repo.revwalk()?;
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-        walk.simplify_first_parent()?;
-        walk.push(start)?;
+        let walk = first_parents(repo, start)?;
         let mut renames = Renames::default();
         // Walking from the newest commit, a path's later renames are known by the time its
         // own is found: once every wanted path has an event, its whole chain is known.
@@ -104,28 +110,6 @@ impl Repo {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn follows_the_chain_to_a_path_that_exists() {
-        let r = Renames::from_events(&[
-            ("a.md", Some("b.md")),
-            ("b.md", Some("c/d.md")),
-            ("gone.md", None),
-            ("x.md", Some("y.md")),
-            ("y.md", Some("x.md")),
-        ]);
-        assert_eq!(r.follow("a.md", |p| p == "c/d.md"), Some("c/d.md"));
-        assert_eq!(r.follow("a.md", |p| p == "b.md"), Some("b.md"));
-        assert_eq!(r.follow("gone.md", |_| true), None);
-        assert_eq!(r.follow("never.md", |_| true), None);
-        // A cycle with no end that exists stops.
-        assert_eq!(r.follow("x.md", |_| false), None);
-    }
-}
-
 /// How many commits [`Repo::earlier_versions`] reads at most: a heading renamed longer ago
 /// than that is left to the author.
 const VERSION_COMMITS: usize = 2000;
@@ -142,10 +126,7 @@ impl Repo {
     ) -> Result<Vec<Vec<u8>>, Error> {
         self.verified()?;
         let repo = &self.repo;
-        let mut walk = repo.revwalk()?;
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-        walk.simplify_first_parent()?;
-        walk.push(start)?;
+        let walk = first_parents(repo, start)?;
         let mut seen: Vec<Oid> = Vec::new();
         let mut out = Vec::new();
         for oid in walk.take(VERSION_COMMITS) {
@@ -166,5 +147,27 @@ impl Repo {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn follows_the_chain_to_a_path_that_exists() {
+        let r = Renames::from_events(&[
+            ("a.md", Some("b.md")),
+            ("b.md", Some("c/d.md")),
+            ("gone.md", None),
+            ("x.md", Some("y.md")),
+            ("y.md", Some("x.md")),
+        ]);
+        assert_eq!(r.follow("a.md", |p| p == "c/d.md"), Some("c/d.md"));
+        assert_eq!(r.follow("a.md", |p| p == "b.md"), Some("b.md"));
+        assert_eq!(r.follow("gone.md", |_| true), None);
+        assert_eq!(r.follow("never.md", |_| true), None);
+        // A cycle with no end that exists stops.
+        assert_eq!(r.follow("x.md", |_| false), None);
     }
 }

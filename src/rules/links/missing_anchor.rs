@@ -4,7 +4,6 @@
 use crate::config::Level;
 use crate::diagnostic::{Diagnostic, Fix, Safety, Severity};
 use crate::document::Document;
-use crate::resolve::Outcome;
 use crate::rules::{Context, Meta, Rule};
 use crate::sink::Findings;
 use std::ops::Range;
@@ -26,21 +25,8 @@ impl Rule for MissingAnchor {
 
     fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         for link in cx.index.links(doc.path()) {
-            let Some(fragment) = link
-                .resolution
-                .fragment
-                .as_deref()
-                .filter(|f| !f.is_empty())
-            else {
+            let Some((fragment, target)) = link.fragment_target(doc.path()) else {
                 continue;
-            };
-            let target = match &link.resolution.outcome {
-                Outcome::SameDocument => doc.path(),
-                Outcome::Found {
-                    path,
-                    is_dir: false,
-                } => path.as_str(),
-                _ => continue,
             };
             // Only Markdown documents have anchors docsteward knows; `#L10` into code is not ours.
             let Some(anchors) = cx.index.anchors(target) else {
