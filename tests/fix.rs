@@ -295,3 +295,22 @@ fn an_anchor_whose_heading_moved_elsewhere_is_not_fixed_for_certain() {
     assert_eq!(d["rule"], "links/missing-anchor", "{json:#}");
     assert_ne!(d["fix"]["safety"], "safe", "{json:#}");
 }
+
+#[test]
+fn mojibake_is_decoded_safely_when_long_and_only_on_request_when_short() {
+    let repo = TestRepo::new();
+    repo.write("a.md", "# A\r\n\r\nshort â€“ long and cafÃ© `Ã©`\r\n")
+        .commit("first");
+    let fixed = repo.run(&["check", "--fix"]);
+    assert_eq!(fixed.code, 0, "{}\n{}", fixed.stdout, fixed.stderr);
+    assert_eq!(
+        String::from_utf8(read(&repo, "a.md")).unwrap(),
+        "# A\r\n\r\nshort – long and cafÃ© `Ã©`\r\n"
+    );
+    repo.run(&["check", "--fix", "--unsafe-fixes"]);
+    assert_eq!(
+        String::from_utf8(read(&repo, "a.md")).unwrap(),
+        "# A\r\n\r\nshort – long and café `Ã©`\r\n"
+    );
+    assert_idempotent(&repo, &["a.md"]);
+}
