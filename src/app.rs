@@ -14,6 +14,7 @@ use crate::cli::{
 use crate::config::Settings;
 use crate::diagnostic::Severity;
 use crate::error::Error;
+use crate::fix;
 use crate::hook;
 use crate::init;
 use crate::repo::Source;
@@ -53,9 +54,15 @@ pub fn run(
     progress: &mut dyn FnMut(usize),
 ) -> io::Result<ExitStatus> {
     let result = match cli.command {
-        Command::Check(args) => {
-            run_check(cli.directory, cli.config, args, stdout, color, progress)?
-        }
+        Command::Check(args) => run_check(
+            cli.directory,
+            cli.config,
+            args,
+            stdout,
+            stderr,
+            color,
+            progress,
+        )?,
         Command::Stale(args) => run_stale(cli.directory, cli.config, args, stdout, progress)?,
         Command::Review(args) => run_review(cli.directory, cli.config, args, stdout)?,
         Command::Baseline(args) => run_baseline(cli.directory, cli.config, args, stdout, progress)?,
@@ -88,10 +95,23 @@ fn run_check(
     config: Option<PathBuf>,
     args: CheckArgs,
     stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
     color: bool,
     progress: &mut dyn FnMut(usize),
 ) -> io::Result<Result<ExitStatus, Error>> {
     let cwd = working_directory(directory)?;
+    // Fixes are written into the work tree: a snapshot of the index or of a revision has no
+    // file to write them to.
+    if args.fix || args.diff {
+        let snapshot = match (args.staged, &args.rev) {
+            (true, _) => Some("--staged"),
+            (false, Some(_)) => Some("--rev"),
+            (false, None) => None,
+        };
+        if let Some(snapshot) = snapshot {
+            return Ok(Err(Error::FixOutsideWorktree { snapshot }));
+        }
+    }
     let source = match (args.staged, args.rev) {
         (true, _) => Source::Index,
         (false, Some(rev)) => Source::Rev(rev),
@@ -112,13 +132,89 @@ fn run_check(
             (false, None) => BaselineChoice::Auto,
         },
     };
-    let outcome = match check_with_progress(&options, progress) {
+    let mut outcome = match check_with_progress(&options, progress) {
         Ok(outcome) => outcome,
         Err(e) => {
             report::write_error(args.format, &e, stdout)?;
             return Ok(Err(e));
         }
     };
+    if args.diff {
+        let planned = fix::plan(&outcome, args.unsafe_fixes);
+        for p in &planned {
+            write!(
+                stdout,
+                "{}",
+                fix::unified_diff(&p.path, &p.before, &p.after)
+            )?;
+        }
+        let fixed: usize = planned.iter().map(|p| p.fixed).sum();
+        writeln!(
+            stderr,
+            "{fixed} finding{} in {} file{} would be fixed",
+            plural(fixed),
+            planned.len(),
+            plural(planned.len())
+        )?;
+        return Ok(Ok(if planned.is_empty() {
+            status(&outcome, args.deny_warnings)
+        } else {
+            ExitStatus::Findings
+        }));
+    }
+    if args.fix {
+        let planned = fix::plan(&outcome, args.unsafe_fixes);
+        let root = match Repo::discover(&options.cwd) {
+            Ok(repo) => repo.root(),
+            Err(e) => return Ok(Err(e)),
+        };
+        let mut written = 0;
+        for p in &planned {
+            match fix::write(&root, p) {
+                Ok(()) => {
+                    written += 1;
+                    writeln!(
+                        stderr,
+                        "fixed {} finding{} in {}",
+                        p.fixed,
+                        plural(p.fixed),
+                        p.path
+                    )?;
+                }
+                Err(e) => writeln!(stderr, "not fixed: {}: {e}", p.path)?,
+            }
+        }
+        // What remains is what a fresh check of the files as written finds.
+        if written > 0 {
+            outcome = match check_with_progress(&options, progress) {
+                Ok(outcome) => outcome,
+                Err(e) => {
+                    report::write_error(args.format, &e, stdout)?;
+                    return Ok(Err(e));
+                }
+            };
+        }
+        let left = fix::by_path(&outcome.diagnostics, true)
+            .values()
+            .map(Vec::len)
+            .sum::<usize>();
+        writeln!(
+            stderr,
+            "{} finding{} remain{}{}",
+            outcome.diagnostics.len(),
+            plural(outcome.diagnostics.len()),
+            if outcome.diagnostics.len() == 1 {
+                "s"
+            } else {
+                ""
+            },
+            match left {
+                0 => String::new(),
+                n if args.unsafe_fixes => format!(" ({n} with a fix that could not be applied)"),
+                n => format!(" ({n} fixable with --unsafe-fixes)"),
+            }
+        )?;
+    }
     if args.prune_baseline {
         if let Some(applied) = outcome.baseline.as_ref().filter(|a| !a.stale.is_empty()) {
             if let Err(e) =
@@ -146,13 +242,26 @@ fn run_check(
         return Ok(Err(e));
     }
     append_job_summary(&outcome)?;
+    Ok(Ok(status(&outcome, args.deny_warnings)))
+}
+
+/// 1 for error-level findings (and warnings, with `--deny-warnings`), else 0.
+fn status(outcome: &crate::check::Outcome, deny_warnings: bool) -> ExitStatus {
     let errors = outcome.count(Severity::Error);
     let warnings = outcome.count(Severity::Warning);
-    Ok(Ok(if errors > 0 || (args.deny_warnings && warnings > 0) {
+    if errors > 0 || (deny_warnings && warnings > 0) {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
-    }))
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 fn run_stale(

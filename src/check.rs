@@ -18,7 +18,7 @@ use crate::document::{Document, Limits, Skipped, Syntax};
 use crate::error::Error;
 use crate::index::{resolve_reference, Index};
 use crate::paths;
-use crate::repo::{Changes, CorruptObject, Ignore, Reach, Repo, Snapshot, Source};
+use crate::repo::{Changes, CorruptObject, Ignore, Reach, Renames, Repo, Snapshot, Source};
 use crate::resolve::Outcome as Resolved;
 use crate::rules::{Context, RULES};
 use crate::scope::{self, Breaks};
@@ -573,11 +573,16 @@ pub fn check_with_progress(
         let judged: HashSet<&str> = direct.iter().map(String::as_str).collect();
         Some(session.staleness(options, &judged, Reach::LastChange, progress)?)
     };
+    let renames = renames(&session, options, &index, &reported);
+    let earlier = earlier_versions(&session, options, &index, &reported);
     let cx = Context {
         settings,
         snapshot: &session.snapshot,
         index: &index,
         staleness: staleness.as_ref(),
+        site: &site,
+        renames: renames.as_ref(),
+        earlier: earlier.as_ref(),
     };
     let rules: Vec<_> = RULES
         .iter()
@@ -657,6 +662,124 @@ pub fn check_with_progress(
         outcome.baseline = Some(applied);
     }
     Ok(outcome)
+}
+
+/// The renames history knows for the paths that the reported documents' references lead
+/// nowhere to (and for the term files their unknown term slugs may have named): what
+/// `links/missing-file` and `terms/unknown` fix. History is read only when there are such
+/// paths; when it cannot be read, findings simply carry no such fix.
+fn renames(
+    session: &Session,
+    options: &CheckOptions,
+    index: &Index<'_>,
+    reported: &HashSet<&str>,
+) -> Option<Renames> {
+    let settings = &session.settings;
+    let mut wanted: HashSet<String> = HashSet::new();
+    if settings.level(crate::rules::links::missing_file::ID) != Level::Off {
+        for path in reported {
+            for link in index.links(path) {
+                if let Resolved::Missing {
+                    path,
+                    route: None,
+                    unstaged: false,
+                } = &link.resolution.outcome
+                {
+                    wanted.insert(path.clone());
+                }
+            }
+        }
+    }
+    if settings.level(crate::rules::terms::unknown::ID) != Level::Off {
+        for doc in session
+            .documents
+            .iter()
+            .filter(|d| reported.contains(d.path()))
+        {
+            for r in crate::index::term_references(settings, doc) {
+                if index.term(&r.slug).is_empty() {
+                    wanted.extend(crate::rules::terms::unknown::renamed_term_candidates(
+                        index, &r.slug,
+                    ));
+                }
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return None;
+    }
+    let start = history_start(session, options)?;
+    session.repo.renames(start, &wanted).ok()
+}
+
+/// The commit whose history the snapshot has: `--rev`'s, else `HEAD`; `None` before the
+/// first commit or when it cannot be read (the fixes that need history are then left out).
+fn history_start(session: &Session, options: &CheckOptions) -> Option<git2::Oid> {
+    let rev = match &options.source {
+        Source::Rev(rev) => Some(rev.as_str()),
+        _ => None,
+    };
+    session.repo.start_commit(rev).ok()?
+}
+
+/// How many earlier versions of a document are searched for a heading's old id.
+const EARLIER_VERSIONS: usize = 10;
+
+/// The earlier versions (in history, newest first) of the documents that the reported
+/// documents' `#fragment`s lead into without a match: what `links/missing-anchor` needs to
+/// tell a renamed heading. Read only when there are such fragments; when history cannot be
+/// read, findings simply carry no such fix.
+fn earlier_versions(
+    session: &Session,
+    options: &CheckOptions,
+    index: &Index<'_>,
+    reported: &HashSet<&str>,
+) -> Option<HashMap<String, Vec<Document>>> {
+    if session
+        .settings
+        .level(crate::rules::links::missing_anchor::ID)
+        == Level::Off
+    {
+        return None;
+    }
+    let mut wanted: HashSet<&str> = HashSet::new();
+    for path in reported {
+        for link in index.links(path) {
+            let Some((fragment, target)) = link.fragment_target(path) else {
+                continue;
+            };
+            if index
+                .anchors(target)
+                .is_some_and(|a| !a.contains(fragment) && fragment != "top")
+            {
+                wanted.insert(target);
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return None;
+    }
+    let start = history_start(session, options)?;
+    let max = session.settings.limits.max_file_size;
+    let limits = session.limits();
+    Some(
+        wanted
+            .into_iter()
+            .filter_map(|path| {
+                let today = index.document(path)?.text().as_bytes();
+                let versions = session
+                    .repo
+                    .earlier_versions(start, path, EARLIER_VERSIONS, max)
+                    .ok()?;
+                let docs: Vec<Document> = versions
+                    .iter()
+                    .filter(|v| v.as_slice() != today)
+                    .map(|v| Document::parse_with(path, v, &limits))
+                    .collect();
+                (!docs.is_empty()).then(|| (path.to_owned(), docs))
+            })
+            .collect(),
+    )
 }
 
 /// The baseline file a check uses, as named to the user and on disk.

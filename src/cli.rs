@@ -99,6 +99,15 @@ pub struct CheckArgs {
     /// Rewrite the baseline without the entries that no longer match anything.
     #[arg(long, conflicts_with = "no_baseline")]
     pub prune_baseline: bool,
+    /// Apply the safe fixes to the work tree, then report what remains.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the fixes as a unified diff instead of writing them (exit 1 when there are any).
+    #[arg(long)]
+    pub diff: bool,
+    /// With --fix or --diff, also apply the unsafe fixes ("did you mean" with one candidate).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -47,6 +47,46 @@ pub struct Diagnostic {
     pub message: String,
     pub help: Option<String>,
     pub labels: Vec<Label>,
+    /// The repair, when the rule that found the problem knows one for certain (or, unsafe,
+    /// a likely one).
+    pub fix: Option<Fix>,
+}
+
+/// Whether `check --fix` applies a fix by itself, or only with `--unsafe-fixes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    /// A guess (a single "did you mean" candidate): applied only with `--unsafe-fixes`.
+    Unsafe,
+    /// Certain (git's history or its index says so): applied by `--fix`.
+    Safe,
+}
+
+/// One replacement: the bytes `span` of the file become `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub span: Range<usize>,
+    pub replacement: String,
+}
+
+/// The edits that repair one finding, applied together or not at all.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub safety: Safety,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    /// One replacement of `span` by `replacement`.
+    pub fn replace(safety: Safety, span: Range<usize>, replacement: impl Into<String>) -> Self {
+        Fix {
+            safety,
+            edits: vec![Edit {
+                span,
+                replacement: replacement.into(),
+            }],
+        }
+    }
 }
 
 impl Diagnostic {
@@ -65,11 +105,17 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             labels: Vec::new(),
+            fix: None,
         }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 

@@ -54,6 +54,8 @@ pub enum Error {
     Damaged(#[from] Damage),
     #[error("cannot read the history at commit {commit}: {message}")]
     History { commit: String, message: String },
+    #[error("--fix and --diff change the work tree; they cannot be used with {snapshot}")]
+    FixOutsideWorktree { snapshot: &'static str },
     #[error("{path} exists already")]
     WouldOverwrite { path: String },
     #[error("baseline {file} cannot be read: {message}")]

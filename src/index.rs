@@ -39,6 +39,26 @@ impl Link {
     pub fn is_image(&self) -> bool {
         self.kind.is_some_and(RefKind::is_image)
     }
+
+    /// The link's non-empty `#fragment` and the file it leads into (`from`, the document
+    /// holding the link, for a fragment alone); `None` for a link without one, or one into a
+    /// folder or nowhere.
+    pub fn fragment_target<'s>(&'s self, from: &'s str) -> Option<(&'s str, &'s str)> {
+        let fragment = self
+            .resolution
+            .fragment
+            .as_deref()
+            .filter(|f| !f.is_empty())?;
+        let target = match &self.resolution.outcome {
+            Outcome::SameDocument => from,
+            Outcome::Found {
+                path,
+                is_dir: false,
+            } => path.as_str(),
+            _ => return None,
+        };
+        Some((fragment, target))
+    }
 }
 
 /// A term slug named under one of `[terms] reference-keys`.
@@ -228,6 +248,55 @@ impl<'a> Index<'a> {
 
     pub fn is_referenced(&self, path: &str) -> bool {
         self.inbound.contains(path)
+    }
+
+    /// [`Index::closest_path`] when it is the only candidate: the one file of that name, or
+    /// the one closest spelling in the folder.
+    pub fn only_closest_path(&self, missing: &str) -> Option<&str> {
+        let near = self.closest_path(missing)?;
+        let by_name = self
+            .by_name
+            .get()
+            .and_then(|m| m.get(paths::file_name(missing)));
+        match by_name {
+            Some(same) => (same.len() == 1).then_some(near),
+            None => {
+                let folder = self.by_folder.get()?.get(&paths::parent(missing))?;
+                crate::suggest::only_closest(missing, near, folder.files.iter().copied())
+                    .then_some(near)
+            }
+        }
+    }
+
+    /// The one defined term whose slug equals `slug` but for letter case.
+    pub fn term_ignoring_case(&self, slug: &str) -> Option<&str> {
+        let mut same = self
+            .terms
+            .keys()
+            .filter(|k| k.to_lowercase() == slug.to_lowercase());
+        let one = same.next()?;
+        same.next().is_none().then_some(one.as_str())
+    }
+
+    /// [`Index::closest_term`] when no other slug is as close.
+    pub fn only_closest_term(&self, slug: &str) -> Option<&str> {
+        let near = self.closest_term(slug)?;
+        crate::suggest::only_closest(slug, near, self.terms.keys().map(String::as_str))
+            .then_some(near)
+    }
+
+    /// [`Index::closest_anchor`] when no other anchor of the document is as close.
+    pub fn only_closest_anchor(&self, path: &str, fragment: &str) -> Option<&str> {
+        let near = self.closest_anchor(path, fragment)?;
+        let anchors = self.anchors(path)?;
+        crate::suggest::only_closest(fragment, near, anchors.iter().map(|a| a.as_ref()))
+            .then_some(near)
+    }
+
+    /// The folders holding documents that define terms: where a term file renamed away
+    /// would have been.
+    pub fn term_folders(&self) -> std::collections::BTreeSet<String> {
+        self.slugs.keys().map(|p| paths::parent(p)).collect()
     }
 
     /// The existing path most likely meant by a missing one: the same file name elsewhere,

@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod error;
 pub mod fingerprint;
+pub mod fix;
 pub mod fs;
 pub mod hook;
 pub mod index;

@@ -32,6 +32,23 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
     index.closest_entry(input).0.map(|e| candidates[e.id])
 }
 
+/// Whether `chosen` (a suggestion for `input`) is strictly closer to it, ignoring case, than
+/// every other candidate: a "did you mean" with a single candidate, which an unsafe fix may
+/// apply.
+pub fn only_closest<'a>(
+    input: &str,
+    chosen: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> bool {
+    let input = input.to_lowercase();
+    let distance = |c: &str| strsim::osa_distance(&input, &c.to_lowercase());
+    let best = distance(chosen);
+    candidates
+        .into_iter()
+        .filter(|c| *c != chosen)
+        .all(|c| distance(c) > best)
+}
+
 /// What [`Candidates::closest`] must answer, found by computing the distance to every
 /// candidate: the reference its tests and fuzzing compare it with.
 pub fn closest_trying_each<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {

@@ -208,3 +208,70 @@ fn finding_lines(output: &str) -> Vec<String> {
     lines.sort();
     lines
 }
+
+/// The convention README documents for fixers: the hook's entry overridden to
+/// `check --fix`; the hook rewrites the staged document in the work tree, pre-commit fails
+/// it because it modified files, and the commit goes through once the fix is staged.
+#[test]
+fn pre_commit_with_fix_repairs_the_files_and_fails_until_they_are_restaged() {
+    if !have_tool("pre-commit") || !have_tool("git") {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("CI must have pre-commit and git");
+        }
+        return;
+    }
+    let repo = TestRepo::new();
+    repo.write("docs/getting-started.md", "# Start\n")
+        .commit("init");
+    std::fs::rename(
+        repo.path("docs/getting-started.md"),
+        repo.path("docs/start.md"),
+    )
+    .unwrap();
+    repo.commit("rename");
+    let binary = env!("CARGO_BIN_EXE_docsteward").replace('\'', r"'\''");
+    let hook = manifest_hook();
+    let config = serde_json::json!({ "repos": [{ "repo": "local", "hooks": [{
+        "id": hook["id"].as_str().unwrap(),
+        "name": "docsteward --fix",
+        "entry": format!("'{binary}' check --fix"),
+        "language": "system",
+        "types_or": ["markdown", "mdx"],
+        "pass_filenames": true,
+        "require_serial": true,
+    }]}]});
+    repo.write(".pre-commit-config.yaml", config.to_string());
+    gate::stage(&repo, &[".pre-commit-config.yaml"], &[]);
+    repo.commit_at("pre-commit", 1_700_000_000, "Test", &[]);
+    let cache = tempfile::tempdir().unwrap();
+    let out = run(repo.root(), "pre-commit", &["install"], cache.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let before = gate::head(&repo);
+    let commit = || {
+        gate::stage(&repo, &["docs/new.md"], &[]);
+        run(
+            repo.root(),
+            "git",
+            &["commit", "-m", "Add a page"],
+            cache.path(),
+        )
+    };
+
+    repo.write("docs/new.md", "See [start](getting-started.md).\n");
+    let out = commit();
+    let shown = text(&out);
+    assert!(!out.status.success(), "the commit went through:\n{shown}");
+    assert!(
+        shown.contains("files were modified by this hook"),
+        "{shown}"
+    );
+    assert_eq!(gate::head(&repo), before);
+    assert_eq!(
+        std::fs::read_to_string(repo.path("docs/new.md")).unwrap(),
+        "See [start](start.md).\n"
+    );
+
+    let out = commit();
+    assert!(out.status.success(), "{}", text(&out));
+    assert_ne!(gate::head(&repo), before);
+}

@@ -168,3 +168,47 @@ fn fingerprints_survive_lines_inserted_above() {
     assert_eq!(dup.len(), 2);
     assert_ne!(dup[0], dup[1]);
 }
+
+/// A fixable finding carries `fixes` that the Multitool accepts, with the byte region the
+/// fix replaces.
+#[test]
+fn fixes_are_valid_sarif_with_byte_regions() {
+    let repo = TestRepo::new();
+    repo.write("docs/old name.md", "# Old\n")
+        .write(
+            "docs/guide.md",
+            "# Guide\r\n\r\nSee [it](<old name.md>).\r\n",
+        )
+        .commit("docs");
+    std::fs::rename(repo.path("docs/old name.md"), repo.path("docs/new.md")).unwrap();
+    repo.commit("rename");
+    let log = sarif(&repo);
+    let fixes = &log["runs"][0]["results"][0]["fixes"];
+    let change = &fixes[0]["artifactChanges"][0];
+    assert_eq!(
+        change["artifactLocation"]["uri"], "docs/guide.md",
+        "{log:#}"
+    );
+    let replacement = &change["replacements"][0];
+    let text = "# Guide\r\n\r\nSee [it](<old name.md>).\r\n";
+    let offset = text.find("old name.md").unwrap();
+    assert_eq!(replacement["deletedRegion"]["byteOffset"], offset);
+    assert_eq!(
+        replacement["deletedRegion"]["byteLength"],
+        "old name.md".len()
+    );
+    assert_eq!(replacement["insertedContent"]["text"], "new.md");
+    if !have_tool("sarif-multitool") {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must have sarif-multitool"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fixes.sarif");
+    std::fs::write(&file, serde_json::to_string(&log).unwrap()).unwrap();
+    let report = sarif_validate(&file);
+    assert!(sarif_errors(&report).is_empty(), "{report}");
+    assert!(!report.contains(": warning "), "{report}");
+}

@@ -4,6 +4,7 @@
 
 mod history;
 mod objects;
+mod renames;
 mod snapshot;
 
 use std::collections::{HashMap, HashSet};
@@ -15,6 +16,7 @@ use git2::{Delta, DiffOptions, FileMode, Repository, Status, StatusOptions, Stat
 use crate::error::{Damage, Error};
 use crate::paths;
 pub use history::{Ignore, LastChange, Reach};
+pub use renames::Renames;
 use snapshot::WorktreeFiles;
 pub use snapshot::{Blob, CorruptObject, MissingObject, Mode, Snapshot};
 

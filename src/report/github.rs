@@ -98,7 +98,7 @@ fn annotation(outcome: &Outcome, d: &Diagnostic) -> String {
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
     let properties = properties.join(",");
-    let message = super::with_help(&d.message, d.help.as_deref());
+    let message = super::with_help(&d.message, super::help(d).as_deref());
     format!("::{command} {properties}::{}", escape_data(&message))
 }
 

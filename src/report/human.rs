@@ -115,7 +115,7 @@ impl Report {
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             },
-            help: d.help.as_deref().map(|h| printable(h).into_owned()),
+            help: super::help(d).map(|h| printable(&h).into_owned()),
             source: Some(Excerpt::new(printable(&d.path).into_owned(), file, marks)),
         }
     }

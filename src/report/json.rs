@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::check::{Notice, Outcome};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Safety, Severity};
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -39,6 +39,28 @@ struct Finding<'a> {
     end_column: usize,
     message: &'a str,
     help: Option<&'a str>,
+    /// Present when `check --fix` can repair the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<FixOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixOut<'a> {
+    safety: Safety,
+    edits: Vec<EditOut<'a>>,
+}
+
+/// An edit's span as byte offsets into the file (`start` inclusive, `end` exclusive) and as
+/// the lines and columns the finding itself uses.
+#[derive(Serialize)]
+struct EditOut<'a> {
+    start: usize,
+    end: usize,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    replacement: &'a str,
 }
 
 /// The findings, serialized one at a time as they are written: a run with a million
@@ -60,6 +82,25 @@ impl Serialize for Findings<'_> {
                 end_column: end.column,
                 message: &d.message,
                 help: d.help.as_deref(),
+                fix: d.fix.as_ref().map(|f| FixOut {
+                    safety: f.safety,
+                    edits: f
+                        .edits
+                        .iter()
+                        .map(|e| {
+                            let (start, end) = super::span_range(outcome, &d.path, &e.span);
+                            EditOut {
+                                start: e.span.start,
+                                end: e.span.end,
+                                line: start.line,
+                                column: start.column,
+                                end_line: end.line,
+                                end_column: end.column,
+                                replacement: &e.replacement,
+                            }
+                        })
+                        .collect(),
+                }),
             }
         }))
     }

@@ -62,13 +62,39 @@ pub fn write_error(format: Format, error: &Error, out: &mut dyn Write) -> io::Re
 
 /// Start and end (exclusive) positions of a finding.
 pub fn range(outcome: &Outcome, d: &Diagnostic) -> (Position, Position) {
-    match outcome.sources.get(&d.path) {
-        Some(source) => (source.position(d.span.start), source.position(d.span.end)),
+    span_range(outcome, &d.path, &d.span)
+}
+
+/// Where a byte span of `path` starts and ends, as lines and columns.
+pub fn span_range(
+    outcome: &Outcome,
+    path: &str,
+    span: &std::ops::Range<usize>,
+) -> (Position, Position) {
+    match outcome.sources.get(path) {
+        Some(source) => (source.position(span.start), source.position(span.end)),
         None => (
             Position { line: 1, column: 1 },
             Position { line: 1, column: 1 },
         ),
     }
+}
+
+/// A finding's help, ending with how `check --fix` repairs it when it can: the one wording
+/// every format shows.
+pub fn help(d: &Diagnostic) -> Option<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
+    let how = match d.fix.as_ref().map(|f| f.safety) {
+        None => return d.help.as_deref().map(Cow::Borrowed),
+        Some(crate::diagnostic::Safety::Safe) => "fixable with `docsteward check --fix`",
+        Some(crate::diagnostic::Safety::Unsafe) => {
+            "fixable with `docsteward check --fix --unsafe-fixes`"
+        }
+    };
+    Some(Cow::Owned(match &d.help {
+        Some(help) => format!("{help} ({how})"),
+        None => how.to_owned(),
+    }))
 }
 
 /// A repository-relative path as a URI path: every byte but unreserved characters and `/`

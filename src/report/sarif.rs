@@ -114,6 +114,43 @@ struct SarifResult {
     message: Text,
     locations: Vec<Location>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    /// The repair `check --fix` would make, when there is one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Text,
+    artifact_changes: Vec<ArtifactChange>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: ByteRegion,
+    inserted_content: Content,
+}
+
+/// A region by bytes: exact whatever the line endings.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ByteRegion {
+    byte_offset: usize,
+    byte_length: usize,
+}
+
+#[derive(Serialize)]
+struct Content {
+    text: String,
 }
 
 #[derive(Serialize)]
@@ -236,7 +273,7 @@ fn descriptor(rule: &'static dyn rules::Rule) -> ReportingDescriptor {
 
 fn result(outcome: &Outcome, d: &Diagnostic, fingerprint: u64) -> SarifResult {
     let (start, end) = super::range(outcome, d);
-    let message = super::with_help(&d.message, d.help.as_deref());
+    let message = super::with_help(&d.message, super::help(d).as_deref());
     SarifResult {
         rule_id: d.rule,
         rule_index: rule_index(d.rule),
@@ -257,6 +294,40 @@ fn result(outcome: &Outcome, d: &Diagnostic, fingerprint: u64) -> SarifResult {
             },
         }],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT, format!("{fingerprint:016x}"))]),
+        fixes: d.fix.iter().map(|f| fix(d, f)).collect(),
+    }
+}
+
+fn fix(d: &Diagnostic, f: &crate::diagnostic::Fix) -> SarifFix {
+    let how = match f.safety {
+        crate::diagnostic::Safety::Safe => "safe: applied by `docsteward check --fix`",
+        crate::diagnostic::Safety::Unsafe => {
+            "unsafe: applied by `docsteward check --fix --unsafe-fixes`"
+        }
+    };
+    SarifFix {
+        description: Text {
+            text: how.to_owned(),
+        },
+        artifact_changes: vec![ArtifactChange {
+            artifact_location: ArtifactLocation {
+                uri: super::uri_path(&d.path),
+                uri_base_id: "%SRCROOT%",
+            },
+            replacements: f
+                .edits
+                .iter()
+                .map(|e| Replacement {
+                    deleted_region: ByteRegion {
+                        byte_offset: e.span.start,
+                        byte_length: e.span.len(),
+                    },
+                    inserted_content: Content {
+                        text: e.replacement.clone(),
+                    },
+                })
+                .collect(),
+        }],
     }
 }
 

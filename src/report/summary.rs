@@ -75,9 +75,9 @@ pub fn write(outcome: &Outcome, links: Option<&Links>, out: &mut dyn Write) -> i
             None => text,
         };
         let mut message = cell(&d.message);
-        if let Some(help) = &d.help {
+        if let Some(help) = super::help(d) {
             message.push_str("<br>help: ");
-            message.push_str(&cell(help));
+            message.push_str(&cell(&help));
         }
         writeln!(
             out,

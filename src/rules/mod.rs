@@ -18,8 +18,9 @@ use std::collections::HashMap;
 use crate::config::{Level, Settings};
 use crate::document::Document;
 use crate::index::Index;
-use crate::repo::Snapshot;
+use crate::repo::{Renames, Snapshot};
 use crate::sink::Findings;
+use crate::site::Site;
 use crate::stale::Entry;
 
 /// What a rule is: its public id, its default level and its documentation (`rules/ID.md`).
@@ -36,6 +37,13 @@ pub struct Context<'a> {
     pub index: &'a Index<'a>,
     /// Staleness per document path, when `stale/age` is on.
     pub staleness: Option<&'a HashMap<String, Entry>>,
+    /// The site model, to check that a fix's new target resolves where it should.
+    pub site: &'a Site<'a>,
+    /// Renames in the snapshot's history of the paths that references lead nowhere to.
+    pub renames: Option<&'a Renames>,
+    /// Earlier versions of the documents that `#fragment`s lead into without a match, newest
+    /// first: where a renamed heading's old id can be found.
+    pub earlier: Option<&'a HashMap<String, Vec<Document>>>,
 }
 
 pub trait Rule: Sync {

@@ -1,7 +1,7 @@
 //! `encoding/mojibake`: UTF-8 read as Windows-1252 and saved again (`â€“` for `–`).
 
 use crate::config::Level;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Safety, Severity};
 use crate::document::Document;
 use crate::rules::{Context, Meta, Rule};
 use crate::sink::Findings;
@@ -35,7 +35,19 @@ impl Rule for Mojibake {
             let message =
                 format!("`{seen}` looks like UTF-8 text decoded as Windows-1252 (mojibake)");
             let help = format!("replace it with `{intended}` (U+{:04X})", intended as u32);
-            out.push(Diagnostic::new(META.id, doc.path(), span, message).with_help(help));
+            // Three or four characters that decode to one (`â€“`) are never prose; two (`Ã©`)
+            // may be, in a page quoting them: that fix is unsafe.
+            let safety = if intended.len_utf8() >= 3 {
+                Safety::Safe
+            } else {
+                Safety::Unsafe
+            };
+            let fix = Fix::replace(safety, span.clone(), intended.to_string());
+            out.push(
+                Diagnostic::new(META.id, doc.path(), span, message)
+                    .with_help(help)
+                    .with_fix(fix),
+            );
         }
     }
 }

@@ -1,10 +1,11 @@
 //! `links/case-mismatch`: a target that exists only with different letter case.
 
 use crate::config::Level;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Safety, Severity};
 use crate::document::Document;
 use crate::paths;
 use crate::resolve::Outcome;
+use crate::rules::links::relink;
 use crate::rules::{Context, Meta, Rule};
 use crate::sink::Findings;
 
@@ -31,9 +32,13 @@ impl Rule for CaseMismatch {
                 "write `{}`; the link works on macOS and Windows but breaks on case-sensitive servers",
                 paths::relative(&paths::parent(doc.path()), actual)
             );
-            out.push(
-                Diagnostic::new(META.id, doc.path(), link.span.clone(), message).with_help(help),
-            );
+            let mut d =
+                Diagnostic::new(META.id, doc.path(), link.span.clone(), message).with_help(help);
+            // The index has the path's one spelling: certain.
+            if let Some(fix) = relink(cx, doc, link, path, actual, Safety::Safe) {
+                d = d.with_fix(fix);
+            }
+            out.push(d);
         }
     }
 }

@@ -2,17 +2,18 @@
 //! `id`/`name` in the target document.
 
 use crate::config::Level;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Safety, Severity};
 use crate::document::Document;
-use crate::resolve::Outcome;
 use crate::rules::{Context, Meta, Rule};
 use crate::sink::Findings;
 use std::ops::Range;
 
+pub const ID: &str = "links/missing-anchor";
+
 pub struct MissingAnchor;
 
 static META: Meta = Meta {
-    id: "links/missing-anchor",
+    id: ID,
     default: Level::On(Severity::Error),
     doc: include_str!("../../../rules/links/missing-anchor.md"),
 };
@@ -24,21 +25,8 @@ impl Rule for MissingAnchor {
 
     fn check(&self, cx: &Context<'_>, doc: &Document, out: &mut Findings<'_>) {
         for link in cx.index.links(doc.path()) {
-            let Some(fragment) = link
-                .resolution
-                .fragment
-                .as_deref()
-                .filter(|f| !f.is_empty())
-            else {
+            let Some((fragment, target)) = link.fragment_target(doc.path()) else {
                 continue;
-            };
-            let target = match &link.resolution.outcome {
-                Outcome::SameDocument => doc.path(),
-                Outcome::Found {
-                    path,
-                    is_dir: false,
-                } => path.as_str(),
-                _ => continue,
             };
             // Only Markdown documents have anchors docsteward knows; `#L10` into code is not ours.
             let Some(anchors) = cx.index.anchors(target) else {
@@ -74,14 +62,68 @@ impl Rule for MissingAnchor {
                 true => near.map(|n| heading_text(n).unwrap_or_else(|| n.to_owned())),
                 false => near.map(str::to_owned),
             };
-            if let Some(near) = near {
+            let written = doc.text().get(d.span.clone()).unwrap_or_default();
+            let plain =
+                written == format!("#{fragment}") && !link.kind.is_some_and(|k| k.is_wikilink());
+            if let Some((old, (id, text))) = renamed_heading(cx, target, fragment) {
+                d = d.with_help(format!(
+                    "the heading `{old}` is now `{text}`: write `#{id}`"
+                ));
+                if plain {
+                    let span = d.span.start + 1..d.span.end;
+                    d = d.with_fix(Fix::replace(Safety::Safe, span, id));
+                }
+            } else if let Some(near) = near {
                 d = d.with_help(format!("did you mean `#{near}`?"));
+                // A slug, written as the fragment is: a guess, applied only on request.
+                let only = cx.index.only_closest_anchor(target, fragment) == Some(near.as_str());
+                if only && plain {
+                    let span = d.span.start + 1..d.span.end;
+                    d = d.with_fix(Fix::replace(Safety::Unsafe, span, near));
+                }
             } else if anchors.is_empty() {
                 d = d.with_help(format!("{place} has no headings or anchors"));
             }
             out.push(d);
         }
     }
+}
+
+/// When `fragment` was the id of a heading of `target` in an earlier version, and the
+/// heading at the same place (the same position among the headings, the same level, the
+/// same number of headings) has another id today: the old heading's text, and today's id
+/// and text.
+fn renamed_heading(
+    cx: &Context<'_>,
+    target: &str,
+    fragment: &str,
+) -> Option<(String, (String, String))> {
+    let today = cx.index.document(target)?;
+    let ids = |d: &Document| {
+        cx.site.heading_ids(d).unwrap_or_else(|| {
+            d.markdown
+                .headings
+                .iter()
+                .map(|h| h.anchor.clone())
+                .collect()
+        })
+    };
+    let today_ids = ids(today);
+    let earlier = cx.earlier?.get(target)?;
+    for old in earlier {
+        let old_ids = ids(old);
+        let Some(at) = old_ids.iter().position(|id| id == fragment) else {
+            continue;
+        };
+        let (was, now) = (&old.markdown.headings, &today.markdown.headings);
+        if was.len() != now.len() || was[at].level != now[at].level {
+            return None;
+        }
+        let new = today_ids.get(at)?;
+        return (new != fragment)
+            .then(|| (was[at].text.clone(), (new.clone(), now[at].text.clone())));
+    }
+    None
 }
 
 /// The `#fragment` part of a destination's span, or the whole span when it cannot be found.

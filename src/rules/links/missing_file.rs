@@ -2,19 +2,22 @@
 //! snapshot.
 
 use crate::config::Level;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Safety, Severity};
 use crate::document::markdown::RefKind;
 use crate::document::Document;
 use crate::index::Link;
 use crate::paths;
 use crate::resolve::Outcome;
+use crate::rules::links::relink;
 use crate::rules::{Context, Meta, Rule};
 use crate::sink::Findings;
+
+pub const ID: &str = "links/missing-file";
 
 pub struct MissingFile;
 
 static META: Meta = Meta {
-    id: "links/missing-file",
+    id: ID,
     default: Level::On(Severity::Error),
     doc: include_str!("../../../rules/links/missing-file.md"),
 };
@@ -66,7 +69,20 @@ impl Rule for MissingFile {
                 None => format!("{what} `{path}` does not exist"),
             };
             let mut d = Diagnostic::new(META.id, doc.path(), link.span.clone(), message);
-            if *unstaged {
+            // History knows where the file went: the one certain repair.
+            let renamed = route
+                .is_none()
+                .then(|| cx.renames?.follow(path, |p| cx.snapshot.contains(p)))
+                .flatten();
+            if let Some(today) = renamed {
+                d = d.with_help(format!(
+                    "`{path}` was renamed to `{today}`; write `{}`",
+                    paths::relative(&paths::parent(doc.path()), today)
+                ));
+                if let Some(fix) = relink(cx, doc, link, path, today, Safety::Safe) {
+                    d = d.with_fix(fix);
+                }
+            } else if *unstaged {
                 d = d.with_help(format!(
                     "exists in the work tree but is not staged: git add {path}"
                 ));
@@ -79,6 +95,13 @@ impl Rule for MissingFile {
                     "did you mean `{}`? (`{near}` exists)",
                     paths::relative(&paths::parent(doc.path()), near)
                 ));
+                let only = route.is_none() && cx.index.only_closest_path(path) == Some(near);
+                if let Some(fix) = only
+                    .then(|| relink(cx, doc, link, path, near, Safety::Unsafe))
+                    .flatten()
+                {
+                    d = d.with_fix(fix);
+                }
             }
             out.push(d);
         }
