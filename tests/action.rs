@@ -804,15 +804,8 @@ fn the_release_builds_every_asset_the_action_downloads() {
         .map(|m| m["target"].as_str().unwrap())
         .collect();
     built.sort_unstable();
-    let mut wanted: Vec<String> = [
-        ("Linux", "X64"),
-        ("Linux", "ARM64"),
-        ("macOS", "X64"),
-        ("macOS", "ARM64"),
-        ("Windows", "X64"),
-    ]
-    .iter()
-    .map(|(os, arch)| {
+    // What the action's script asks for on a runner.
+    let target = |os: &str, arch: &str| -> String {
         let out = Command::new("bash")
             .arg(manifest_dir().join("scripts/action-run.sh"))
             .arg("release-target")
@@ -823,20 +816,21 @@ fn the_release_builds_every_asset_the_action_downloads() {
             .unwrap();
         assert!(out.status.success(), "{out:?}");
         String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    })
+    };
+    let mut wanted: Vec<String> = [
+        ("Linux", "X64"),
+        ("Linux", "ARM64"),
+        ("macOS", "X64"),
+        ("macOS", "ARM64"),
+        ("Windows", "X64"),
+    ]
+    .iter()
+    .map(|(os, arch)| target(os, arch))
     .collect();
     wanted.sort_unstable();
     assert_eq!(built, wanted);
     // A runner the release has nothing for gets nothing, and so a source build.
-    let out = Command::new("bash")
-        .arg(manifest_dir().join("scripts/action-run.sh"))
-        .arg("release-target")
-        .env("GITHUB_ACTION_PATH", manifest_dir())
-        .env("RUNNER_OS", "Windows")
-        .env("RUNNER_ARCH", "ARM64")
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    assert_eq!(target("Windows", "ARM64"), "");
 
     let text =
         std::fs::read_to_string(manifest_dir().join(".github/workflows/release.yml")).unwrap();

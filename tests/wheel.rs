@@ -65,16 +65,7 @@ fn the_wheel_installs_the_cli_and_runs_the_demo() {
     let repo = TestRepo::new();
     repo.copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/handbook"));
     repo.commit("the handbook");
-    let from_wheel = Command::new(&installed)
-        .args(["check", "--format", "json"])
-        .current_dir(repo.root())
-        // The environment common::docsteward gives the binary under test.
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
+    let from_wheel = common::docsteward_at(&installed, repo.root(), &["check", "--format", "json"])
         .output()
         .unwrap();
     assert_eq!(from_wheel.status.code(), Some(1), "the demo has findings");

@@ -324,7 +324,12 @@ impl Default for TestRepo {
 
 /// The built binary, to run in `dir` with `args`, in the environment every test runs it in.
 pub fn docsteward(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_docsteward"));
+    docsteward_at(Path::new(env!("CARGO_BIN_EXE_docsteward")), dir, args)
+}
+
+/// [`docsteward`] with another build of it (the wheel's, say) in the same environment.
+pub fn docsteward_at(binary: &Path, dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(binary);
     command
         .args(args)
         .current_dir(dir)
