@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The steps of the docsteward GitHub Action (action.yml), kept here so that tests can run
-# them with a simulated runner environment. Usage: action-run.sh cache-key | install | check
+# them with a simulated runner environment.
+# Usage: action-run.sh cache-key | install | build | check | release-target
 #
 # Inputs arrive as INPUT_* variables set by action.yml's `env:` blocks, never spliced into
 # the script text, so that no input can inject shell code.
@@ -26,9 +27,112 @@ cache_key() {
   output restore-prefix "docsteward-${RUNNER_OS:-unknown}-"
 }
 
+# The release asset for this runner: the Rust target triple, or nothing when the release
+# workflow builds none for it.
+release_target() {
+  local os=${RUNNER_OS:-$(uname -s)} arch=${RUNNER_ARCH:-$(uname -m)}
+  case "$os/$arch" in
+    Linux/X64 | Linux/x86_64) echo x86_64-unknown-linux-musl ;;
+    Linux/ARM64 | Linux/aarch64) echo aarch64-unknown-linux-musl ;;
+    macOS/X64 | Darwin/x86_64) echo x86_64-apple-darwin ;;
+    macOS/ARM64 | Darwin/arm64) echo aarch64-apple-darwin ;;
+    Windows/X64) echo x86_64-pc-windows-msvc ;;
+    *) ;;
+  esac
+}
+
+sha256() {
+  if command -v sha256sum >/dev/null; then
+    sha256sum "$1" | cut -d' ' -f1
+  else
+    shasum -a 256 "$1" | cut -d' ' -f1
+  fi
+}
+
+# Installs the release binary of this action's version for this runner: the asset named in
+# the release's SHA256SUMS, downloaded and checked against it. Returns 1 when there is
+# nothing to download (no release for this ref, no asset for this runner): the caller then
+# builds from source. A checksum that does not match fails the step: a tampered or broken
+# download must never run, nor be papered over by a build.
+download() {
+  local version tag target asset base sums dir expected actual
+  version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$action_path/Cargo.toml" | head -n 1)
+  tag="v$version"
+  # A branch or a commit of the action is newer than any release: build that source.
+  case "${GITHUB_ACTION_REF:-$tag}" in
+    v[0-9]*) ;;
+    *)
+      echo "The action runs at ${GITHUB_ACTION_REF}, not a release tag: building from source."
+      return 1
+      ;;
+  esac
+  target=$(release_target)
+  if [ -z "$target" ]; then
+    echo "No release binary for ${RUNNER_OS:-$(uname -s)} ${RUNNER_ARCH:-$(uname -m)}: building from source."
+    return 1
+  fi
+  asset="docsteward-$target.tar.gz"
+  [ "$target" = x86_64-pc-windows-msvc ] && asset="docsteward-$target.zip"
+  # DOCSTEWARD_RELEASE_URL exists for the action's tests, which serve a release locally.
+  base=${DOCSTEWARD_RELEASE_URL:-${GITHUB_SERVER_URL:-https://github.com}/${GITHUB_ACTION_REPOSITORY:-docsteward/docsteward}/releases/download/$tag}
+  dir="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/docsteward-$tag"
+  mkdir -p "$dir" || exit 3
+  sums="$dir/SHA256SUMS"
+  if ! curl -fsSL --retry 3 -o "$sums" "$base/SHA256SUMS"; then
+    echo "No release $tag to download from $base: building from source."
+    return 1
+  fi
+  expected=$(awk -v name="$asset" '$2 == name || $2 == "*" name { print $1; exit }' "$sums")
+  if [ -z "$expected" ]; then
+    echo "Release $tag has no $asset: building from source."
+    return 1
+  fi
+  if ! curl -fsSL --retry 3 -o "$dir/$asset" "$base/$asset"; then
+    echo "::warning title=docsteward::Release $tag lists $asset but it could not be downloaded: building from source."
+    return 1
+  fi
+  actual=$(sha256 "$dir/$asset")
+  if [ "$actual" != "$expected" ]; then
+    echo "::error title=docsteward::$asset from $base has SHA-256 $actual, but the release's SHA256SUMS says $expected. Not installing it."
+    rm -f "$dir/$asset"
+    exit 3
+  fi
+  mkdir -p "$dir/bin"
+  # Called as a condition, this function runs without `set -e`: every failure is explicit.
+  case "$asset" in
+    *.zip) unzip -q -o "$dir/$asset" -d "$dir/bin" ;;
+    *) tar -xzf "$dir/$asset" -C "$dir/bin" ;;
+  esac || {
+    echo "::error title=docsteward::$asset could not be unpacked."
+    exit 3
+  }
+  if [ ! -f "$dir/bin/docsteward" ] && [ ! -f "$dir/bin/docsteward.exe" ]; then
+    echo "::error title=docsteward::$asset holds no docsteward binary."
+    exit 3
+  fi
+  echo "Installed docsteward $tag ($target, SHA-256 $actual)."
+  if [ -n "${GITHUB_PATH:-}" ]; then
+    echo "$dir/bin" >>"$GITHUB_PATH"
+  fi
+}
+
 install() {
   if [ "${DOCSTEWARD_SKIP_INSTALL:-}" = 1 ]; then
     echo "DOCSTEWARD_SKIP_INSTALL=1: using $(command -v docsteward || echo 'docsteward from PATH')"
+    output build false
+    return 0
+  fi
+  if download; then
+    output build false
+  else
+    output build true
+  fi
+}
+
+# The fallback: cargo install from the action's source, into a target folder the cargo
+# home cache keeps.
+build() {
+  if [ "${DOCSTEWARD_SKIP_INSTALL:-}" = 1 ]; then
     return 0
   fi
   CARGO_TARGET_DIR="$target_dir" cargo install --locked --path "$action_path"
@@ -107,9 +211,11 @@ check() {
 case "${1:-}" in
   cache-key) cache_key ;;
   install) install ;;
+  build) build ;;
   check) check ;;
+  release-target) release_target ;;
   *)
-    echo "usage: $0 cache-key | install | check" >&2
+    echo "usage: $0 cache-key | install | build | check | release-target" >&2
     exit 2
     ;;
 esac

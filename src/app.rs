@@ -1,6 +1,8 @@
 //! Runs a parsed command line and decides the exit status. Output goes to the writers given.
 
 use std::io::{self, Write};
+
+use clap::CommandFactory;
 use std::path::PathBuf;
 
 use std::collections::HashSet;
@@ -73,6 +75,17 @@ pub fn run(
         }
         Command::Rule { id } => show_rule(&id, stdout)?,
         Command::Hook { action } => run_hook(cli.directory, action, stdout)?,
+        Command::Completions { shell } => {
+            // Generated into memory: clap_complete panics on a failed write (a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "docsteward", &mut script);
+            stdout.write_all(&script)?;
+            Ok(ExitStatus::Clean)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(stdout)?;
+            Ok(ExitStatus::Clean)
+        }
     };
     match result {
         Ok(status) => Ok(status),

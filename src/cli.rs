@@ -10,7 +10,8 @@ use crate::stale::report::StaleFormat;
 #[derive(Debug, Parser)]
 #[command(
     name = "docsteward",
-    version,
+    // The package version and, when built from git, the commit (see build.rs).
+    version = env!("DOCSTEWARD_VERSION"),
     about = "Lint a Markdown knowledge base against what git actually has."
 )]
 pub struct Cli {
@@ -50,6 +51,14 @@ pub enum Command {
         #[command(subcommand)]
         action: HookAction,
     },
+    /// Print a completion script for a shell, e.g. `docsteward completions bash`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `docsteward man > docsteward.1`.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,7 +6,7 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{actionlint, have_tool, TestRepo};
@@ -77,6 +77,64 @@ fn run_action(fixture: &Fixture, given: &[(&str, &str)]) -> Run {
 
 /// [`run_action`] with `workspace` (a clone of the fixture, say) as the checkout.
 fn run_action_in(workspace: &Path, fixture: &Fixture, given: &[(&str, &str)]) -> Run {
+    run_action_with(workspace, fixture, given, &Runner::installed())
+}
+
+/// The runner around the action: what is on PATH, and the environment every step gets on
+/// top of the simulated one.
+struct Runner {
+    path: std::ffi::OsString,
+    env: Vec<(&'static str, std::ffi::OsString)>,
+}
+
+impl Runner {
+    /// The binary under test already on PATH, as `cargo install` would have put it; the
+    /// install step is skipped.
+    fn installed() -> Runner {
+        Runner {
+            path: common::path_with_binary(),
+            env: vec![("DOCSTEWARD_SKIP_INSTALL", "1".into())],
+        }
+    }
+}
+
+/// Whether a step's `if:` holds. The action's conditions are all of the form
+/// `steps.ID.outputs.NAME == 'VALUE'`; anything else is an expression the test does not
+/// evaluate.
+fn condition_holds(condition: &str, outputs: &BTreeMap<String, BTreeMap<String, String>>) -> bool {
+    let (left, right) = condition
+        .split_once(" == ")
+        .unwrap_or_else(|| panic!("a condition the test does not evaluate: {condition}"));
+    let mut parts = left.trim().split('.');
+    let (Some("steps"), Some(id), Some("outputs"), Some(name), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        panic!("a condition the test does not evaluate: {condition}");
+    };
+    let value = right
+        .trim()
+        .strip_prefix('\'')
+        .and_then(|v| v.strip_suffix('\''))
+        .unwrap_or_else(|| panic!("a condition the test does not evaluate: {condition}"));
+    outputs
+        .get(id)
+        .and_then(|o| o.get(name))
+        .is_some_and(|v| v == value)
+}
+
+/// Every step of action.yml in order, as a runner runs them: `if:` conditions on earlier
+/// steps' outputs, each step's own output file, and folders a step appends to
+/// `GITHUB_PATH` put first on PATH for the steps after it.
+fn run_action_with(
+    workspace: &Path,
+    fixture: &Fixture,
+    given: &[(&str, &str)],
+    runner_env: &Runner,
+) -> Run {
     let action = load_yaml(&manifest_dir().join("action.yml"));
     let mut inputs = BTreeMap::new();
     for (name, spec) in action["inputs"].as_hash().unwrap() {
@@ -96,11 +154,11 @@ fn run_action_in(workspace: &Path, fixture: &Fixture, given: &[(&str, &str)]) ->
     });
     std::fs::write(&event, payload.to_string()).unwrap();
     let summary = runner.path().join("step_summary.md");
-    let outputs = runner.path().join("output.txt");
+    let github_path = runner.path().join("github_path.txt");
+    let temp = runner.path().join("temp");
+    std::fs::create_dir(&temp).unwrap();
     std::fs::write(&summary, "").unwrap();
-    std::fs::write(&outputs, "").unwrap();
-    // The binary under test comes first on PATH, as `cargo install` would have put it.
-    let path = common::path_with_binary();
+    std::fs::write(&github_path, "").unwrap();
 
     let mut run = Run {
         status: 0,
@@ -109,7 +167,13 @@ fn run_action_in(workspace: &Path, fixture: &Fixture, given: &[(&str, &str)]) ->
         summary: String::new(),
         outputs: String::new(),
     };
-    for step in action["runs"]["steps"].as_vec().unwrap() {
+    let mut step_outputs: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (n, step) in action["runs"]["steps"].as_vec().unwrap().iter().enumerate() {
+        if let Some(condition) = step["if"].as_str() {
+            if !condition_holds(condition, &step_outputs) {
+                continue;
+            }
+        }
         let Some(script) = step["run"].as_str() else {
             assert!(
                 step["uses"]
@@ -124,6 +188,21 @@ fn run_action_in(workspace: &Path, fixture: &Fixture, given: &[(&str, &str)]) ->
             Some("bash"),
             "composite run steps need a shell"
         );
+        let outputs = runner.path().join(format!("output-{n}.txt"));
+        std::fs::write(&outputs, "").unwrap();
+        // Folders earlier steps added to GITHUB_PATH come first, the last added first.
+        let added: Vec<PathBuf> = std::fs::read_to_string(&github_path)
+            .unwrap()
+            .lines()
+            .rev()
+            .map(PathBuf::from)
+            .collect();
+        let path = std::env::join_paths(
+            added
+                .into_iter()
+                .chain(std::env::split_paths(&runner_env.path)),
+        )
+        .unwrap();
         let mut command = Command::new("bash");
         command
             .args([
@@ -136,25 +215,37 @@ fn run_action_in(workspace: &Path, fixture: &Fixture, given: &[(&str, &str)]) ->
             ])
             .current_dir(workspace)
             .env("PATH", &path)
+            .env("HOME", runner.path())
             .env("CI", "true")
             .env("GITHUB_ACTIONS", "true")
             .env("GITHUB_ACTION_PATH", manifest_dir())
+            .env("GITHUB_ACTION_REPOSITORY", "docsteward/docsteward")
+            .env(
+                "GITHUB_ACTION_REF",
+                format!("v{}", env!("CARGO_PKG_VERSION")),
+            )
             .env("GITHUB_WORKSPACE", workspace)
             .env("GITHUB_EVENT_NAME", "pull_request")
             .env("GITHUB_EVENT_PATH", &event)
             .env("GITHUB_STEP_SUMMARY", &summary)
             .env("GITHUB_OUTPUT", &outputs)
+            .env("GITHUB_PATH", &github_path)
             .env("GITHUB_SERVER_URL", "https://github.com")
             .env("GITHUB_REPOSITORY", "octo/handbook")
             .env("GITHUB_SHA", fixture.head.to_string())
             .env("RUNNER_OS", "Linux")
-            .env("DOCSTEWARD_SKIP_INSTALL", "1")
+            .env("RUNNER_ARCH", "X64")
+            .env("RUNNER_TEMP", &temp)
             .env("NO_COLOR", "1")
             // "Today", for staleness, is the head commit's day, as in every other test.
             .env("SOURCE_DATE_EPOCH", "1700086400")
+            .env_remove("DOCSTEWARD_SKIP_INSTALL")
+            .env_remove("DOCSTEWARD_RELEASE_URL")
+            .env_remove("CARGO_HOME")
             .env_remove("GIT_DIR")
             .env_remove("GIT_WORK_TREE")
-            .env_remove("GIT_INDEX_FILE");
+            .env_remove("GIT_INDEX_FILE")
+            .envs(runner_env.env.iter().map(|(k, v)| (*k, v)));
         if let Some(env) = step["env"].as_hash() {
             for (k, v) in env {
                 command.env(
@@ -167,12 +258,21 @@ fn run_action_in(workspace: &Path, fixture: &Fixture, given: &[(&str, &str)]) ->
         run.stdout.push_str(&String::from_utf8_lossy(&out.stdout));
         run.stderr.push_str(&String::from_utf8_lossy(&out.stderr));
         run.status = out.status.code().expect("exit code");
+        let written = std::fs::read_to_string(&outputs).unwrap();
+        if let Some(id) = step["id"].as_str() {
+            let parsed = written
+                .lines()
+                .filter_map(|l| l.split_once('='))
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            step_outputs.insert(id.to_owned(), parsed);
+        }
+        run.outputs.push_str(&written);
         if run.status != 0 {
             break;
         }
     }
     run.summary = std::fs::read_to_string(&summary).unwrap();
-    run.outputs = std::fs::read_to_string(&outputs).unwrap();
     run
 }
 
@@ -200,13 +300,9 @@ fn pull_request_reports_only_the_changed_document() {
     assert!(run.summary.contains(&link), "{}", run.summary);
     assert!(!run.summary.contains("old.md"), "{}", run.summary);
     assert!(run.outputs.contains("exit-code=0\n"), "{}", run.outputs);
-    assert!(
-        run.outputs
-            .lines()
-            .any(|l| l.starts_with("key=docsteward-Linux-")),
-        "{}",
-        run.outputs
-    );
+    // Nothing to build: no cache key, no cache.
+    assert!(run.outputs.contains("build=false\n"), "{}", run.outputs);
+    assert!(!run.outputs.contains("key="), "{}", run.outputs);
 }
 
 #[test]
@@ -350,7 +446,11 @@ fn workflows_pass_actionlint() {
     let workflows = manifest_dir().join("tests/workflows");
     actionlint(
         manifest_dir(),
-        &[workflows.join("pr.yml"), workflows.join("stale.yml")],
+        &[
+            workflows.join("pr.yml"),
+            workflows.join("stale.yml"),
+            manifest_dir().join(".github/workflows/release.yml"),
+        ],
     );
 
     // actionlint checks a local action's inputs against its action.yml: lint the pull
@@ -364,10 +464,16 @@ fn workflows_pass_actionlint() {
     )
     .unwrap();
     let pr = std::fs::read_to_string(workflows.join("pr.yml")).unwrap();
-    assert!(pr.contains("uses: docsteward/docsteward@v0"));
+    assert!(pr.contains(&format!(
+        "uses: docsteward/docsteward@v{}\n",
+        env!("CARGO_PKG_VERSION")
+    )));
     std::fs::write(
         project.path().join(".github/workflows/pr.yml"),
-        pr.replace("docsteward/docsteward@v0", "./"),
+        pr.replace(
+            &format!("docsteward/docsteward@v{}", env!("CARGO_PKG_VERSION")),
+            "./",
+        ),
     )
     .unwrap();
     actionlint(project.path(), &[]);
@@ -399,5 +505,331 @@ fn every_run_step_calls_the_script_and_takes_inputs_from_env() {
             // Inputs spliced into a script are a shell injection; they go through env.
             assert!(!script.contains("${{"), "{script}");
         }
+    }
+}
+
+/// A release as the action downloads it, served over HTTP from a folder by a thread of this
+/// test: `GET /NAME` is the file NAME, or 404.
+struct Release {
+    dir: tempfile::TempDir,
+    url: String,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Release {
+    fn serve() -> Release {
+        use std::io::{BufRead, BufReader, Write};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_owned();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = requests.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    continue;
+                }
+                // The headers, up to the empty line.
+                let mut header = String::new();
+                while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                    header.clear();
+                }
+                let name = request_line
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("/")
+                    .trim_start_matches('/')
+                    .to_owned();
+                seen.lock().unwrap().push(name.clone());
+                let file = (!name.contains('/') && !name.is_empty())
+                    .then(|| std::fs::read(root.join(&name)).ok())
+                    .flatten();
+                let (status, body) = match file {
+                    Some(body) => ("200 OK", body),
+                    None => ("404 Not Found", b"not found\n".to_vec()),
+                };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&body);
+            }
+        });
+        Release { dir, url, requests }
+    }
+
+    /// `name`, a tar.gz holding the binary under test as `docsteward`, and its line in
+    /// SHA256SUMS: the right digest, or that of other bytes.
+    fn add_binary(&self, name: &str, right_checksum: bool) {
+        let staging = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            env!("CARGO_BIN_EXE_docsteward"),
+            staging.path().join("docsteward"),
+        )
+        .unwrap();
+        let archive = self.dir.path().join(name);
+        let out = Command::new("tar")
+            .arg("-czf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(staging.path())
+            .arg("docsteward")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let digest = if right_checksum {
+            sha256(&archive)
+        } else {
+            let other = staging.path().join("other");
+            std::fs::write(&other, "not the archive").unwrap();
+            sha256(&other)
+        };
+        self.add_sum(&digest, name);
+    }
+
+    fn add_sum(&self, digest: &str, name: &str) {
+        use std::io::Write;
+        let mut sums = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join("SHA256SUMS"))
+            .unwrap();
+        writeln!(sums, "{digest}  {name}").unwrap();
+    }
+
+    fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+fn sha256(file: &Path) -> String {
+    let out = Command::new("sha256sum").arg(file).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+const LINUX_X64: &str = "docsteward-x86_64-unknown-linux-musl.tar.gz";
+
+/// A runner with no docsteward: the release at `release`, and a `cargo` that stands for
+/// the source build: it records its arguments and "installs" the binary under test where
+/// `cargo install` would.
+fn runner_downloading(release: &Release, bin: &Path) -> Runner {
+    let cargo = bin.join("cargo");
+    std::fs::write(
+        &cargo,
+        format!(
+            "#!/bin/sh\necho \"$@\" >> '{}'\nmkdir -p \"$HOME/.cargo/bin\"\ncp '{}' \"$HOME/.cargo/bin/docsteward\"\n",
+            bin.join("cargo-calls").display(),
+            env!("CARGO_BIN_EXE_docsteward")
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&cargo, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    let path =
+        std::env::join_paths(std::iter::once(bin.to_owned()).chain(std::env::split_paths(&rest)))
+            .unwrap();
+    Runner {
+        path,
+        env: vec![("DOCSTEWARD_RELEASE_URL", release.url.clone().into())],
+    }
+}
+
+fn have_download_tools() -> bool {
+    ["curl", "tar", "sha256sum"].iter().all(|t| have_tool(t))
+}
+
+/// The release has a binary for the runner with the right checksum: the action installs it
+/// (and builds nothing), and the check runs it.
+#[test]
+fn the_action_installs_the_release_binary_it_can_verify() {
+    if !have_download_tools() {
+        return;
+    }
+    let fixture = fixture();
+    let release = Release::serve();
+    release.add_binary(LINUX_X64, true);
+    release.add_binary("docsteward-aarch64-unknown-linux-musl.tar.gz", false);
+    let bin = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let run = run_action_with(
+        fixture.repo.root(),
+        &fixture,
+        &[],
+        &runner_downloading(&release, bin.path()),
+    );
+    eprintln!(
+        "the action, downloading docsteward from a local server, ran in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert_eq!(run.status, 0, "{run:#?}");
+    assert!(run.outputs.contains("build=false\n"), "{run:#?}");
+    assert!(run.stdout.contains("Installed docsteward v"), "{run:#?}");
+    assert_eq!(release.requests(), ["SHA256SUMS", LINUX_X64]);
+    // The downloaded binary checked the pull request: its one finding is reported.
+    assert_eq!(annotations(&run).len(), 1, "{run:#?}");
+    assert!(run.outputs.contains("exit-code=0\n"), "{run:#?}");
+}
+
+/// A download whose SHA-256 differs from the release's SHA256SUMS fails the step: nothing is
+/// installed, and no build papers over it.
+#[test]
+fn a_download_with_the_wrong_checksum_fails_the_action() {
+    if !have_download_tools() {
+        return;
+    }
+    let fixture = fixture();
+    let release = Release::serve();
+    release.add_binary(LINUX_X64, false);
+    let bin = tempfile::tempdir().unwrap();
+    let run = run_action_with(
+        fixture.repo.root(),
+        &fixture,
+        &[],
+        &runner_downloading(&release, bin.path()),
+    );
+    assert_ne!(run.status, 0, "{run:#?}");
+    assert!(
+        annotations(&run)
+            .iter()
+            .any(|a| a.starts_with("::error title=docsteward::") && a.contains("SHA-256")),
+        "{run:#?}"
+    );
+    assert!(!run.outputs.contains("build="), "{run:#?}");
+    assert!(
+        !run.outputs.contains("exit-code="),
+        "the check ran:\n{run:#?}"
+    );
+}
+
+/// No asset for the runner (a release without it, or no release at all): the action
+/// builds from source with `cargo install`, and checks with what it built.
+#[test]
+fn without_an_asset_for_the_runner_the_action_builds_from_source() {
+    if !have_download_tools() {
+        return;
+    }
+    let fixture = fixture();
+    let setups = [
+        "other asset only",
+        "listed but not there",
+        "no release",
+        "a branch of the action",
+    ];
+    for setup in setups {
+        let release = Release::serve();
+        if setup != "no release" {
+            release.add_binary("docsteward-aarch64-apple-darwin.tar.gz", true);
+        }
+        if setup == "listed but not there" || setup == "a branch of the action" {
+            release.add_binary(LINUX_X64, true);
+        }
+        if setup == "listed but not there" {
+            std::fs::remove_file(release.dir.path().join(LINUX_X64)).unwrap();
+        }
+        let bin = tempfile::tempdir().unwrap();
+        let mut runner = runner_downloading(&release, bin.path());
+        if setup == "a branch of the action" {
+            runner.env.push(("GITHUB_ACTION_REF", "main".into()));
+        }
+        let run = run_action_with(fixture.repo.root(), &fixture, &[], &runner);
+        assert_eq!(run.status, 0, "{setup}: {run:#?}");
+        assert!(run.outputs.contains("build=true\n"), "{setup}: {run:#?}");
+        // The source build is cached by a key of the action's sources.
+        assert!(
+            run.outputs
+                .lines()
+                .any(|l| l.starts_with("key=docsteward-Linux-")),
+            "{setup}: {}",
+            run.outputs
+        );
+        let expected: &[&str] = match setup {
+            "a branch of the action" => &[],
+            "listed but not there" => &["SHA256SUMS", LINUX_X64],
+            _ => &["SHA256SUMS"],
+        };
+        assert_eq!(release.requests(), expected, "{setup}");
+        assert!(
+            run.stdout.contains("building from source"),
+            "{setup}: {run:#?}"
+        );
+        // What the source build installed checked the pull request (a release that lists
+        // an asset it does not have is worth a warning).
+        let warned = usize::from(setup == "listed but not there");
+        assert_eq!(annotations(&run).len(), 1 + warned, "{setup}: {run:#?}");
+        let calls = std::fs::read_to_string(bin.path().join("cargo-calls")).unwrap();
+        assert_eq!(
+            calls,
+            format!("install --locked --path {}\n", manifest_dir().display()),
+            "{setup}"
+        );
+    }
+}
+
+/// The release workflow builds a binary for every runner the action downloads for, under
+/// the asset name the action asks for, and publishes the sums the action checks.
+#[test]
+fn the_release_builds_every_asset_the_action_downloads() {
+    let release = load_yaml(&manifest_dir().join(".github/workflows/release.yml"));
+    let mut built: Vec<&str> = release["jobs"]["binaries"]["strategy"]["matrix"]["include"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .map(|m| m["target"].as_str().unwrap())
+        .collect();
+    built.sort_unstable();
+    // What the action's script asks for on a runner.
+    let target = |os: &str, arch: &str| -> String {
+        let out = Command::new("bash")
+            .arg(manifest_dir().join("scripts/action-run.sh"))
+            .arg("release-target")
+            .env("GITHUB_ACTION_PATH", manifest_dir())
+            .env("RUNNER_OS", os)
+            .env("RUNNER_ARCH", arch)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    let mut wanted: Vec<String> = [
+        ("Linux", "X64"),
+        ("Linux", "ARM64"),
+        ("macOS", "X64"),
+        ("macOS", "ARM64"),
+        ("Windows", "X64"),
+    ]
+    .iter()
+    .map(|(os, arch)| target(os, arch))
+    .collect();
+    wanted.sort_unstable();
+    assert_eq!(built, wanted);
+    // A runner the release has nothing for gets nothing, and so a source build.
+    assert_eq!(target("Windows", "ARM64"), "");
+
+    let text =
+        std::fs::read_to_string(manifest_dir().join(".github/workflows/release.yml")).unwrap();
+    for name in [
+        "dist/docsteward-$TARGET.tar.gz",
+        "dist/docsteward-$TARGET.zip",
+        "> SHA256SUMS",
+    ] {
+        assert!(text.contains(name), "release.yml does not make {name}");
+    }
+    let script = std::fs::read_to_string(manifest_dir().join("scripts/action-run.sh")).unwrap();
+    for name in [
+        "asset=\"docsteward-$target.tar.gz\"",
+        "asset=\"docsteward-$target.zip\"",
+        "$base/SHA256SUMS",
+    ] {
+        assert!(script.contains(name), "action-run.sh does not fetch {name}");
     }
 }

@@ -1,41 +1,56 @@
-//! The pre-commit framework: the hook this repository offers (.pre-commit-hooks.yaml), run by
-//! the real `pre-commit` as a `repo: local` hook with the same file selection: it refuses
-//! commits that stage a broken link or break references held by documents the commit does
-//! not touch, lets clean commits through, and `pre-commit run --all-files` (how CI runs
-//! pre-commit) reports what `docsteward check` reports.
+//! The pre-commit framework: the hooks this repository offers (.pre-commit-hooks.yaml),
+//! installed by the real `pre-commit` from a repository that offers them as this one does.
+//! `docsteward-system` runs the binary under test from PATH; `docsteward` installs the
+//! wheel (from the wheelhouse .ci/run builds, pip without an index) and runs its binary.
+//! Both refuse commits that stage a broken link or break references held by documents the
+//! commit does not touch, let clean commits through, and `pre-commit run --all-files` (how
+//! CI runs pre-commit) reports what `docsteward check` reports.
 
 mod common;
 
+use std::ffi::OsString;
 use std::path::Path;
 use std::process::Command;
+use std::time::Instant;
 
-use common::gate::{self, knowledge_base, run, text};
-use common::{have_tool, TestRepo};
+use common::gate::{self, knowledge_base, run_with, text};
+use common::{have_tool, wheelhouse, TestRepo};
 use yaml_rust2::{Yaml, YamlLoader};
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+fn manifest_hooks() -> Vec<Yaml> {
+    let path = manifest_dir().join(".pre-commit-hooks.yaml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut docs = YamlLoader::load_from_str(&text).unwrap();
+    docs.remove(0).into_vec().unwrap()
+}
+
 #[test]
-fn the_offered_hook_runs_on_every_commit_and_on_all_files() {
-    let hook = manifest_hook();
-    assert_eq!(hook["id"].as_str(), Some("docsteward"));
-    assert_eq!(hook["language"].as_str(), Some("rust"));
-    assert_eq!(hook["entry"].as_str(), Some("docsteward check --staged"));
-    // Deleting an image stages no Markdown file, yet can break a document.
-    assert_eq!(hook["always_run"].as_bool(), Some(true));
-    // The file names scope the report (every document under --all-files); one run sees
-    // them all.
-    assert_eq!(hook["pass_filenames"].as_bool(), Some(true));
-    assert_eq!(hook["require_serial"].as_bool(), Some(true));
-    let types: Vec<&str> = hook["types_or"]
-        .as_vec()
-        .unwrap()
-        .iter()
-        .filter_map(|t| t.as_str())
-        .collect();
-    assert_eq!(types, ["markdown", "mdx"]);
+fn the_offered_hooks_run_on_every_commit_and_on_all_files() {
+    let hooks = manifest_hooks();
+    let ids: Vec<&str> = hooks.iter().filter_map(|h| h["id"].as_str()).collect();
+    assert_eq!(ids, ["docsteward", "docsteward-system"]);
+    assert_eq!(hooks[0]["language"].as_str(), Some("python"));
+    assert_eq!(hooks[1]["language"].as_str(), Some("system"));
+    for hook in &hooks {
+        assert_eq!(hook["entry"].as_str(), Some("docsteward check --staged"));
+        // Deleting an image stages no Markdown file, yet can break a document.
+        assert_eq!(hook["always_run"].as_bool(), Some(true));
+        // The file names scope the report (every document under --all-files); one run sees
+        // them all.
+        assert_eq!(hook["pass_filenames"].as_bool(), Some(true));
+        assert_eq!(hook["require_serial"].as_bool(), Some(true));
+        let types: Vec<&str> = hook["types_or"]
+            .as_vec()
+            .unwrap()
+            .iter()
+            .filter_map(|t| t.as_str())
+            .collect();
+        assert_eq!(types, ["markdown", "mdx"]);
+    }
 
     if have_tool("pre-commit") {
         let out = Command::new("pre-commit")
@@ -51,76 +66,181 @@ fn the_offered_hook_runs_on_every_commit_and_on_all_files() {
     }
 }
 
-fn manifest_hook() -> Yaml {
-    let path = manifest_dir().join(".pre-commit-hooks.yaml");
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut docs = YamlLoader::load_from_str(&text).unwrap();
-    let hooks = docs.remove(0);
-    assert_eq!(hooks.as_vec().map(Vec::len), Some(1));
-    hooks[0].clone()
+/// The package pre-commit installs for the python hook pins the wheel of this very version,
+/// and the wheel's project is `docsteward`, a binary, at Cargo.toml's version.
+#[test]
+fn the_hook_package_pins_the_wheel_of_this_version() {
+    let version = env!("CARGO_PKG_VERSION");
+    let read = |path: &str| -> toml::Table {
+        toml::from_str(&std::fs::read_to_string(manifest_dir().join(path)).unwrap()).unwrap()
+    };
+    let hook = read("pyproject.toml");
+    assert_eq!(hook["project"]["version"].as_str(), Some(version));
+    let dependencies: Vec<&str> = hook["project"]["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d.as_str())
+        .collect();
+    assert_eq!(dependencies, [format!("docsteward=={version}")]);
+    let wheel = read("python/pyproject.toml");
+    assert_eq!(wheel["project"]["name"].as_str(), Some("docsteward"));
+    assert_eq!(wheel["tool"]["maturin"]["bindings"].as_str(), Some("bin"));
+    assert_eq!(
+        wheel["tool"]["maturin"]["manifest-path"].as_str(),
+        Some("../Cargo.toml")
+    );
 }
 
-/// A `.pre-commit-config.yaml` (JSON, which is YAML) with the hook of
-/// .pre-commit-hooks.yaml as a `repo: local` hook: the same file selection, `always_run`,
-/// `pass_filenames` and `require_serial`, with the built binary as `language: system`
-/// where users get `language: rust` (which builds docsteward from source, minutes per run).
-fn local_config(args: &[&str]) -> String {
-    let hook = manifest_hook();
-    let entry = hook["entry"].as_str().unwrap();
-    let rest = entry
-        .strip_prefix("docsteward")
-        .expect("the entry runs docsteward");
-    let binary = env!("CARGO_BIN_EXE_docsteward").replace('\'', r"'\''");
-    let mut local = serde_json::json!({
-        "id": hook["id"].as_str().unwrap(),
-        "name": hook["name"].as_str().unwrap(),
-        "entry": format!("'{binary}'{rest}"),
-        "language": "system",
-        "args": args,
-    });
-    for key in ["types", "types_or", "exclude_types"] {
-        if let Some(list) = hook[key].as_vec() {
-            let list: Vec<&str> = list.iter().filter_map(Yaml::as_str).collect();
-            local[key] = serde_json::json!(list);
-        }
-    }
-    for key in ["files", "exclude"] {
-        if let Some(pattern) = hook[key].as_str() {
-            local[key] = serde_json::json!(pattern);
-        }
-    }
-    for key in ["always_run", "pass_filenames", "require_serial"] {
-        if let Some(flag) = hook[key].as_bool() {
-            local[key] = serde_json::json!(flag);
-        }
-    }
-    serde_json::json!({ "repos": [{ "repo": "local", "hooks": [local] }] }).to_string()
+/// Where pre-commit gets a hook from: a repository holding this one's hook manifest and
+/// hook package, at a commit, and the environment its install and runs need.
+struct Offered {
+    _repo: TestRepo,
+    url: String,
+    rev: String,
+    id: &'static str,
+    env: Vec<(&'static str, OsString)>,
 }
 
-/// `pre-commit install`s the hook in `repo`, whose configuration it commits first.
-fn install(repo: &TestRepo, cache: &Path, args: &[&str]) {
-    repo.write(".pre-commit-config.yaml", local_config(args));
-    gate::stage(repo, &[".pre-commit-config.yaml"], &[]);
-    repo.commit_at("pre-commit", 1_700_000_000, "Test", &[]);
-    let out = run(repo.root(), "pre-commit", &["install"], cache);
-    assert!(out.status.success(), "{}", text(&out));
+fn offered(id: &'static str) -> Offered {
+    let repo = TestRepo::new();
+    for file in [".pre-commit-hooks.yaml", "pyproject.toml"] {
+        repo.write(file, std::fs::read(manifest_dir().join(file)).unwrap());
+    }
+    let rev = repo
+        .commit_at("hooks", 1_700_000_000, "Hooks", &[])
+        .to_string();
+    Offered {
+        url: repo.root().to_str().unwrap().to_owned(),
+        _repo: repo,
+        rev,
+        id,
+        env: Vec::new(),
+    }
+}
+
+/// The python hook, installed from the wheelhouse with no index, and with nothing but the
+/// usual tools on PATH: the docsteward that runs is the one pip put in the hook's
+/// environment.
+fn offered_wheel() -> Option<Offered> {
+    let (dir, _wheel) = wheelhouse()?;
+    let mut hook = offered("docsteward");
+    hook.env = vec![
+        ("PIP_NO_INDEX", "1".into()),
+        ("PIP_FIND_LINKS", dir.into_os_string()),
+        ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+    ];
+    Some(hook)
+}
+
+impl Offered {
+    fn env(&self) -> Vec<(&str, &std::ffi::OsStr)> {
+        self.env.iter().map(|(k, v)| (*k, v.as_os_str())).collect()
+    }
+
+    fn run(&self, dir: &Path, program: &str, args: &[&str], cache: &Path) -> std::process::Output {
+        run_with(dir, program, args, cache, &self.env())
+    }
+
+    /// A `.pre-commit-config.yaml` (JSON, which is YAML) using the hook with `args`.
+    fn config(&self, args: &[&str]) -> String {
+        serde_json::json!({ "repos": [{
+            "repo": self.url,
+            "rev": self.rev,
+            "hooks": [{ "id": self.id, "args": args }],
+        }] })
+        .to_string()
+    }
+
+    /// `pre-commit install`s the hook in `repo`, whose configuration it commits first.
+    fn install(&self, repo: &TestRepo, cache: &Path, args: &[&str]) {
+        repo.write(".pre-commit-config.yaml", self.config(args));
+        gate::stage(repo, &[".pre-commit-config.yaml"], &[]);
+        repo.commit_at("pre-commit", 1_700_000_000, "Test", &[]);
+        let out = self.run(repo.root(), "pre-commit", &["install"], cache);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+}
+
+fn have_pre_commit() -> bool {
+    have_tool("pre-commit") && have_tool("git")
 }
 
 #[test]
 fn pre_commit_refuses_a_broken_image_link_and_accepts_a_clean_commit() {
-    if !have_tool("pre-commit") || !have_tool("git") {
+    if have_pre_commit() {
+        refuses_a_broken_image_link(&offered("docsteward-system"));
+    }
+}
+
+#[test]
+fn pre_commit_refuses_commits_that_break_references_elsewhere() {
+    if !have_pre_commit() {
         return;
     }
+    let hook = offered("docsteward-system");
+    gate::every_breaking_commit_is_refused(&|repo, cache| hook.install(repo, cache, &[]));
+}
+
+/// The hook users get: pre-commit installs the wheel (timed: seconds, where building from
+/// source took minutes), and the wheel's docsteward refuses what the binary under test
+/// refuses.
+#[test]
+fn the_python_hook_installs_the_wheel_and_refuses_what_check_refuses() {
+    if !have_pre_commit() {
+        return;
+    }
+    let Some(hook) = offered_wheel() else {
+        return;
+    };
     let repo = TestRepo::new();
     repo.write("docs/index.md", "# Index\n").commit("init");
     let cache = tempfile::tempdir().unwrap();
-    install(&repo, cache.path(), &[]);
+    hook.install(&repo, cache.path(), &[]);
+    let started = Instant::now();
+    let out = hook.run(repo.root(), "pre-commit", &["install-hooks"], cache.path());
+    assert!(out.status.success(), "{}", text(&out));
+    eprintln!(
+        "pre-commit installed the docsteward hook from the wheel in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    // pre-commit keeps each hook repository in a folder of its own, the environment in it.
+    let children = |dir: &Path| -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(dir)
+            .map(|entries| entries.filter_map(|e| Some(e.ok()?.path())).collect())
+            .unwrap_or_default()
+    };
+    let installed: Vec<_> = children(cache.path())
+        .iter()
+        .flat_map(|repo| children(repo))
+        .filter(|env| {
+            env.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("py_env-"))
+        })
+        .map(|env| env.join("bin/docsteward"))
+        .filter(|p| p.is_file())
+        .collect();
+    assert_eq!(installed.len(), 1, "the wheel's docsteward: {installed:?}");
+
+    refuses_a_broken_image_link(&hook);
+    gate::every_breaking_commit_is_refused_with(
+        &|repo, cache| hook.install(repo, cache, &[]),
+        &hook.env(),
+    );
+    all_files_finds_what_check_finds(&hook);
+}
+
+fn refuses_a_broken_image_link(hook: &Offered) {
+    let repo = TestRepo::new();
+    repo.write("docs/index.md", "# Index\n").commit("init");
+    let cache = tempfile::tempdir().unwrap();
+    hook.install(&repo, cache.path(), &[]);
     let before = gate::head(&repo);
 
     // `git add PATH`, then `git commit`, which runs the hook.
     let commit = |path: &str| {
         gate::stage(&repo, &[path], &[]);
-        run(
+        hook.run(
             repo.root(),
             "git",
             &["commit", "-m", "Add the diagram"],
@@ -145,21 +265,16 @@ fn pre_commit_refuses_a_broken_image_link_and_accepts_a_clean_commit() {
 }
 
 #[test]
-fn pre_commit_refuses_commits_that_break_references_elsewhere() {
-    if !have_tool("pre-commit") || !have_tool("git") {
-        return;
+fn pre_commit_all_files_finds_what_check_finds() {
+    if have_pre_commit() {
+        all_files_finds_what_check_finds(&offered("docsteward-system"));
     }
-    gate::every_breaking_commit_is_refused(&|repo, cache| install(repo, cache, &[]));
 }
 
 /// `pre-commit run --all-files` is how CI runs pre-commit: it must report what
 /// `docsteward check` reports, every document of the knowledge base, and nothing from
 /// files the configuration leaves out.
-#[test]
-fn pre_commit_all_files_finds_what_check_finds() {
-    if !have_tool("pre-commit") || !have_tool("git") {
-        return;
-    }
+fn all_files_finds_what_check_finds(hook: &Offered) {
     let repo = knowledge_base();
     repo.write(
         "docsteward.toml",
@@ -171,7 +286,7 @@ fn pre_commit_all_files_finds_what_check_finds() {
     .write("vendor/lib/notes.md", "# Vendored\n\n[x](missing.md)\n")
     .write(
         ".pre-commit-config.yaml",
-        local_config(&["--format", "concise"]),
+        hook.config(&["--format", "concise"]),
     );
     repo.commit("base");
     let cache = tempfile::tempdir().unwrap();
@@ -182,7 +297,7 @@ fn pre_commit_all_files_finds_what_check_finds() {
     // Two broken references, and an image no document uses (a rule on the whole snapshot).
     assert_eq!(expected.len(), 3, "{}", check.stdout);
 
-    let out = run(
+    let out = hook.run(
         repo.root(),
         "pre-commit",
         &["run", "--all-files"],
@@ -230,7 +345,7 @@ fn pre_commit_with_fix_repairs_the_files_and_fails_until_they_are_restaged() {
     .unwrap();
     repo.commit("rename");
     let binary = env!("CARGO_BIN_EXE_docsteward").replace('\'', r"'\''");
-    let hook = manifest_hook();
+    let hook = manifest_hooks().remove(0);
     let config = serde_json::json!({ "repos": [{ "repo": "local", "hooks": [{
         "id": hook["id"].as_str().unwrap(),
         "name": "docsteward --fix",
@@ -244,16 +359,17 @@ fn pre_commit_with_fix_repairs_the_files_and_fails_until_they_are_restaged() {
     gate::stage(&repo, &[".pre-commit-config.yaml"], &[]);
     repo.commit_at("pre-commit", 1_700_000_000, "Test", &[]);
     let cache = tempfile::tempdir().unwrap();
-    let out = run(repo.root(), "pre-commit", &["install"], cache.path());
+    let out = run_with(repo.root(), "pre-commit", &["install"], cache.path(), &[]);
     assert!(out.status.success(), "{}", text(&out));
     let before = gate::head(&repo);
     let commit = || {
         gate::stage(&repo, &["docs/new.md"], &[]);
-        run(
+        run_with(
             repo.root(),
             "git",
             &["commit", "-m", "Add a page"],
             cache.path(),
+            &[],
         )
     };
 

@@ -116,6 +116,17 @@ pub fn unrelated(repo: &TestRepo) {
 /// Runs `program` in `dir` as git would be run by a person: identity, dates and
 /// configuration pinned, the binary under test on `PATH`, pre-commit's cache in `cache`.
 pub fn run(dir: &Path, program: &str, args: &[&str], cache: &Path) -> Output {
+    run_with(dir, program, args, cache, &[])
+}
+
+/// [`run`] with extra environment variables (pip's, say).
+pub fn run_with(
+    dir: &Path,
+    program: &str,
+    args: &[&str],
+    cache: &Path,
+    env: &[(&str, &std::ffi::OsStr)],
+) -> Output {
     Command::new(program)
         .args(args)
         .current_dir(dir)
@@ -135,6 +146,7 @@ pub fn run(dir: &Path, program: &str, args: &[&str], cache: &Path) -> Output {
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE")
         .env_remove("GIT_INDEX_FILE")
+        .envs(env.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("run {program}: {e}"))
 }
@@ -155,6 +167,14 @@ pub fn head(repo: &TestRepo) -> git2::Oid {
 /// change (each in a fresh repository): every one must be refused, naming the finding, and
 /// an unrelated change must go through.
 pub fn every_breaking_commit_is_refused(install: &dyn Fn(&TestRepo, &Path)) {
+    every_breaking_commit_is_refused_with(install, &[]);
+}
+
+/// [`every_breaking_commit_is_refused`] with extra environment variables for `git commit`.
+pub fn every_breaking_commit_is_refused_with(
+    install: &dyn Fn(&TestRepo, &Path),
+    env: &[(&str, &std::ffi::OsStr)],
+) {
     let cache = tempfile::tempdir().unwrap();
     for case in &BREAKING {
         let repo = knowledge_base();
@@ -162,11 +182,12 @@ pub fn every_breaking_commit_is_refused(install: &dyn Fn(&TestRepo, &Path)) {
         install(&repo, cache.path());
         let before = head(&repo);
         (case.apply)(&repo);
-        let out = run(
+        let out = run_with(
             repo.root(),
             "git",
             &["commit", "-m", case.name],
             cache.path(),
+            env,
         );
         let shown = text(&out);
         assert!(
@@ -189,11 +210,12 @@ pub fn every_breaking_commit_is_refused(install: &dyn Fn(&TestRepo, &Path)) {
     install(&repo, cache.path());
     let before = head(&repo);
     unrelated(&repo);
-    let out = run(
+    let out = run_with(
         repo.root(),
         "git",
         &["commit", "-m", "unrelated"],
         cache.path(),
+        env,
     );
     assert!(out.status.success(), "{}", text(&out));
     assert_ne!(head(&repo), before);

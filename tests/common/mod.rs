@@ -325,7 +325,12 @@ impl Default for TestRepo {
 
 /// The built binary, to run in `dir` with `args`, in the environment every test runs it in.
 pub fn docsteward(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_docsteward"));
+    docsteward_at(Path::new(env!("CARGO_BIN_EXE_docsteward")), dir, args)
+}
+
+/// [`docsteward`] with another build of it (the wheel's, say) in the same environment.
+pub fn docsteward_at(binary: &Path, dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(binary);
     command
         .args(args)
         .current_dir(dir)
@@ -379,6 +384,33 @@ pub fn have_tool(name: &str) -> bool {
         eprintln!("skipped: `{name}` is not installed (CI installs it; see .ci/run)");
     }
     found
+}
+
+/// The folder `.ci/run` builds the docsteward wheel into (with the setuptools wheel the
+/// pre-commit hook's package builds with), named by `DOCSTEWARD_WHEELHOUSE`: the wheel is a
+/// release build of minutes, made once per CI run for every test that needs it. Outside CI,
+/// without it, tests that need it skip.
+pub fn wheelhouse() -> Option<(PathBuf, PathBuf)> {
+    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
+    let Some(dir) = std::env::var_os("DOCSTEWARD_WHEELHOUSE").map(PathBuf::from) else {
+        assert!(
+            !ci,
+            "DOCSTEWARD_WHEELHOUSE is not set, and CI is set: .ci/run sets it"
+        );
+        eprintln!("skipped: no DOCSTEWARD_WHEELHOUSE (CI builds the wheel; see .ci/run)");
+        return None;
+    };
+    let version = env!("CARGO_PKG_VERSION");
+    let wheel = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|entry| Some(entry.ok()?.path()))
+        .find(|path| {
+            path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.starts_with(&format!("docsteward-{version}-")) && n.ends_with(".whl")
+            })
+        })
+        .unwrap_or_else(|| panic!("no docsteward-{version} wheel in {}", dir.display()));
+    Some((dir, wheel))
 }
 
 /// `PATH` with the folder of the binary under test first, as if it were installed: for
