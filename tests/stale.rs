@@ -128,6 +128,23 @@ fn codeowners_own_what_front_matter_does_not_and_mailmap_folds_aliases() {
     // A pattern without owners: the last change's author owns it.
     assert_eq!(entry(&report, "glossary/drafts/x.md")["owner"], "J Doe");
 
+    // A line with two owners: the document counts under each of them.
+    repo.write(
+        ".github/CODEOWNERS",
+        "*.md @docs-team\n/glossary/ @lexicographers\n/glossary/cop.md @lexicographers @ann\n",
+    );
+    repo.commit_at("co-owned", T0 + DAY, "J Doe", &[]);
+    let report = stale_json(&repo, &["--as-of", "2023-02-01"]);
+    assert_eq!(
+        entry(&report, "glossary/cop.md")["owner"],
+        "@lexicographers @ann"
+    );
+    let by_owner = &report["summary"]["by_owner"];
+    assert_eq!(by_owner["@ann"]["documents"], 2, "{by_owner}");
+    assert_eq!(by_owner["@lexicographers"]["documents"], 2, "{by_owner}");
+    assert_eq!(by_owner["@docs-team"]["documents"], 2, "{by_owner}");
+    assert!(by_owner.get("@lexicographers @ann").is_none(), "{by_owner}");
+
     // `.mailmap` names the author as they want to be named.
     std::fs::remove_file(repo.path(".github/CODEOWNERS")).unwrap();
     repo.write(

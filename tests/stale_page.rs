@@ -258,3 +258,43 @@ fn the_page_renders_to_a_screenshot() {
     assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 900);
     assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 700);
 }
+
+/// A CODEOWNERS line with two owners: the document counts, shows and filters under each.
+#[test]
+fn a_document_with_two_owners_is_under_each_of_them() {
+    if chromium().is_none() {
+        return;
+    }
+    let repo = TestRepo::new();
+    repo.write(".github/CODEOWNERS", "*.md @docs\nshared.md @docs @ann\n")
+        .write("a.md", "# A\n")
+        .write("shared.md", "# Shared\n")
+        .write("b.md", "---\nowner: \"@ann\"\n---\n# B\n");
+    repo.commit_at("add", T0, "Cy", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let steps = r#"
+choose("filter-owner", "@ann");
+lines.push("ann " + document.getElementById("shown").textContent);
+lines = lines.concat(visible().sort());
+choose("filter-owner", "@docs");
+lines.push("docs " + document.getElementById("shown").textContent);
+lines = lines.concat(visible().sort());
+var sections = document.querySelectorAll("section.owner");
+Array.prototype.forEach.call(sections, function (s) { lines.push(s.querySelector("h3").textContent); });
+"#;
+    let page = pages(&repo, dir.path(), &PROBE.replace("STEPS", steps));
+    let lines = probe_lines(&dump_dom(&page));
+    assert_eq!(
+        lines,
+        [
+            "ann 2 of 3 documents",
+            "b.md 2023-01-01",
+            "shared.md 2023-01-01",
+            "docs 2 of 3 documents",
+            "a.md 2023-01-01",
+            "shared.md 2023-01-01",
+            "@ann: 0 stale, 0 due, 2 fresh",
+            "@docs: 0 stale, 0 due, 2 fresh",
+        ]
+    );
+}

@@ -59,6 +59,21 @@ fn owner_and_status_filters_narrow_every_format_and_say_so() {
         .collect();
     assert_eq!(paths(&all), ["old.md", "due.md", "new.md"]);
     assert_eq!(statuses, ["stale", "due", "fresh"]);
+    // `owner: "@org/docs @bob"` names two owners, as a CODEOWNERS line would; the counts
+    // (and the monthly series) have due.md under each.
+    let owners: Vec<&String> = all["summary"]["by_owner"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(owners, ["@bob", "@org/docs", "Ann", "Cy"]);
+    let series = run(&["--format", "json", "--months", "2"]).json();
+    let trend_owners: Vec<&String> = series["trend"]["by_owner"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(trend_owners, owners);
 
     let bob = run(&["--format", "json", "--owner", "bob"]).json();
     assert_eq!(paths(&bob), ["due.md"]);

@@ -52,6 +52,10 @@ pub struct Entry {
     pub title: Option<String>,
     pub content_type: Option<String>,
     pub owner: Option<String>,
+    /// Who the owner is, one by one: every owner a CODEOWNERS line lists (`owner` is them
+    /// joined by spaces), else `owner` alone; empty when there is none. Counts by owner
+    /// count the document once under each.
+    pub owners: Vec<String>,
     /// `None` when the document has changes not yet committed.
     pub last_change: Option<LastChange>,
     pub last_change_date: Option<Date>,
@@ -69,6 +73,16 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The owners the document counts under: each of [`Entry::owners`], or
+    /// [`report::NONE`] when it has none.
+    pub fn owner_names(&self) -> Vec<&str> {
+        if self.owners.is_empty() {
+            vec![report::NONE]
+        } else {
+            self.owners.iter().map(String::as_str).collect()
+        }
+    }
+
     /// Days past the threshold (negative while still fresh).
     pub fn overdue_days(&self) -> i64 {
         self.age_days - i64::from(self.threshold_days)
@@ -162,23 +176,31 @@ pub fn assess(
     } else {
         judge(age_days, threshold_days, s.due_within_days)
     };
-    Entry {
-        path: doc.path().to_owned(),
-        title: front_matter_title(doc).or_else(|| doc.markdown.title().map(str::to_owned)),
-        content_type: content.map(|c| c.name.clone()),
-        // The front matter's owner, else CODEOWNERS', else whoever last changed it (never a
-        // bot: `[stale] ignore-authors`).
-        owner: string(&s.owner_key)
-            .or_else(|| {
-                let owners = codeowners.owners(doc.path());
-                (!owners.is_empty()).then(|| owners.join(" "))
-            })
-            .or_else(|| {
+    // The front matter's owner, else CODEOWNERS', else whoever last changed it (never a
+    // bot: `[stale] ignore-authors`). A front matter owner written as CODEOWNERS writes
+    // several (`@org/docs @bob`) is several owners; `Ann Smith` is one.
+    let owners: Vec<String> = match string(&s.owner_key) {
+        Some(owner) => handles(&owner).unwrap_or_else(|| vec![owner]),
+        None => {
+            let listed = codeowners.owners(doc.path());
+            if listed.is_empty() {
                 last_change
                     .filter(|c| !s.ignores_author(&c.author, &c.author_email))
                     .map(|c| c.author.clone())
                     .filter(|a| !a.is_empty())
-            }),
+                    .into_iter()
+                    .collect()
+            } else {
+                listed.to_vec()
+            }
+        }
+    };
+    Entry {
+        path: doc.path().to_owned(),
+        title: front_matter_title(doc).or_else(|| doc.markdown.title().map(str::to_owned)),
+        content_type: content.map(|c| c.name.clone()),
+        owner: (!owners.is_empty()).then(|| owners.join(" ")),
+        owners,
         last_change: last_change.cloned(),
         last_change_date,
         reviewed,
@@ -190,4 +212,13 @@ pub fn assess(
         status,
         problems,
     }
+}
+
+/// `@org/docs @bob` or `ann@example.com @bob`: the owners of a list written as CODEOWNERS
+/// writes them (every word a handle or an email address), one by one; `None` for anything
+/// else, a name like `Ann Smith` included.
+fn handles(owner: &str) -> Option<Vec<String>> {
+    let words: Vec<&str> = owner.split_whitespace().collect();
+    (words.len() > 1 && words.iter().all(|w| w.contains('@')))
+        .then(|| words.iter().map(|w| (*w).to_owned()).collect())
 }

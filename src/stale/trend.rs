@@ -84,19 +84,19 @@ impl Trend {
             ..Trend::default()
         };
         for e in entries {
-            let owner = e.owner.as_deref().unwrap_or(super::report::NONE);
+            let owners = e.owner_names();
             let content = e.content_type.as_deref().unwrap_or(super::report::NONE);
             for (i, &day) in days.iter().enumerate() {
                 let Some(status) = status_on(e, day, i + 1 == n) else {
                     continue;
                 };
                 trend.total[i].add(status);
-                for groups in [
-                    trend.by_owner.entry(owner.to_owned()),
-                    trend.by_content_type.entry(content.to_owned()),
-                ] {
-                    groups.or_insert_with(|| vec![Tally::default(); n])[i].add(status);
+                for owner in &owners {
+                    let series = trend.by_owner.entry((*owner).to_owned());
+                    series.or_insert_with(|| vec![Tally::default(); n])[i].add(status);
                 }
+                let series = trend.by_content_type.entry(content.to_owned());
+                series.or_insert_with(|| vec![Tally::default(); n])[i].add(status);
             }
         }
         // "Since the first commit": the months before any document existed say nothing.

@@ -157,10 +157,9 @@ fn chart(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
 fn owners(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut by_owner: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
     for e in &report.entries {
-        by_owner
-            .entry(e.owner.as_deref().unwrap_or(NONE))
-            .or_default()
-            .push(e);
+        for owner in e.owner_names() {
+            by_owner.entry(owner).or_default().push(e);
+        }
     }
     let mut order: Vec<(&str, &Counts)> = report
         .summary
@@ -258,6 +257,8 @@ fn documents(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "<table id=\"documents\">\n<thead><tr><th data-key=\"status\">Status</th><th data-key=\"age\">Age (days)</th><th data-key=\"threshold\">Threshold</th><th data-key=\"owner\">Owner</th><th data-key=\"document\">Document</th><th data-key=\"type\">Content type</th><th data-key=\"last-change\">Last change</th><th data-key=\"reviewed\">Reviewed</th><th data-key=\"lag\">Review lag (days)</th></tr></thead>\n<tbody>")?;
     for e in &report.entries {
         let owner = escape(e.owner.as_deref().unwrap_or(NONE));
+        // One per line: the owner filter keeps a row when any of its owners is chosen.
+        let owners = escape(&e.owner_names().join("\n"));
         let ctype = escape(e.content_type.as_deref().unwrap_or(NONE));
         let rank = match e.status {
             Status::Stale => 0,
@@ -267,7 +268,7 @@ fn documents(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         };
         writeln!(
             out,
-            "<tr data-owner=\"{owner}\" data-type=\"{ctype}\" data-status=\"{status}\"><td class=\"{status}\" data-sort=\"{rank}\">{status}</td><td class=\"n\" data-sort=\"{age_n}\">{age}</td><td class=\"n\" data-sort=\"{thr}\">{thr}</td><td class=\"owner\"><span class=\"label\" title=\"{owner}\">{owner}</span></td>{doc}<td>{ctype}</td>{last}<td class=\"d\" data-sort=\"{reviewed}\">{reviewed}</td><td class=\"n\" data-sort=\"{lag}\">{lag}</td></tr>",
+            "<tr data-owner=\"{owner}\" data-owners=\"{owners}\" data-type=\"{ctype}\" data-status=\"{status}\"><td class=\"{status}\" data-sort=\"{rank}\">{status}</td><td class=\"n\" data-sort=\"{age_n}\">{age}</td><td class=\"n\" data-sort=\"{thr}\">{thr}</td><td class=\"owner\"><span class=\"label\" title=\"{owner}\">{owner}</span></td>{doc}<td>{ctype}</td>{last}<td class=\"d\" data-sort=\"{reviewed}\">{reviewed}</td><td class=\"n\" data-sort=\"{lag}\">{lag}</td></tr>",
             status = e.status.as_str(),
             age_n = e.age_days,
             age = escape(&age(e)),
@@ -354,7 +355,7 @@ const SCRIPT: &str = r#"<script>
   function filter() {
     var shown = 0;
     Array.prototype.forEach.call(body.rows, function (row) {
-      var keep = (!owner.value || row.getAttribute("data-owner") === owner.value) &&
+      var keep = (!owner.value || row.getAttribute("data-owners").split("\n").indexOf(owner.value) !== -1) &&
         (!type.value || row.getAttribute("data-type") === type.value) &&
         (!status.value || row.getAttribute("data-status") === status.value);
       row.hidden = !keep;

@@ -26,6 +26,9 @@ struct Entry<'a> {
     title: Option<&'a str>,
     content_type: Option<&'a str>,
     owner: Option<&'a str>,
+    /// `owner`, one by one: every owner of a CODEOWNERS line (or of a front matter value
+    /// written like one); the summary counts the document under each.
+    owners: &'a [String],
     last_change: Option<LastChange<'a>>,
     reviewed: Option<String>,
     review_lag_days: Option<i64>,
@@ -51,6 +54,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             title: e.title.as_deref(),
             content_type: e.content_type.as_deref(),
             owner: e.owner.as_deref(),
+            owners: &e.owners,
             last_change: e
                 .last_change
                 .as_ref()

@@ -150,11 +150,13 @@ impl Report {
         };
         for e in &entries {
             summary.by_status.add(e.status);
-            summary
-                .by_owner
-                .entry(e.owner.clone().unwrap_or_else(|| NONE.to_owned()))
-                .or_default()
-                .add(e.status);
+            for owner in e.owner_names() {
+                summary
+                    .by_owner
+                    .entry(owner.to_owned())
+                    .or_default()
+                    .add(e.status);
+            }
             summary
                 .by_content_type
                 .entry(e.content_type.clone().unwrap_or_else(|| NONE.to_owned()))
