@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use crate::baseline::{self, Baseline};
-use crate::check::{check_with_progress, BaselineChoice, CheckOptions, Session};
+use crate::check::{check_with_progress, BaselineChoice, CheckOptions, RepairHistory, Session};
 use crate::cli::{
     BaselineArgs, CheckArgs, Cli, Command, HookAction, InitArgs, ReviewArgs, StaleArgs,
 };
@@ -143,6 +143,11 @@ fn run_check(
             (true, _) => BaselineChoice::Off,
             (false, Some(file)) => BaselineChoice::File(file),
             (false, None) => BaselineChoice::Auto,
+        },
+        repair_history: if args.fix || args.diff {
+            RepairHistory::Whole
+        } else {
+            RepairHistory::Recent
         },
     };
     let mut outcome = match check_with_progress(&options, progress) {

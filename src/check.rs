@@ -50,6 +50,43 @@ pub struct CheckOptions {
     pub refuse_shallow: bool,
     /// Which baseline absorbs known findings.
     pub baseline: BaselineChoice,
+    /// How far back history is searched for the repairs findings offer.
+    pub repair_history: RepairHistory,
+}
+
+/// How far back a check searches the first-parent history for the repairs it offers (where
+/// a missing file went, what a heading was called). Each commit costs a few tree reads
+/// whether or not it holds an answer, and a link to a file that never existed has none:
+/// a plain `check` (a pre-commit hook among them) looks at the recent commits only,
+/// `--fix` and `--diff` at all of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RepairHistory {
+    /// The last [`RECENT_COMMITS`] commits.
+    #[default]
+    Recent,
+    /// The whole history (for headings, the last [`HEADING_COMMITS`] commits).
+    Whole,
+}
+
+/// How many first-parent commits a plain `check` searches for repairs.
+pub const RECENT_COMMITS: usize = 100;
+/// How many first-parent commits `--fix` searches for a heading's earlier text.
+pub const HEADING_COMMITS: usize = 2000;
+
+impl RepairHistory {
+    fn renames(self) -> Option<usize> {
+        match self {
+            RepairHistory::Recent => Some(RECENT_COMMITS),
+            RepairHistory::Whole => None,
+        }
+    }
+
+    fn headings(self) -> usize {
+        match self {
+            RepairHistory::Recent => RECENT_COMMITS,
+            RepairHistory::Whole => HEADING_COMMITS,
+        }
+    }
 }
 
 /// Where a check's baseline comes from.
@@ -709,7 +746,10 @@ fn renames(
         return None;
     }
     let start = history_start(session, options)?;
-    session.repo.renames(start, &wanted).ok()
+    session
+        .repo
+        .renames(start, &wanted, options.repair_history.renames())
+        .ok()
 }
 
 /// The commit whose history the snapshot has: `--rev`'s, else `HEAD`; `None` before the
@@ -762,21 +802,29 @@ fn earlier_versions(
     let start = history_start(session, options)?;
     let max = session.settings.limits.max_file_size;
     let limits = session.limits();
+    let mut wanted: Vec<&str> = wanted.into_iter().collect();
+    wanted.sort_unstable();
+    let versions = session
+        .repo
+        .earlier_versions(
+            start,
+            &wanted,
+            EARLIER_VERSIONS,
+            options.repair_history.headings(),
+            max,
+        )
+        .ok()?;
     Some(
-        wanted
+        versions
             .into_iter()
-            .filter_map(|path| {
-                let today = index.document(path)?.text().as_bytes();
-                let versions = session
-                    .repo
-                    .earlier_versions(start, path, EARLIER_VERSIONS, max)
-                    .ok()?;
+            .filter_map(|(path, versions)| {
+                let today = index.document(&path)?.text().as_bytes();
                 let docs: Vec<Document> = versions
                     .iter()
                     .filter(|v| v.as_slice() != today)
-                    .map(|v| Document::parse_with(path, v, &limits))
+                    .map(|v| Document::parse_with(&path, v, &limits))
                     .collect();
-                (!docs.is_empty()).then(|| (path.to_owned(), docs))
+                (!docs.is_empty()).then_some((path, docs))
             })
             .collect(),
     )

@@ -250,21 +250,22 @@ impl<'a> Index<'a> {
         self.inbound.contains(path)
     }
 
-    /// [`Index::closest_path`] when it is the only candidate: the one file of that name, or
-    /// the one closest spelling in the folder.
-    pub fn only_closest_path(&self, missing: &str) -> Option<&str> {
-        let near = self.closest_path(missing)?;
+    /// Whether `near`, [`Index::closest_path`] of `missing`, is the only candidate: the one
+    /// file of that name, or the one closest spelling in the folder.
+    pub fn only_closest_path(&self, missing: &str, near: &str) -> bool {
         let by_name = self
             .by_name
             .get()
             .and_then(|m| m.get(paths::file_name(missing)));
         match by_name {
-            Some(same) => (same.len() == 1).then_some(near),
-            None => {
-                let folder = self.by_folder.get()?.get(&paths::parent(missing))?;
-                crate::suggest::only_closest(missing, near, folder.files.iter().copied())
-                    .then_some(near)
-            }
+            Some(same) => same.len() == 1,
+            None => self
+                .by_folder
+                .get()
+                .and_then(|f| f.get(&paths::parent(missing)))
+                .is_some_and(|folder| {
+                    crate::suggest::only_closest(missing, near, folder.files.iter().copied())
+                }),
         }
     }
 

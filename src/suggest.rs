@@ -41,12 +41,14 @@ pub fn only_closest<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> bool {
     let input = input.to_lowercase();
-    let distance = |c: &str| strsim::osa_distance(&input, &c.to_lowercase());
-    let best = distance(chosen);
-    candidates
-        .into_iter()
-        .filter(|c| *c != chosen)
-        .all(|c| distance(c) > best)
+    let length = input.chars().count();
+    let best = strsim::osa_distance(&input, &chosen.to_lowercase());
+    candidates.into_iter().filter(|c| *c != chosen).all(|c| {
+        let c = c.to_lowercase();
+        // Lengths further apart than `best` are further than `best` (each edit changes
+        // the length by at most one): no distance to compute for most of a folder.
+        c.chars().count().abs_diff(length) > best || strsim::osa_distance(&input, &c) > best
+    })
 }
 
 /// What [`Candidates::closest`] must answer, found by computing the distance to every

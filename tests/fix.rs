@@ -314,3 +314,44 @@ fn mojibake_is_decoded_safely_when_long_and_only_on_request_when_short() {
     );
     assert_idempotent(&repo, &["a.md"]);
 }
+
+/// A plain `check` (a pre-commit hook among them) searches only the recent history for where
+/// a file went, since a link to a file that never existed makes it read every commit;
+/// `--diff` and `--fix` search all of it.
+#[test]
+fn a_rename_older_than_the_recent_commits_is_found_by_fix_only() {
+    let repo = TestRepo::new();
+    repo.write("docs/getting-started.md", "# Start\n")
+        .write("index.md", "# Home\n")
+        .commit("first");
+    rename(&repo, "docs/getting-started.md", "docs/start.md");
+    repo.commit("rename");
+    for n in 0..100 {
+        repo.write("notes.md", format!("# Notes\n\n{n}\n"))
+            .commit("note");
+    }
+    repo.write("index.md", "# Home\n\n[start](docs/getting-started.md)\n")
+        .commit("link");
+
+    let json = repo.check_json(&[]).json();
+    let missing: Vec<&serde_json::Value> = common::diagnostics(&json)
+        .iter()
+        .filter(|d| d["rule"] == "links/missing-file")
+        .collect();
+    assert_eq!(missing.len(), 1, "{json:#}");
+    assert!(missing[0]["fix"].is_null(), "{json:#}");
+
+    let diff = repo.run(&["check", "--diff"]);
+    assert_eq!(diff.code, 1, "{}", diff.stderr);
+    assert!(
+        diff.stdout.contains("+[start](docs/start.md)"),
+        "{}",
+        diff.stdout
+    );
+    let fixed = repo.run(&["check", "--fix"]);
+    assert_eq!(fixed.code, 0, "{}\n{}", fixed.stdout, fixed.stderr);
+    assert_eq!(
+        read(&repo, "index.md"),
+        b"# Home\n\n[start](docs/start.md)\n"
+    );
+}

@@ -594,7 +594,10 @@ fn diff_against(
 /// A tree object's raw bytes, read past libgit2's object cache and tree parser: the walk
 /// reads each tree about twice, once on either side of a diff, and walks its entries once
 /// in order, which needs neither.
-fn read_tree<'o>(odb: &'o git2::Odb<'_>, id: Oid) -> Result<git2::OdbObject<'o>, git2::Error> {
+pub(super) fn read_tree<'o>(
+    odb: &'o git2::Odb<'_>,
+    id: Oid,
+) -> Result<git2::OdbObject<'o>, git2::Error> {
     let object = odb.read(id)?;
     if object.kind() != ObjectType::Tree {
         return Err(git2::Error::from_str(&format!("object {id} is not a tree")));
@@ -604,14 +607,14 @@ fn read_tree<'o>(odb: &'o git2::Odb<'_>, id: Oid) -> Result<git2::OdbObject<'o>,
 
 /// One entry of a raw tree.
 #[derive(Clone, Copy)]
-struct RawEntry<'a> {
+pub(super) struct RawEntry<'a> {
     mode: u32,
-    name: &'a [u8],
+    pub(super) name: &'a [u8],
     id: &'a [u8],
 }
 
 impl RawEntry<'_> {
-    fn is_tree(&self) -> bool {
+    pub(super) fn is_tree(&self) -> bool {
         self.mode == 0o040000
     }
 
@@ -620,14 +623,14 @@ impl RawEntry<'_> {
         matches!(self.mode & 0o170000, 0o100000 | 0o120000)
     }
 
-    fn oid(&self) -> Result<Oid, git2::Error> {
+    pub(super) fn oid(&self) -> Result<Oid, git2::Error> {
         Oid::from_bytes(self.id)
     }
 }
 
 /// The entries of a raw tree (`MODE SP NAME NUL ID`, repeated), or an error at the first
 /// malformed one.
-struct RawEntries<'a> {
+pub(super) struct RawEntries<'a> {
     rest: &'a [u8],
     /// The tree's id, for the error.
     id: Oid,
@@ -677,7 +680,7 @@ impl<'a> Iterator for RawEntries<'a> {
     }
 }
 
-fn entries<'a>(tree: &'a git2::OdbObject<'_>) -> RawEntries<'a> {
+pub(super) fn entries<'a>(tree: &'a git2::OdbObject<'_>) -> RawEntries<'a> {
     RawEntries {
         rest: tree.data(),
         id: tree.id(),

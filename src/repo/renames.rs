@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Sort};
 
+use super::history::{entries, read_tree};
 use super::Repo;
 use crate::error::Error;
 use crate::paths;
@@ -56,35 +57,178 @@ fn first_parents(repo: &git2::Repository, start: Oid) -> Result<git2::Revwalk<'_
     Ok(walk)
 }
 
+/// A path's entry ids in one tree, folder by folder (`None` where a component is not
+/// there, and nothing after it): what lets the next, older tree be compared with it without
+/// reading the folders the two trees share.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Trail(Vec<Option<Oid>>);
+
+impl Trail {
+    /// The path's own entry, when the tree has it.
+    fn entry(&self, depth: usize) -> Option<Oid> {
+        (self.0.len() == depth).then(|| *self.0.last()?).flatten()
+    }
+}
+
+/// `path`'s trail in the tree `root`, given its trail `newer` in a newer tree: where a
+/// folder's (or the file's) id is the same in both, everything under it is too, so the newer
+/// trail is kept from there and no tree under it is read. Usually a commit changes one
+/// folder, and a path's trail costs the root's entry and nothing more. Trees are read raw
+/// and scanned for the one name, as the history walk reads them.
+fn trail(
+    odb: &git2::Odb<'_>,
+    root: Oid,
+    components: &[&str],
+    newer: Option<&Trail>,
+    folders: &mut Folders,
+) -> Result<Trail, git2::Error> {
+    let mut ids = Vec::with_capacity(components.len());
+    let mut folder = root;
+    for (depth, name) in components.iter().enumerate() {
+        let names = match folders.entry(folder) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let tree = read_tree(odb, folder)?;
+                let mut names = HashMap::new();
+                for entry in entries(&tree) {
+                    let entry = entry?;
+                    names.insert(entry.name.to_vec(), (entry.oid()?, entry.is_tree()));
+                }
+                e.insert(names)
+            }
+        };
+        let found = names.get(name.as_bytes()).copied();
+        let id = found.map(|(id, _)| id);
+        if let Some(newer) = newer {
+            if newer.0.get(depth) == Some(&id) && (id.is_some() || newer.0.len() == depth + 1) {
+                // The same subtree (or the same absence) as in the newer tree.
+                return Ok(newer.clone());
+            }
+        }
+        ids.push(id);
+        match found {
+            Some((id, true)) if depth + 1 < components.len() => folder = id,
+            _ => break,
+        }
+    }
+    Ok(Trail(ids))
+}
+
+/// The folders of one tree that the paths go through, each read once: entry names to their
+/// ids and whether they are folders.
+type Folders = HashMap<Oid, HashMap<Vec<u8>, (Oid, bool)>>;
+
 impl Repo {
     /// The renames in the first-parent history of `start` (git's rename detection, with its
     /// default similarity), walked from the newest commit back until every one of `wanted`
-    /// has an answer or history ends. A commit whose blobs cannot be read (a partial clone)
+    /// has an answer, `commits` commits were read, or history ends. A commit whose blobs cannot be read (a partial clone)
     /// contributes its deletions only.
-    pub fn renames(&self, start: Oid, wanted: &HashSet<String>) -> Result<Renames, Error> {
+    ///
+    /// Only commits that take a wanted path away are diffed (finding them compares each
+    /// commit's tree with its parent's along the wanted paths, reading only the folders that
+    /// changed); a rename to a path that is gone today is followed by walking again for that
+    /// path, whose own rename is newer.
+    pub fn renames(
+        &self,
+        start: Oid,
+        wanted: &HashSet<String>,
+        commits: Option<usize>,
+    ) -> Result<Renames, Error> {
         self.verified()?;
-        let repo = &self.repo;
-        let walk = first_parents(repo, start)?;
+        let odb = self.repo.odb()?;
+        let today = self.repo.find_commit(start)?.tree_id();
+        let mut folders = Folders::new();
         let mut renames = Renames::default();
-        // Walking from the newest commit, a path's later renames are known by the time its
-        // own is found: once every wanted path has an event, its whole chain is known.
-        let answered = |r: &Renames| wanted.iter().all(|w| r.last.contains_key(w));
-        for oid in walk {
+        let mut asked: HashSet<String> = wanted.clone();
+        let mut pending: Vec<String> = wanted.iter().cloned().collect();
+        // A chain of renames is walked once per link of it; a long chain stops here.
+        for _ in 0..16 {
+            if pending.is_empty() {
+                break;
+            }
+            self.renames_of(start, &pending, commits, &mut renames)?;
+            pending.clear();
+            for w in asked.clone() {
+                let mut current = w.as_str();
+                while let Some(Some(next)) = renames.last.get(current) {
+                    current = next;
+                }
+                if current == w || renames.last.contains_key(current) || asked.contains(current) {
+                    continue;
+                }
+                // A chain that ends at a path `start` has is complete; one that ends at a
+                // path gone since has a newer rename (or deletion) to find.
+                let components: Vec<&str> = current.split('/').collect();
+                let exists = trail(&odb, today, &components, None, &mut folders)?
+                    .entry(components.len())
+                    .is_some();
+                asked.insert(current.to_owned());
+                if !exists {
+                    pending.push(current.to_owned());
+                }
+            }
+        }
+        Ok(renames)
+    }
+
+    /// One walk for [`Repo::renames`]: records every path that leaves the tree in the
+    /// commits that take one of `wanted` away, until each of `wanted` has an event.
+    fn renames_of(
+        &self,
+        start: Oid,
+        wanted: &[String],
+        commits: Option<usize>,
+        renames: &mut Renames,
+    ) -> Result<(), Error> {
+        let repo = &self.repo;
+        let odb = repo.odb()?;
+        let components: Vec<Vec<&str>> = wanted.iter().map(|w| w.split('/').collect()).collect();
+        let mut open: Vec<usize> = (0..wanted.len())
+            .filter(|&i| !renames.last.contains_key(&wanted[i]))
+            .collect();
+        // Each open path's trail in the tree of the commit being looked at.
+        let mut trails: Vec<Option<Trail>> = vec![None; wanted.len()];
+        for oid in first_parents(repo, start)?.take(commits.unwrap_or(usize::MAX)) {
+            if open.is_empty() {
+                break;
+            }
             let commit = repo.find_commit(oid?)?;
             // The first commit, or the edge of a shallow clone: nothing left the tree there.
             let Ok(parent) = commit.parent(0) else {
                 break;
             };
+            let (tree, parent_tree) = (commit.tree_id(), parent.tree_id());
+            // The folders of each tree that several paths go through, read once.
+            let (mut folders, mut parent_folders) = (HashMap::new(), HashMap::new());
+            let mut takes_away = false;
+            for &i in &open {
+                let here = match trails[i].take() {
+                    Some(t) => t,
+                    None => trail(&odb, tree, &components[i], None, &mut folders)?,
+                };
+                let before = trail(
+                    &odb,
+                    parent_tree,
+                    &components[i],
+                    Some(&here),
+                    &mut parent_folders,
+                )?;
+                let depth = components[i].len();
+                if here.entry(depth).is_none() && before.entry(depth).is_some() {
+                    takes_away = true;
+                }
+                trails[i] = Some(before);
+            }
+            if !takes_away {
+                continue;
+            }
             let mut options = DiffOptions::new();
             options.ignore_submodules(true);
             let mut diff = repo.diff_tree_to_tree(
-                Some(&parent.tree()?),
-                Some(&commit.tree()?),
+                Some(&repo.find_tree(parent_tree)?),
+                Some(&repo.find_tree(tree)?),
                 Some(&mut options),
             )?;
-            if !diff.deltas().any(|d| d.status() == Delta::Deleted) {
-                continue;
-            }
             let mut find = DiffFindOptions::new();
             find.renames(true);
             // Unreadable blobs leave the deletions as they are.
@@ -102,49 +246,61 @@ impl Repo {
                     renames.last.entry(old).or_insert(new);
                 }
             }
-            if answered(&renames) {
-                break;
-            }
+            open.retain(|&i| !renames.last.contains_key(&wanted[i]));
         }
-        Ok(renames)
+        Ok(())
     }
 }
 
-/// How many commits [`Repo::earlier_versions`] reads at most: a heading renamed longer ago
-/// than that is left to the author.
-const VERSION_COMMITS: usize = 2000;
-
 impl Repo {
-    /// The contents `path` had in the first-parent history of `start`, newest first, each
-    /// distinct version once, at most `limit` of them and none larger than `max` bytes.
+    /// The contents each of `wanted` had in the last `commits` commits of the first-parent
+    /// history of `start`, newest first, each distinct version once, at most `limit` of them and none larger than `max`
+    /// bytes; a path's history ends where the path is not there. One walk for all of them,
+    /// reading only the folders that changed along their paths.
     pub fn earlier_versions(
         &self,
         start: Oid,
-        path: &str,
+        wanted: &[&str],
         limit: usize,
+        commits: usize,
         max: u64,
-    ) -> Result<Vec<Vec<u8>>, Error> {
+    ) -> Result<HashMap<String, Vec<Vec<u8>>>, Error> {
         self.verified()?;
         let repo = &self.repo;
-        let walk = first_parents(repo, start)?;
-        let mut seen: Vec<Oid> = Vec::new();
-        let mut out = Vec::new();
-        for oid in walk.take(VERSION_COMMITS) {
-            let commit = repo.find_commit(oid?)?;
-            let Ok(entry) = commit.tree()?.get_path(std::path::Path::new(path)) else {
-                // Not there before this commit: no earlier version.
-                break;
-            };
-            if seen.contains(&entry.id()) {
-                continue;
-            }
-            seen.push(entry.id());
-            if let Some(bytes) = self.blob(entry.id(), max)? {
-                out.push(bytes);
-            }
-            if out.len() >= limit {
+        let odb = repo.odb()?;
+        let components: Vec<Vec<&str>> = wanted.iter().map(|w| w.split('/').collect()).collect();
+        let mut trails: Vec<Option<Trail>> = vec![None; wanted.len()];
+        let mut seen: Vec<Vec<Oid>> = vec![Vec::new(); wanted.len()];
+        let mut out: HashMap<String, Vec<Vec<u8>>> = HashMap::new();
+        let mut open: Vec<usize> = (0..wanted.len()).collect();
+        for oid in first_parents(repo, start)?.take(commits) {
+            if open.is_empty() {
                 break;
             }
+            let tree = repo.find_commit(oid?)?.tree_id();
+            let mut folders = HashMap::new();
+            let mut closed = Vec::new();
+            for &i in &open {
+                let here = trail(&odb, tree, &components[i], trails[i].as_ref(), &mut folders)?;
+                let Some(blob) = here.entry(components[i].len()) else {
+                    // Not there before this commit: no earlier version.
+                    closed.push(i);
+                    continue;
+                };
+                trails[i] = Some(here);
+                if seen[i].contains(&blob) {
+                    continue;
+                }
+                seen[i].push(blob);
+                if let Some(bytes) = self.blob(blob, max)? {
+                    let versions = out.entry(wanted[i].to_owned()).or_default();
+                    versions.push(bytes);
+                    if versions.len() >= limit {
+                        closed.push(i);
+                    }
+                }
+            }
+            open.retain(|i| !closed.contains(i));
         }
         Ok(out)
     }

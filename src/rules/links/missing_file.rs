@@ -95,7 +95,7 @@ impl Rule for MissingFile {
                     "did you mean `{}`? (`{near}` exists)",
                     paths::relative(&paths::parent(doc.path()), near)
                 ));
-                let only = route.is_none() && cx.index.only_closest_path(path) == Some(near);
+                let only = route.is_none() && cx.index.only_closest_path(path, near);
                 if let Some(fix) = only
                     .then(|| relink(cx, doc, link, path, near, Safety::Unsafe))
                     .flatten()
