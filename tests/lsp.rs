@@ -202,14 +202,476 @@ fn brief(diagnostics: &[Value]) -> Vec<(String, u64, u64, String)> {
         .collect()
 }
 
+fn range(start: (u32, u32), end: (u32, u32)) -> Value {
+    json!({"start": {"line": start.0, "character": start.1}, "end": {"line": end.0, "character": end.1}})
+}
+
+const ARTICLE: &str = "articles/running-a-community.md";
+const STEWARD: &str = "glossary/steward.md";
+const COP: &str = "glossary/community-of-practice.md";
+
 #[test]
-fn smoke() {
+fn diagnostics_follow_the_buffer_in_utf16_and_fixes_are_code_actions() {
     let repo = handbook();
     let mut client = Client::start(&repo);
-    let path = "articles/running-a-community.md";
-    let text = read(&repo, path);
-    client.open(path, &text);
-    let d = client.diagnostics(path);
-    println!("{}", serde_json::to_string_pretty(&d).unwrap());
+    let text = read(&repo, ARTICLE);
+    client.open(ARTICLE, &text);
+    let diagnostics = client.diagnostics(ARTICLE);
+    assert_eq!(
+        brief(&diagnostics),
+        vec![
+            (
+                "links/missing-file".to_owned(),
+                11,
+                20,
+                "link target `articles/why-communities-of-practice.md` does not exist\nhelp: did you mean `why-a-community-of-practice.md`? (`articles/why-a-community-of-practice.md` exists)".to_owned()
+            ),
+            (
+                "links/missing-anchor".to_owned(),
+                16,
+                81,
+                "`#three-elementz` matches no heading or anchor in `glossary/community-of-practice.md`\nhelp: did you mean `#three-elements`?".to_owned()
+            ),
+            (
+                "footnotes/undefined".to_owned(),
+                25,
+                64,
+                "footnote `[^survey]` has no definition\nhelp: add a line `[^survey]: ...` at the end of the document".to_owned()
+            ),
+            (
+                "footnotes/unused".to_owned(),
+                34,
+                0,
+                "footnote `[^old]` is defined but never referenced\nhelp: reference it in the text or remove it".to_owned()
+            ),
+        ]
+    );
+    let anchor = &diagnostics[1];
+    assert_eq!(anchor["severity"], 1);
+    assert_eq!(
+        anchor["codeDescription"]["href"],
+        "https://github.com/docsteward/docsteward/blob/main/rules/links/missing-anchor.md"
+    );
+    assert_eq!(anchor["range"], range((16, 81), (16, 96)));
+    // The heading the fragment nearly matched.
+    let related = &anchor["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], json!(client.uri(COP)));
+    assert_eq!(
+        related["location"]["range"]["start"],
+        json!({"line": 11, "character": 0})
+    );
+    assert_eq!(
+        related["message"],
+        "the heading `#three-elements` is the closest match"
+    );
+    assert_eq!(diagnostics[3]["severity"], 2);
+
+    // The "did you mean" is a quick fix, not preferred: it is a guess.
+    let (line, ch) = find(&text, "three-elementz");
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": client.uri(ARTICLE)}, "range": range((line, ch), (line, ch)),
+               "context": {"diagnostics": []}}),
+    );
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1);
+    assert_eq!(
+        actions[0]["title"],
+        "Replace `three-elementz` with `three-elements` (a guess)"
+    );
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[0]["isPreferred"], false);
+    assert_eq!(actions[0]["diagnostics"][0]["code"], "links/missing-anchor");
+    assert_eq!(
+        actions[0]["edit"]["changes"][client.uri(ARTICLE)],
+        json!([{"newText": "three-elements", "range": range((16, 82), (16, 96))}])
+    );
+
+    // Typed text that is not ASCII: columns count UTF-16 units (é is one, the emoji two).
+    let edited = text
+        .replace("Read [the overview]", "Lé 😀 [the overview]")
+        .replace("three-elementz", "three-elements");
+    client.change(ARTICLE, 2, &edited);
+    assert_eq!(
+        brief(&client.diagnostics(ARTICLE))
+            .into_iter()
+            .map(|(rule, line, ch, _)| (rule, line, ch))
+            .collect::<Vec<_>>(),
+        vec![
+            ("links/missing-file".to_owned(), 11, 21),
+            ("footnotes/undefined".to_owned(), 25, 64),
+            ("footnotes/unused".to_owned(), 34, 0),
+        ]
+    );
+    let (line, _) = find(&edited, "why-communities");
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": client.uri(ARTICLE)}, "range": range((line, 0), (line, 60)),
+               "context": {"diagnostics": []}}),
+    );
+    assert_eq!(
+        actions[0]["edit"]["changes"][client.uri(ARTICLE)],
+        json!([{"newText": "why-a-community-of-practice.md", "range": range((11, 21), (11, 51))}])
+    );
+    client.shutdown();
+}
+
+#[test]
+fn an_edit_rechecks_the_documents_that_link_to_it() {
+    let repo = handbook();
+    let mut client = Client::start(&repo);
+    client.open(STEWARD, &read(&repo, STEWARD));
+    assert_eq!(client.diagnostics(STEWARD), Vec::<Value>::new());
+    // The heading steward.md links to is rewritten in an unsaved buffer: steward.md,
+    // closed or not, is checked again, and history names the new id.
+    let text = read(&repo, COP);
+    client.open(COP, &text.replace("## Starting one", "## Starting out"));
+    let _ = client.diagnostics(COP);
+    let steward = client.diagnostics(STEWARD);
+    assert_eq!(
+        brief(&steward),
+        vec![(
+            "links/missing-anchor".to_owned(),
+            17,
+            124,
+            "`#starting-one` matches no heading or anchor in `glossary/community-of-practice.md`\nhelp: the heading `Starting one` is now `Starting out`: write `#starting-out`".to_owned()
+        )]
+    );
+    // Closing the buffer without saving brings back the file as it is on disk.
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": client.uri(COP)}}),
+    );
+    let _ = client.diagnostics(COP);
+    assert_eq!(client.diagnostics(STEWARD), Vec::<Value>::new());
+    client.shutdown();
+}
+
+#[test]
+fn completion_offers_terms_paths_anchors_and_schema_keys() {
+    let repo = handbook();
+    let mut client = Client::start(&repo);
+    let text = read(&repo, STEWARD);
+    client.open(STEWARD, &text);
+    let _ = client.diagnostics(STEWARD);
+    let edited = text
+        .replace(
+            "relatedTerms: [\"community-of-practice\", \"working-out-loud\"]",
+            "relatedTerms: [\"community-of-practice\", \"wo\"]",
+        )
+        .replace("difficulty: \"intermediate\"\n", "difficulty: \nt\n")
+        .replace("tags: [\"roles\"]\n", "")
+        + "\nSee [x](../glossary/ and [y](community-of-practice.md#\n";
+    client.change(STEWARD, 2, &edited);
+    let _ = client.diagnostics(STEWARD);
+    let labels = |items: &Value| -> Vec<String> {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    let (l, c) = find(&edited, "\"wo\"");
+    let items = client.request("textDocument/completion", client.at(STEWARD, l, c + 3));
+    assert_eq!(
+        labels(&items),
+        [
+            "community-of-practice",
+            "cop",
+            "legitimate-peripheral-participation",
+            "tacit-knowledge",
+            "working-out-loud"
+        ]
+    );
+    assert_eq!(items[4]["detail"], "Working out loud");
+    assert_eq!(
+        items[4]["textEdit"],
+        json!({"newText": "working-out-loud", "range": range((l, c + 1), (l, c + 3))})
+    );
+
+    let (l, c) = find(&edited, "difficulty: \n");
+    let items = client.request("textDocument/completion", client.at(STEWARD, l, c + 12));
+    assert_eq!(labels(&items), ["beginner", "intermediate", "advanced"]);
+
+    // A key the schema has and the block lacks.
+    let items = client.request("textDocument/completion", client.at(STEWARD, l + 1, 1));
+    assert_eq!(labels(&items), ["tags"]);
+    assert_eq!(
+        items[0]["textEdit"],
+        json!({"newText": "tags", "range": range((l + 1, 0), (l + 1, 1))})
+    );
+
+    let (l, c) = find(&edited, "../glossary/ ");
+    let items = client.request("textDocument/completion", client.at(STEWARD, l, c + 12));
+    assert_eq!(
+        labels(&items),
+        [
+            "community-of-practice.md",
+            "cop.md",
+            "legitimate-peripheral-participation.md",
+            "lunch-and-learn.md",
+            "steward.md",
+            "tacit-knowledge.md",
+            "working-out-loud.md"
+        ]
+    );
+    let items = client.request("textDocument/completion", client.at(STEWARD, l, c + 3));
+    assert_eq!(
+        labels(&items),
+        [
+            "README.md",
+            "articles/",
+            "decks/",
+            "docsteward.toml",
+            "glossary/",
+            "images/",
+            "notes/",
+            "schemas/"
+        ]
+    );
+
+    let (l, c) = find(&edited, "practice.md#\n");
+    let items = client.request("textDocument/completion", client.at(STEWARD, l, c + 12));
+    assert_eq!(
+        labels(&items),
+        [
+            "how-it-differs-from-a-team",
+            "starting-one",
+            "three-elements"
+        ]
+    );
+    client.shutdown();
+}
+
+#[test]
+fn hover_definition_references_and_rename() {
+    let repo = handbook();
+    let head = repo
+        .git()
+        .head()
+        .unwrap()
+        .peel_to_commit()
+        .unwrap()
+        .id()
+        .to_string();
+    let mut client = Client::start(&repo);
+    let text = read(&repo, STEWARD);
+    client.open(STEWARD, &text);
+    let _ = client.diagnostics(STEWARD);
+    let (term_line, term_ch) = find(&text, "working-out-loud");
+    let (link_line, link_ch) = find(&text, "community-of-practice.md#starting-one");
+
+    let hover = client.request(
+        "textDocument/hover",
+        client.at(STEWARD, term_line, term_ch + 2),
+    );
+    assert_eq!(
+        hover["contents"]["value"],
+        "**Working out loud** (`working-out-loud`)\n\nWorking out loud means making work visible while it is still in progress: posting the half-finished diagram, the question you are stuck on, the link that helped. It gives others a chance to help early and leaves a trail that the next person can follow."
+    );
+    assert_eq!(
+        hover["range"],
+        range((term_line, term_ch), (term_line, term_ch + 16))
+    );
+    let hover = client.request(
+        "textDocument/hover",
+        client.at(STEWARD, link_line, link_ch + 2),
+    );
+    assert_eq!(
+        hover["contents"]["value"],
+        format!(
+            "**Community of Practice** (`community-of-practice`)\n\nA community of practice is a group of people who do the same kind of work and meet, on purpose and over time, to get better at it together. Nobody is assigned to it; people stay because they learn something each time they show up.\n\nSection: Starting one\n\nLast changed 2023-11-14 in {} by Ada",
+            &head[..10]
+        )
+    );
+
+    let definition = client.request(
+        "textDocument/definition",
+        client.at(STEWARD, term_line, term_ch + 2),
+    );
+    assert_eq!(
+        definition,
+        json!([{"uri": client.uri("glossary/working-out-loud.md"), "range": range((0, 0), (0, 0))}])
+    );
+    let definition = client.request(
+        "textDocument/definition",
+        client.at(STEWARD, link_line, link_ch + 30),
+    );
+    assert_eq!(
+        definition,
+        json!([{"uri": client.uri(COP), "range": range((25, 0), (26, 0))}])
+    );
+
+    // Anywhere else in the document: who links to it, who relates to its term.
+    let references = client.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": client.uri(STEWARD)}, "position": {"line": 10, "character": 0},
+               "context": {"includeDeclaration": false}}),
+    );
+    assert_eq!(
+        references,
+        json!([
+            {"uri": client.uri("articles/why-a-community-of-practice.md"), "range": range((14, 104), (14, 143))},
+            {"uri": client.uri("decks/community-kickoff.md"), "range": range((10, 18), (10, 40))},
+            {"uri": client.uri(COP), "range": range((5, 74), (5, 81))},
+            {"uri": client.uri(COP), "range": range((27, 124), (27, 134))},
+            {"uri": client.uri("glossary/working-out-loud.md"), "range": range((5, 16), (5, 23))},
+        ])
+    );
+
+    // A term slug named by its file: every reference, and the file.
+    let edit = client.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": client.uri(STEWARD)},
+               "position": {"line": term_line, "character": term_ch + 2}, "newName": "wol"}),
+    );
+    assert_eq!(
+        edit,
+        json!({"documentChanges": [
+            {"textDocument": {"uri": client.uri(STEWARD), "version": null},
+             "edits": [{"newText": "wol", "range": range((term_line, term_ch), (term_line, term_ch + 16))}]},
+            {"kind": "rename", "oldUri": client.uri("glossary/working-out-loud.md"), "newUri": client.uri("glossary/wol.md")},
+        ]})
+    );
+    // A document moved to another folder: links to it, and its own relative links.
+    let edit = client.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": client.uri(STEWARD)},
+               "position": {"line": link_line, "character": link_ch + 2}, "newName": "../articles/cop.md"}),
+    );
+    let changes = edit["documentChanges"].as_array().unwrap();
+    let summary: Vec<(String, Vec<String>)> = changes
+        .iter()
+        .map(|c| match c.get("edits") {
+            Some(edits) => (
+                c["textDocument"]["uri"].as_str().unwrap().to_owned(),
+                edits
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e["newText"].as_str().unwrap().to_owned())
+                    .collect(),
+            ),
+            None => (
+                c["newUri"].as_str().unwrap().to_owned(),
+                vec![c["kind"].as_str().unwrap().to_owned()],
+            ),
+        })
+        .collect();
+    let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        summary,
+        vec![
+            (client.uri(ARTICLE), s(&["cop.md"])),
+            (
+                client.uri("articles/why-a-community-of-practice.md"),
+                s(&["cop.md"])
+            ),
+            (
+                client.uri(COP),
+                s(&["../glossary/steward.md", "../glossary/tacit-knowledge.md"])
+            ),
+            (client.uri("glossary/cop.md"), s(&["../articles/cop.md"])),
+            (client.uri(STEWARD), s(&["../articles/cop.md"])),
+            (
+                client.uri("glossary/tacit-knowledge.md"),
+                s(&["../articles/cop.md"])
+            ),
+            (client.uri("articles/cop.md"), s(&["rename"])),
+        ]
+    );
+    // A name that is taken is refused.
+    let refused = client.request_raw(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": client.uri(STEWARD)},
+               "position": {"line": term_line, "character": term_ch + 2}, "newName": "cop"}),
+    );
+    assert_eq!(
+        refused["error"]["message"],
+        "the term `cop` is already defined"
+    );
+    client.shutdown();
+}
+
+/// Hostile documents of the adversarial suite's kinds, opened and edited as buffers: the
+/// server answers every one and shuts down cleanly.
+#[test]
+fn hostile_buffers_never_crash_the_server() {
+    let repo = handbook();
+    let mut client = Client::start(&repo);
+    let n = 20_000;
+    let mut bomb = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for i in 1..9 {
+        let prev = if i == 1 {
+            "a".to_owned()
+        } else {
+            format!("a{}", i - 1)
+        };
+        bomb.push_str(&format!("a{i}: &a{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+    }
+    let cases: Vec<(&str, String)> = vec![
+        ("notes/alias-bomb.md", format!("---\n{bomb}---\n# Bomb\n")),
+        (
+            "notes/deep-flow.md",
+            format!("---\nx: {}{}\n---\n# Deep\n", "[".repeat(n), "]".repeat(n)),
+        ),
+        (
+            "notes/unclosed.md",
+            "---\ntitle: never closed\n# Body?\n".to_owned(),
+        ),
+        ("notes/brackets.md", format!("# B\n\n{}\n", "[".repeat(n))),
+        ("notes/quotes.md", format!("# Q\n\n{}x\n", "> ".repeat(n))),
+        (
+            "notes/lists.md",
+            format!(
+                "# L\n\n{}",
+                (0..2000)
+                    .map(|i| format!("{}- x\n", "  ".repeat(i)))
+                    .collect::<String>()
+            ),
+        ),
+        (
+            "notes/links.md",
+            format!("# Links\n\n{}", "[a](missing.md#x) ".repeat(5_000)),
+        ),
+        (
+            "notes/lone-cr.md",
+            "# Title\r\rtext [x](missing.md)\r".to_owned(),
+        ),
+        ("notes/nul.md", "# Nul\n\0\0\n".to_owned()),
+        (
+            "notes/bom.md",
+            "\u{feff}---\ntitle: x\n---\n# T\n".to_owned(),
+        ),
+        (
+            "notes/surrogates.md",
+            "# 😀😀😀\n\n[😀](../glossary/😀.md#😀)\n".to_owned(),
+        ),
+        (
+            "glossary/steward.md",
+            "---\nrelatedTerms: [\"\", \"../x\", \"\u{0}\"]\nslug: \"\"\n---\n".to_owned(),
+        ),
+    ];
+    for (version, (path, text)) in cases.iter().enumerate() {
+        client.open(path, text);
+        let _ = client.diagnostics(path);
+        let end = text.lines().count() as u32;
+        for (line, ch) in [(0, 0), (1, 3), (end, 0), (end + 5, 999)] {
+            client.request("textDocument/hover", client.at(path, line, ch));
+            client.request("textDocument/completion", client.at(path, line, ch));
+            client.request("textDocument/definition", client.at(path, line, ch));
+        }
+        // Cut it in half, inside a character if it can be.
+        let mut cut = text.len() / 2;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        client.change(path, version as i32 + 2, &text[..cut]);
+        let _ = client.diagnostics(path);
+    }
     client.shutdown();
 }

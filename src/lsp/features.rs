@@ -737,16 +737,13 @@ fn front_matter_completion(
         if line.starts_with([' ', '\t']) {
             return Vec::new();
         }
-        // A key of the content type's schema that the block does not have yet.
-        let present: BTreeSet<&str> = doc
-            .data()
-            .and_then(|d| match &d.value {
-                crate::document::Value::Map(entries) => {
-                    Some(entries.iter().map(|e| e.key.as_str()).collect())
-                }
-                _ => None,
-            })
-            .unwrap_or_default();
+        // A key of the content type's schema that the block does not have yet, read from
+        // the text: while a key is being typed, the block seldom parses.
+        let present: BTreeSet<&str> = text[..body_start(doc)]
+            .lines()
+            .filter(|l| !l.starts_with([' ', '\t', '-', '#']))
+            .filter_map(|l| l.split_once(':').map(|(k, _)| k.trim()))
+            .collect();
         let mut keys: Vec<(String, Option<String>)> = schema
             .into_iter()
             .flatten()

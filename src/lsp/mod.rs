@@ -388,10 +388,10 @@ impl Server<'_> {
                     self.saved(&p.text_document.uri)?;
                 }
             }
-            DidChangeWatchedFiles::METHOD => {
-                if params::<DidChangeWatchedFilesParams>(n.params).is_some() {
-                    self.reload()?;
-                }
+            DidChangeWatchedFiles::METHOD
+                if params::<DidChangeWatchedFilesParams>(n.params).is_some() =>
+            {
+                self.reload()?;
             }
             _ => {}
         }

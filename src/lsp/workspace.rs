@@ -181,14 +181,13 @@ impl Workspace {
     }
 
     /// Checks the documents of `changed` and those whose references they may affect:
-    /// what links to them or names their terms, what they link to or name (before and
-    /// after the change), and the documents with findings about references. `history`
+    /// what links to them or names the terms they define, and what they link to or name,
+    /// before and after the change. `history`
     /// lets rules read git history for their fixes (renamed files and headings). Returns
     /// the findings of every document checked, empty for those with none.
     pub fn check(&mut self, changed: &[String], history: bool) -> Vec<(String, Vec<Finding>)> {
         let session = &self.session;
         let edges = &self.edges;
-        let findings = &self.findings;
         // Built here rather than through `with_index`: the rules' context borrows the index
         // for exactly as long as the documents it indexes.
         let site = Site::new(&*session.model, &session.snapshot, &session.documents);
@@ -208,27 +207,25 @@ impl Workspace {
                 };
                 reported.insert(doc.path());
                 let mut related: HashSet<String> = dependencies(session, index, doc);
-                related.extend(edges.get(path.as_str()).into_iter().flatten().cloned());
+                let before = edges.get(path.as_str());
+                // The terms it defines, before and after: who names them is affected.
+                let mut keys: Vec<String> = vec![path.clone()];
+                keys.extend(
+                    before
+                        .into_iter()
+                        .flatten()
+                        .chain(related.iter())
+                        .filter(|d| d.starts_with(DEFINES))
+                        .map(|d| format!("{NAMES}{}", &d[DEFINES.len()..])),
+                );
+                related.extend(before.into_iter().flatten().cloned());
                 for (other, deps) in edges {
-                    if deps.contains(path.as_str()) {
+                    if keys.iter().any(|k| deps.contains(k)) {
                         related.insert(other.clone());
                     }
                 }
                 for p in related {
                     if let Some(d) = index.document(&p) {
-                        reported.insert(d.path());
-                    }
-                }
-            }
-            for (path, found) in findings {
-                let about_references = found.iter().any(|f| {
-                    let rule = f.diagnostic.rule;
-                    rule.starts_with("links/")
-                        || rule.starts_with("terms/")
-                        || rule == crate::rules::graph::orphan::ID
-                });
-                if about_references {
-                    if let Some(d) = index.document(path) {
                         reported.insert(d.path());
                     }
                 }
@@ -285,7 +282,8 @@ impl Workspace {
 }
 
 /// The documents `doc` depends on: what its references lead to, the documents defining the
-/// terms it names, and the other documents defining its own term.
+/// terms it names, and the other documents defining its own term; and the slugs it names
+/// and defines (see [`NAMES`]).
 fn dependencies(session: &Session, index: &Index<'_>, doc: &Document) -> HashSet<String> {
     let mut out = HashSet::new();
     for link in index.links(doc.path()) {
@@ -295,13 +293,20 @@ fn dependencies(session: &Session, index: &Index<'_>, doc: &Document) -> HashSet
     }
     for r in term_references(&session.settings, doc) {
         out.extend(index.term(&r.slug).iter().map(|p| (*p).to_owned()));
+        out.insert(format!("{NAMES}{}", r.slug));
     }
     if let Some(slug) = index.slug(doc.path()) {
         out.extend(index.term(slug).iter().map(|p| (*p).to_owned()));
+        out.insert(format!("{DEFINES}{slug}"));
     }
     out.remove(doc.path());
     out
 }
+
+/// Keys of the dependency edges besides paths: a term slug a document names (defined or
+/// not: defining it later affects the document) and the slug it defines.
+const NAMES: &str = "\0names:";
+const DEFINES: &str = "\0defines:";
 
 /// The places that explain a finding: its labels, and for a `#fragment` that matches no
 /// heading, the heading of the target it most nearly matches.
