@@ -675,3 +675,54 @@ fn hostile_buffers_never_crash_the_server() {
     }
     client.shutdown();
 }
+
+#[test]
+fn saving_the_configuration_or_a_schema_reloads_it() {
+    let repo = handbook();
+    let mut client = Client::start(&repo);
+    client.open(STEWARD, &read(&repo, STEWARD));
+    assert_eq!(client.diagnostics(STEWARD), Vec::<Value>::new());
+    client.open(ARTICLE, &read(&repo, ARTICLE));
+    assert_eq!(client.diagnostics(ARTICLE).len(), 4);
+
+    // The schema no longer admits the steward's category.
+    let schema = "schemas/term.schema.json";
+    repo.write(
+        schema,
+        read(&repo, schema).replace("\"pattern\", \"role\"", "\"pattern\""),
+    );
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": client.uri(schema)}}),
+    );
+    let codes = |d: Vec<Value>| -> Vec<String> {
+        d.iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(codes(client.diagnostics(STEWARD)), ["frontmatter/schema"]);
+
+    // The configuration turns a rule off.
+    repo.write(
+        "docsteward.toml",
+        read(&repo, "docsteward.toml") + "\"footnotes/unused\" = \"off\"\n",
+    );
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": client.uri("docsteward.toml")}}),
+    );
+    let mut article = client.diagnostics(ARTICLE);
+    // A reload publishes every open document; the article's findings come once.
+    while article.len() == 4 {
+        article = client.diagnostics(ARTICLE);
+    }
+    assert_eq!(
+        codes(article),
+        [
+            "links/missing-file",
+            "links/missing-anchor",
+            "footnotes/undefined"
+        ]
+    );
+    client.shutdown();
+}
