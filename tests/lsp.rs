@@ -344,6 +344,26 @@ fn an_edit_rechecks_the_documents_that_link_to_it() {
     );
     let _ = client.diagnostics(COP);
     assert_eq!(client.diagnostics(STEWARD), Vec::<Value>::new());
+
+    // A new document that was never saved: checked while open, its findings cleared when
+    // it is closed.
+    let draft = "notes/draft.md";
+    client.open(
+        draft,
+        "# Draft\n\nSee [the steward](../glossary/stewart.md).\n",
+    );
+    assert_eq!(
+        brief(&client.diagnostics(draft))
+            .into_iter()
+            .map(|(rule, line, ch, _)| (rule, line, ch))
+            .collect::<Vec<_>>(),
+        vec![("links/missing-file".to_owned(), 2, 18)]
+    );
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": client.uri(draft)}}),
+    );
+    assert_eq!(client.diagnostics(draft), Vec::<Value>::new());
     client.shutdown();
 }
 

@@ -406,11 +406,17 @@ impl Server<'_> {
         let Some(ws) = self.workspace.as_mut() else {
             return Ok(());
         };
+        let closed = text.is_none();
         match text {
             Some(text) => ws.set_buffer(&path, text),
             None => ws.close_buffer(&path),
         }
-        let results = ws.check(&[path], history);
+        let mut results = ws.check(std::slice::from_ref(&path), history);
+        // A buffer of a file that is not on disk is gone once closed: so are its findings.
+        if closed && !results.iter().any(|(p, _)| *p == path) {
+            ws.findings.remove(&path);
+            results.push((path, Vec::new()));
+        }
         self.publish(results)
     }
 
@@ -475,7 +481,7 @@ impl Server<'_> {
             let Some(uri) = self.paths.uri(&path) else {
                 continue;
             };
-            let diagnostics = found
+            let diagnostics: Vec<lsp_types::Diagnostic> = found
                 .iter()
                 .filter_map(|f| features::diagnostic(ws, &self.paths, f))
                 .collect();
