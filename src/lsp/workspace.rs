@@ -157,15 +157,8 @@ impl Workspace {
 
     /// Builds the index and runs `f` with it.
     pub fn with_index<T>(&self, f: impl FnOnce(&Index<'_>, &Site<'_>) -> T) -> T {
-        let session = &self.session;
-        let site = Site::new(&*session.model, &session.snapshot, &session.documents);
-        let index = Index::new(
-            &session.documents,
-            &session.settings,
-            &session.snapshot,
-            &site,
-        );
-        f(&index, &site)
+        let site = site(&self.session);
+        f(&index(&self.session, &site), &site)
     }
 
     /// The dependency edges of every document, from a fresh index.
@@ -182,21 +175,16 @@ impl Workspace {
 
     /// Checks the documents of `changed` and those whose references they may affect:
     /// what links to them or names the terms they define, and what they link to or name,
-    /// before and after the change. `history`
-    /// lets rules read git history for their fixes (renamed files and headings). Returns
-    /// the findings of every document checked, empty for those with none.
+    /// before and after the change. `history` lets rules read git history for their fixes
+    /// (renamed files and headings). Returns the findings of every document checked, empty
+    /// for those with none.
     pub fn check(&mut self, changed: &[String], history: bool) -> Vec<(String, Vec<Finding>)> {
         let session = &self.session;
         let edges = &self.edges;
         // Built here rather than through `with_index`: the rules' context borrows the index
         // for exactly as long as the documents it indexes.
-        let site = Site::new(&*session.model, &session.snapshot, &session.documents);
-        let index = Index::new(
-            &session.documents,
-            &session.settings,
-            &session.snapshot,
-            &site,
-        );
+        let site = site(session);
+        let index = index(session, &site);
         let index = &index;
         let site = &site;
         let (results, new_edges) = {
@@ -279,6 +267,19 @@ impl Workspace {
         }
         results
     }
+}
+
+fn site(session: &Session) -> Site<'_> {
+    Site::new(&*session.model, &session.snapshot, &session.documents)
+}
+
+fn index<'s>(session: &'s Session, site: &Site<'_>) -> Index<'s> {
+    Index::new(
+        &session.documents,
+        &session.settings,
+        &session.snapshot,
+        site,
+    )
 }
 
 /// The documents `doc` depends on: what its references lead to, the documents defining the
