@@ -214,6 +214,18 @@ suite() {
       'docsteward check --config docsteward-nohistory.toml (stale/age off)' "$m" "$rss" ""
   fi
 
+  # (g) the language server: the first index, then one edited document's diagnostics.
+  if [ "$synthetic" = 1 ]; then
+    local edited; edited=$(git -C "$dir" ls-files 'articles/*.md' | sed -n 1p)
+    local lsp; lsp=$(python3 "$ROOT/bench/lsp_latency.py" "$DS" "$dir" "$edited" 20)
+    row "$section" lsp-first "editor" \
+      "docsteward lsp: initialized to the first diagnostics of one opened document" \
+      "$(echo "$lsp" | awk '/^first/ {print $2}')" "" "one run"
+    row "$section" lsp-edit "editor" \
+      "docsteward lsp: a change to its diagnostics (median of 20 edits)" \
+      "$(echo "$lsp" | awk '/^edit/ {print $2}')" "" "target: 0.05 s"
+  fi
+
   # (d) the floor: every Markdown blob read from the object store, no parsing.
   cmd="git -C $d ls-files -s -z '*.md' | tr '\\0' '\\n' | cut -d' ' -f2 | git -C $d cat-file --batch"
   m=$(measure "$section-floor" "$RUNS" "$WARMUP" "$cmd")

@@ -82,6 +82,11 @@ pub fn run(
             stdout.write_all(&script)?;
             Ok(ExitStatus::Clean)
         }
+        Command::Lsp => {
+            let cwd = working_directory(cli.directory)?;
+            crate::lsp::run_stdio(cwd, cli.config)?;
+            Ok(ExitStatus::Clean)
+        }
         Command::Man => {
             clap_mangen::Man::new(Cli::command()).render(stdout)?;
             Ok(ExitStatus::Clean)

@@ -18,7 +18,9 @@ use crate::document::{Document, Limits, Skipped, Syntax};
 use crate::error::Error;
 use crate::index::{resolve_reference, Index};
 use crate::paths;
-use crate::repo::{Changes, CorruptObject, Ignore, Reach, Renames, Repo, Snapshot, Source};
+use crate::repo::{
+    Changes, CorruptObject, Ignore, LastChange, Reach, Renames, Repo, Snapshot, Source,
+};
 use crate::resolve::Outcome as Resolved;
 use crate::rules::{Context, RULES};
 use crate::scope::{self, Breaks};
@@ -156,7 +158,7 @@ pub struct Session {
     /// The documents the command-line paths select (all when none are given).
     pub selected: HashSet<String>,
     /// The knowledge base's documents by `include` and `exclude`.
-    known: HashSet<String>,
+    pub(crate) known: HashSet<String>,
     /// The site generator's model (`[site]`), its configuration read.
     pub model: Box<dyn Model>,
 }
@@ -317,7 +319,7 @@ impl Session {
         Ok(())
     }
 
-    fn limits(&self) -> Limits {
+    pub(crate) fn limits(&self) -> Limits {
         Limits {
             max_front_matter: usize::try_from(self.settings.limits.max_front_matter_size)
                 .unwrap_or(usize::MAX),
@@ -446,30 +448,11 @@ impl Session {
             .filter(|p| !uncommitted.contains(**p))
             .map(|p| (*p).to_owned())
             .collect();
-        let stale_settings = &self.settings.stale;
-        let ignored_author = |name: &str, email: &str| stale_settings.ignores_author(name, email);
-        let ignore = Ignore {
-            revs: self
-                .snapshot
-                .read(&stale_settings.ignore_revs_file)
-                .map(|b| Repo::parse_ignore_revs(&String::from_utf8_lossy(&b)))
-                .unwrap_or_default(),
-            author: Some(&ignored_author),
-            mailmap: self
-                .snapshot
-                .contains(".mailmap")
-                .then(|| {
-                    self.snapshot
-                        .read_limited(".mailmap", crate::fs::MAX_AUXILIARY)
-                })
-                .and_then(Result::ok)
-                .map(|b| String::from_utf8_lossy(&b).into_owned()),
-        };
         let owners = CodeOwners::read(&self.snapshot);
         let history = match start {
-            Some(start) if !committed.is_empty() => self
-                .repo
-                .last_changes(start, &committed, &ignore, reach, progress)?,
+            Some(start) if !committed.is_empty() => {
+                self.last_changes(start, &committed, reach, progress)?
+            }
             _ => Vec::new(),
         };
         let by_path: HashMap<&str, _> = committed
@@ -489,6 +472,38 @@ impl Session {
                 )
             })
             .collect())
+    }
+
+    /// The last meaningful change of each of `paths` in the history from `start`, as
+    /// `[stale]` judges meaningful: ignored revisions and authors skipped, `.mailmap` applied.
+    pub fn last_changes(
+        &self,
+        start: git2::Oid,
+        paths: &[String],
+        reach: Reach,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<Option<LastChange>>, Error> {
+        let stale_settings = &self.settings.stale;
+        let ignored_author = |name: &str, email: &str| stale_settings.ignores_author(name, email);
+        let ignore = Ignore {
+            revs: self
+                .snapshot
+                .read(&stale_settings.ignore_revs_file)
+                .map(|b| Repo::parse_ignore_revs(&String::from_utf8_lossy(&b)))
+                .unwrap_or_default(),
+            author: Some(&ignored_author),
+            mailmap: self
+                .snapshot
+                .contains(".mailmap")
+                .then(|| {
+                    self.snapshot
+                        .read_limited(".mailmap", crate::fs::MAX_AUXILIARY)
+                })
+                .and_then(Result::ok)
+                .map(|b| String::from_utf8_lossy(&b).into_owned()),
+        };
+        self.repo
+            .last_changes(start, paths, &ignore, reach, progress)
     }
 }
 
@@ -621,52 +636,7 @@ pub fn check_with_progress(
         renames: renames.as_ref(),
         earlier: earlier.as_ref(),
     };
-    let rules: Vec<_> = RULES
-        .iter()
-        .filter(|r| settings.level(r.id()) != Level::Off)
-        .collect();
-
-    let per_document: Vec<Vec<Diagnostic>> = session
-        .documents
-        .par_iter()
-        .filter(|d| reported.contains(d.path()))
-        .map(|doc| {
-            let mut found = Findings::for_document(settings, doc);
-            for rule in &rules {
-                rule.check(&cx, doc, &mut found);
-            }
-            found.finish()
-        })
-        .collect();
-    let mut diagnostics = concat(per_document);
-    // Files that are not documents (images, say) are judged only when the whole knowledge
-    // base is checked; a run scoped to some paths should not report on the rest.
-    if whole {
-        let mut found = Findings::for_snapshot(settings);
-        for rule in &rules {
-            rule.check_snapshot(&cx, &mut found);
-        }
-        diagnostics.extend(found.finish());
-    }
-    // Unstable, so no second buffer: findings that compare equal are equal.
-    diagnostics.sort_unstable_by(|a, b| {
-        (
-            a.path.as_str(),
-            a.span.start,
-            a.rule,
-            &a.message,
-            a.span.end,
-            &a.help,
-        )
-            .cmp(&(
-                b.path.as_str(),
-                b.span.start,
-                b.rule,
-                &b.message,
-                b.span.end,
-                &b.help,
-            ))
-    });
+    let diagnostics = run_rules(&cx, &session.documents, &reported, whole);
     let with_findings: HashSet<&str> = diagnostics.iter().map(|d| d.path.as_str()).collect();
     let sources = session
         .documents
@@ -701,11 +671,69 @@ pub fn check_with_progress(
     Ok(outcome)
 }
 
+/// Every rule that is on, over the documents of `reported` (and, when `whole`, over the
+/// snapshot's other files), the findings sorted by path, offset and rule. `docsteward check`
+/// and the language server both judge documents through it.
+pub fn run_rules(
+    cx: &Context<'_>,
+    documents: &[Document],
+    reported: &HashSet<&str>,
+    whole: bool,
+) -> Vec<Diagnostic> {
+    let settings = cx.settings;
+    let rules: Vec<_> = RULES
+        .iter()
+        .filter(|r| settings.level(r.id()) != Level::Off)
+        .collect();
+
+    let per_document: Vec<Vec<Diagnostic>> = documents
+        .par_iter()
+        .filter(|d| reported.contains(d.path()))
+        .map(|doc| {
+            let mut found = Findings::for_document(settings, doc);
+            for rule in &rules {
+                rule.check(cx, doc, &mut found);
+            }
+            found.finish()
+        })
+        .collect();
+    let mut diagnostics = concat(per_document);
+    // Files that are not documents (images, say) are judged only when the whole knowledge
+    // base is checked; a run scoped to some paths should not report on the rest.
+    if whole {
+        let mut found = Findings::for_snapshot(settings);
+        for rule in &rules {
+            rule.check_snapshot(cx, &mut found);
+        }
+        diagnostics.extend(found.finish());
+    }
+    // Unstable, so no second buffer: findings that compare equal are equal.
+    diagnostics.sort_unstable_by(|a, b| {
+        (
+            a.path.as_str(),
+            a.span.start,
+            a.rule,
+            &a.message,
+            a.span.end,
+            &a.help,
+        )
+            .cmp(&(
+                b.path.as_str(),
+                b.span.start,
+                b.rule,
+                &b.message,
+                b.span.end,
+                &b.help,
+            ))
+    });
+    diagnostics
+}
+
 /// The renames history knows for the paths that the reported documents' references lead
 /// nowhere to (and for the term files their unknown term slugs may have named): what
 /// `links/missing-file` and `terms/unknown` fix. History is read only when there are such
 /// paths; when it cannot be read, findings simply carry no such fix.
-fn renames(
+pub(crate) fn renames(
     session: &Session,
     options: &CheckOptions,
     index: &Index<'_>,
@@ -754,7 +782,7 @@ fn renames(
 
 /// The commit whose history the snapshot has: `--rev`'s, else `HEAD`; `None` before the
 /// first commit or when it cannot be read (the fixes that need history are then left out).
-fn history_start(session: &Session, options: &CheckOptions) -> Option<git2::Oid> {
+pub(crate) fn history_start(session: &Session, options: &CheckOptions) -> Option<git2::Oid> {
     let rev = match &options.source {
         Source::Rev(rev) => Some(rev.as_str()),
         _ => None,
@@ -769,7 +797,7 @@ const EARLIER_VERSIONS: usize = 10;
 /// documents' `#fragment`s lead into without a match: what `links/missing-anchor` needs to
 /// tell a renamed heading. Read only when there are such fragments; when history cannot be
 /// read, findings simply carry no such fix.
-fn earlier_versions(
+pub(crate) fn earlier_versions(
     session: &Session,
     options: &CheckOptions,
     index: &Index<'_>,

@@ -59,6 +59,10 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. `docsteward man > docsteward.1`.
     Man,
+    /// Serve the Language Server Protocol on standard input and output, for editors:
+    /// diagnostics as you type, quick fixes, completion, hover, definition, references and
+    /// rename.
+    Lsp,
 }
 
 #[derive(Debug, Subcommand)]

@@ -21,6 +21,7 @@ pub mod fs;
 pub mod hook;
 pub mod index;
 pub mod init;
+pub mod lsp;
 pub mod paths;
 pub mod repo;
 pub mod report;

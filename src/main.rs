@@ -21,8 +21,9 @@ fn main() -> ExitCode {
     }
     let color =
         io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let stdout = io::stdout();
-    let mut stdout = io::BufWriter::new(stdout.lock());
+    // Not locked for the whole run: `docsteward lsp` writes to standard output from the
+    // protocol's own writer thread.
+    let mut stdout = io::BufWriter::new(io::stdout());
     let mut stderr = io::stderr();
     let mut progress = HistoryProgress::new();
     let result = docsteward::run(cli, &mut stdout, &mut stderr, color, &mut |n| {

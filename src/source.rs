@@ -157,7 +157,7 @@ fn starts_of_chars(bytes: &[u8]) -> usize {
 }
 
 /// Line starts for `\n`, `\r\n` and a lone `\r`, the endings CommonMark recognises.
-fn line_starts(text: &str) -> Vec<usize> {
+pub(crate) fn line_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut starts = vec![0];
     let mut i = 0;

@@ -266,7 +266,7 @@ fn descriptor(rule: &'static dyn rules::Rule) -> ReportingDescriptor {
             text: body.to_owned(),
             markdown: body.to_owned(),
         },
-        help_uri: format!("{}/blob/main/rules/{id}.md", env!("CARGO_PKG_REPOSITORY")),
+        help_uri: crate::rules::doc_url(id),
         default_configuration: Configuration { enabled, level },
     }
 }

@@ -96,6 +96,11 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.id() == id)
 }
 
+/// Where a rule's documentation is published: its page in the repository's `rules/` folder.
+pub fn doc_url(id: &str) -> String {
+    format!("{}/blob/main/rules/{id}.md", env!("CARGO_PKG_REPOSITORY"))
+}
+
 /// The `summary` in a rule's documentation front matter.
 pub fn summary(rule: &dyn Rule) -> String {
     let doc = Document::parse("rule.md", rule.meta().doc.as_bytes());
