@@ -103,26 +103,13 @@ fn the_fixture_shows_each_deliberate_defect_and_nothing_else() {
 #[test]
 fn init_detects_docusaurus_and_finds_the_same_defects() {
     let repo = site();
-    std::fs::remove_file(repo.path("docsteward.toml")).unwrap();
-    repo.commit("the fixture without its configuration");
-    let out = repo.run(&["init"]);
-    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
-    let written = std::fs::read_to_string(repo.path("docsteward.toml")).unwrap();
-    assert!(
-        written.contains("[site]\ngenerator = \"docusaurus\"\n"),
-        "{written}"
+    let (written, found) = common::site::init_then_check(
+        &repo,
+        &[
+            "[site]\ngenerator = \"docusaurus\"\n",
+            "# docusaurus.config.js: baseUrl `/`, docs `handbook/` at `/guide`, blog `news/` at `/news`, pages `src/pages/` at `/`, locales en (default), fr, 3 redirects",
+        ],
     );
-    assert!(
-        written.contains("# docusaurus.config.js: baseUrl `/`, docs `handbook/` at `/guide`, blog `news/` at `/news`, pages `src/pages/` at `/`, locales en (default), fr, 3 redirects"),
-        "{written}"
-    );
-    repo.commit("what init wrote");
-    let out = repo.check_json(&["--as-of", "2030-01-01"]);
-    let found: Vec<_> = out
-        .findings()
-        .into_iter()
-        .filter(|x| x.0 != "stale/age")
-        .collect();
     assert_eq!(found, expected(), "{written}");
 }
 

@@ -78,23 +78,13 @@ fn the_fixture_shows_each_deliberate_defect_and_nothing_else() {
 #[test]
 fn init_detects_hugo_and_finds_the_same_defects() {
     let repo = fixture();
-    std::fs::remove_file(repo.path("docsteward.toml")).unwrap();
-    repo.commit("the hugo site without its configuration");
-    let out = repo.run(&["init"]);
-    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
-    let written = std::fs::read_to_string(repo.path("docsteward.toml")).unwrap();
-    assert!(written.contains("generator = \"hugo\""), "{written}");
-    assert!(
-        written.contains("hugo.toml, config/_default/languages.yaml; baseURL path `/docs`"),
-        "{written}"
+    let (_, found) = common::site::init_then_check(
+        &repo,
+        &[
+            "generator = \"hugo\"",
+            "hugo.toml, config/_default/languages.yaml; baseURL path `/docs`",
+        ],
     );
-    repo.commit("what init wrote");
-    let out = repo.check_json(&["--as-of", "2030-01-01"]);
-    let found: Vec<_> = out
-        .findings()
-        .into_iter()
-        .filter(|x| x.0 != "stale/age")
-        .collect();
     assert_eq!(found, expected());
 }
 

@@ -90,23 +90,13 @@ fn without_the_model_links_are_file_paths() {
 #[test]
 fn init_detects_jekyll_and_finds_the_same_defects() {
     let repo = fixture();
-    std::fs::remove_file(repo.path("docsteward.toml")).unwrap();
-    repo.commit("the jekyll site without its configuration");
-    let out = repo.run(&["init"]);
-    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
-    let written = std::fs::read_to_string(repo.path("docsteward.toml")).unwrap();
-    assert!(written.contains("generator = \"jekyll\""), "{written}");
-    assert!(
-        written.contains("Jekyll: read _config.yml (Gemfile names jekyll); baseurl `/docs`, permalink `date`, collections guides, plugins jekyll-relative-links, jekyll-redirect-from"),
-        "{written}"
+    let (_, found) = common::site::init_then_check(
+        &repo,
+        &[
+            "generator = \"jekyll\"",
+            "Jekyll: read _config.yml (Gemfile names jekyll); baseurl `/docs`, permalink `date`, collections guides, plugins jekyll-relative-links, jekyll-redirect-from",
+        ],
     );
-    repo.commit("what init wrote");
-    let out = repo.check_json(&["--as-of", "2030-01-01"]);
-    let found: Vec<_> = out
-        .findings()
-        .into_iter()
-        .filter(|x| x.0 != "stale/age")
-        .collect();
     assert_eq!(found, expected());
 }
 

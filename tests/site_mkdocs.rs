@@ -77,23 +77,13 @@ fn the_fixture_gives_each_planted_defect_and_nothing_else() {
 #[test]
 fn init_detects_mkdocs_and_finds_the_same_defects() {
     let repo = site();
-    std::fs::remove_file(repo.path("docsteward.toml")).unwrap();
-    repo.commit("the site without its configuration");
-    let out = repo.run(&["init"]);
-    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
-    let written = std::fs::read_to_string(repo.path("docsteward.toml")).unwrap();
-    assert!(written.contains("generator = \"mkdocs\""), "{written}");
-    assert!(
-        written.contains("i18n folder structure, en (default), fr"),
-        "{written}"
+    let (_, found) = common::site::init_then_check(
+        &repo,
+        &[
+            "generator = \"mkdocs\"",
+            "i18n folder structure, en (default), fr",
+        ],
     );
-    repo.commit("what init wrote");
-    let out = repo.check_json(&["--as-of", "2030-01-01"]);
-    let found: Vec<_> = out
-        .findings()
-        .into_iter()
-        .filter(|x| x.0 != "stale/age")
-        .collect();
     let mut want = expected();
     want.push(f("links/missing-file", "docs/en/reference/cli.md", 14, 74));
     want.sort();

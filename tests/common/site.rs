@@ -169,3 +169,31 @@ pub fn flagged(
         rule.starts_with("links/") && p == path && *l == line && (start..=end).contains(c)
     })
 }
+
+/// A finding as the tests compare them: rule, path, line, column.
+pub type Finding = (String, String, u64, u64);
+
+/// `docsteward init` on `repo` with its `docsteward.toml` removed: the configuration it
+/// wrote, which must hold each of `says`, and the findings of `check` with it (as of
+/// 2030-01-01, `stale/age` aside).
+pub fn init_then_check(repo: &super::TestRepo, says: &[&str]) -> (String, Vec<Finding>) {
+    std::fs::remove_file(repo.path("docsteward.toml")).unwrap();
+    repo.commit("the site without its configuration");
+    let out = repo.run(&["init"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let written = std::fs::read_to_string(repo.path("docsteward.toml")).unwrap();
+    for said in says {
+        assert!(
+            written.contains(said),
+            "init did not write {said:?}:\n{written}"
+        );
+    }
+    repo.commit("what init wrote");
+    let found = repo
+        .check_json(&["--as-of", "2030-01-01"])
+        .findings()
+        .into_iter()
+        .filter(|x| x.0 != "stale/age")
+        .collect();
+    (written, found)
+}
