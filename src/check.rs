@@ -59,10 +59,13 @@ pub struct CheckOptions {
 /// How far back a check searches the first-parent history for the repairs it offers (where
 /// a missing file went, what a heading was called). Each commit costs a few tree reads
 /// whether or not it holds an answer, and a link to a file that never existed has none:
-/// a plain `check` (a pre-commit hook among them) looks at the recent commits only,
-/// `--fix` and `--diff` at all of them.
+/// a plain `check` looks at the recent commits only, `--fix` and `--diff` at all of them,
+/// and `check --staged` (the pre-commit hook, which must answer in a fraction of a second)
+/// at none.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum RepairHistory {
+    /// No history: repairs that need it are not offered.
+    Off,
     /// The last [`RECENT_COMMITS`] commits.
     #[default]
     Recent,
@@ -78,6 +81,7 @@ pub const HEADING_COMMITS: usize = 2000;
 impl RepairHistory {
     fn renames(self) -> Option<usize> {
         match self {
+            RepairHistory::Off => Some(0),
             RepairHistory::Recent => Some(RECENT_COMMITS),
             RepairHistory::Whole => None,
         }
@@ -85,6 +89,7 @@ impl RepairHistory {
 
     fn headings(self) -> usize {
         match self {
+            RepairHistory::Off => 0,
             RepairHistory::Recent => RECENT_COMMITS,
             RepairHistory::Whole => HEADING_COMMITS,
         }
@@ -739,6 +744,9 @@ pub(crate) fn renames(
     index: &Index<'_>,
     reported: &HashSet<&str>,
 ) -> Option<Renames> {
+    if options.repair_history == RepairHistory::Off {
+        return None;
+    }
     let settings = &session.settings;
     let mut wanted: HashSet<String> = HashSet::new();
     if settings.level(crate::rules::links::missing_file::ID) != Level::Off {
@@ -803,10 +811,11 @@ pub(crate) fn earlier_versions(
     index: &Index<'_>,
     reported: &HashSet<&str>,
 ) -> Option<HashMap<String, Vec<Document>>> {
-    if session
-        .settings
-        .level(crate::rules::links::missing_anchor::ID)
-        == Level::Off
+    if options.repair_history == RepairHistory::Off
+        || session
+            .settings
+            .level(crate::rules::links::missing_anchor::ID)
+            == Level::Off
     {
         return None;
     }

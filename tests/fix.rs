@@ -355,3 +355,27 @@ fn a_rename_older_than_the_recent_commits_is_found_by_fix_only() {
         b"# Home\n\n[start](docs/start.md)\n"
     );
 }
+
+/// `check --staged`, the pre-commit hook, reads no history for repairs: a rename one commit
+/// ago is offered by the plain check of the same files, not by the staged one.
+#[test]
+fn a_staged_check_offers_no_repair_that_needs_history() {
+    let repo = TestRepo::new();
+    repo.write("docs/getting-started.md", "# Start\n")
+        .commit("first");
+    rename(&repo, "docs/getting-started.md", "docs/start.md");
+    repo.commit("rename");
+    repo.write("index.md", "# Home\n\n[start](docs/getting-started.md)\n");
+    common::gate::stage(&repo, &["index.md"], &[]);
+    let fixes = |args: &[&str]| -> usize {
+        let json = repo.check_json(args).json();
+        let missing: Vec<&serde_json::Value> = common::diagnostics(&json)
+            .iter()
+            .filter(|d| d["rule"] == "links/missing-file")
+            .collect();
+        assert_eq!(missing.len(), 1, "{json:#}");
+        missing.iter().filter(|d| !d["fix"].is_null()).count()
+    };
+    assert_eq!(fixes(&[]), 1);
+    assert_eq!(fixes(&["--staged"]), 0);
+}
