@@ -65,6 +65,21 @@ pub struct Heading {
     pub custom: bool,
 }
 
+#[cfg(test)]
+impl Heading {
+    /// A level-2 heading with `text` and no anchor yet: what the site models' id tests feed
+    /// their slug functions.
+    pub(crate) fn plain(text: &str) -> Heading {
+        Heading {
+            level: 2,
+            text: text.to_owned(),
+            span: 0..0,
+            anchor: String::new(),
+            custom: false,
+        }
+    }
+}
+
 /// A `docsteward-disable...` comment.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Suppression {

@@ -801,13 +801,7 @@ mod tests {
     use super::*;
 
     fn heading(text: &str) -> Heading {
-        Heading {
-            level: 2,
-            text: text.to_owned(),
-            span: 0..0,
-            anchor: String::new(),
-            custom: false,
-        }
+        Heading::plain(text)
     }
 
     /// Ids from a real Astro 5.18 build (`@astrojs/markdown-remark`, github-slugger 2.0).

@@ -1078,13 +1078,7 @@ mod tests {
     use super::*;
 
     fn heading(text: &str) -> Heading {
-        Heading {
-            level: 2,
-            text: text.to_owned(),
-            span: 0..0,
-            anchor: String::new(),
-            custom: false,
-        }
+        Heading::plain(text)
     }
 
     fn custom(id: &str) -> Heading {

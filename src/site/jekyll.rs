@@ -1148,13 +1148,7 @@ mod tests {
     use super::*;
 
     fn heading(text: &str) -> Heading {
-        Heading {
-            level: 2,
-            text: text.to_owned(),
-            span: 0..0,
-            anchor: String::new(),
-            custom: false,
-        }
+        Heading::plain(text)
     }
 
     /// What Jekyll 4.3.1 (kramdown 2.4, kramdown-parser-gfm 1.1) renders for these headings.
