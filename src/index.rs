@@ -264,7 +264,10 @@ impl<'a> Index<'a> {
                 .get()
                 .and_then(|f| f.get(&paths::parent(missing)))
                 .is_some_and(|folder| {
-                    crate::suggest::only_closest(missing, near, folder.files.iter().copied())
+                    folder
+                        .near
+                        .get_or_init(|| Candidates::new(folder.files.iter().copied()))
+                        .is_only_closest(missing, near)
                 }),
         }
     }
@@ -282,15 +285,20 @@ impl<'a> Index<'a> {
     /// [`Index::closest_term`] when no other slug is as close.
     pub fn only_closest_term(&self, slug: &str) -> Option<&str> {
         let near = self.closest_term(slug)?;
-        crate::suggest::only_closest(slug, near, self.terms.keys().map(String::as_str))
+        self.near_terms
+            .get()?
+            .is_only_closest(slug, near)
             .then_some(near)
     }
 
     /// [`Index::closest_anchor`] when no other anchor of the document is as close.
     pub fn only_closest_anchor(&self, path: &str, fragment: &str) -> Option<&str> {
         let near = self.closest_anchor(path, fragment)?;
-        let anchors = self.anchors(path)?;
-        crate::suggest::only_closest(fragment, near, anchors.iter().map(|a| a.as_ref()))
+        self.anchors
+            .get(path)?
+            .near
+            .get()?
+            .is_only_closest(fragment, near)
             .then_some(near)
     }
 

@@ -33,8 +33,9 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// Whether `chosen` (a suggestion for `input`) is strictly closer to it, ignoring case, than
-/// every other candidate: a "did you mean" with a single candidate, which an unsafe fix may
-/// apply.
+/// every other candidate, found by measuring every one: the reference
+/// [`Candidates::is_only_closest`] is tested against.
+#[cfg(test)]
 pub fn only_closest<'a>(
     input: &str,
     chosen: &str,
@@ -140,31 +141,10 @@ impl Candidates {
         let lower = input.to_lowercase();
         let n = lower.chars().count();
         let limit = (input.chars().count() / 3).max(2);
-        // Lengths further apart than the limit cannot be within it.
-        let lo = self.entries.partition_point(|e| e.len + limit < n);
-        let hi = self.entries.partition_point(|e| e.len <= n + limit);
-        if lo >= hi {
+        let order = self.within(&lower, n, limit);
+        if order.is_empty() {
             return (None, 0);
         }
-        let (letters, pairs) = grams(&lower);
-        let shared_letters = shared(&self.letters, &letters, lo, hi);
-        let shared_pairs = shared(&self.pairs, &pairs, lo, hi);
-        // Each edit removes at most one letter and at most three pairs (a swap of two
-        // neighbours touches three) that the two strings share.
-        let mut order: Vec<(usize, usize)> = (lo..hi)
-            .map(|i| {
-                let longest = n.max(self.entries[i].len);
-                let by_length = n.abs_diff(self.entries[i].len);
-                let by_letters = longest.saturating_sub(shared_letters[i - lo]);
-                let by_pairs = longest
-                    .saturating_sub(1)
-                    .saturating_sub(shared_pairs[i - lo])
-                    .div_ceil(3);
-                (by_length.max(by_letters).max(by_pairs), i)
-            })
-            .filter(|&(bound, _)| bound <= limit)
-            .collect();
-        order.sort_unstable();
         let pattern = Pattern::new(&lower);
         let mut best: Option<(usize, &Entry)> = None;
         let mut computed = 0;
@@ -189,6 +169,59 @@ impl Candidates {
         }
         DISTANCES.fetch_add(computed, Ordering::Relaxed);
         (best.map(|(_, e)| e), computed)
+    }
+
+    /// Whether `chosen` (a suggestion for `input`) is strictly closer to it, ignoring case,
+    /// than every other candidate: a "did you mean" with a single candidate, which an unsafe
+    /// fix may apply. Only the candidates whose bound is within `chosen`'s distance are
+    /// measured.
+    pub fn is_only_closest(&self, input: &str, chosen: &str) -> bool {
+        let lower = input.to_lowercase();
+        let n = lower.chars().count();
+        let best = strsim::osa_distance(&lower, &chosen.to_lowercase());
+        let pattern = Pattern::new(&lower);
+        let mut computed = 0;
+        let only = self.within(&lower, n, best).into_iter().all(|(_, i)| {
+            let e = &self.entries[i];
+            if &*e.text == chosen {
+                return true;
+            }
+            computed += 1;
+            pattern.distance(&lower, &e.lower) > best
+        });
+        DISTANCES.fetch_add(computed, Ordering::Relaxed);
+        only
+    }
+
+    /// The entries that may be within `radius` edits of `lower` (`n` characters), best
+    /// lower bound first, as (bound, entry) pairs: each edit changes the length by at most
+    /// one, removes at most one letter and at most three letter pairs (a swap of two
+    /// neighbours touches three) that the two strings share.
+    fn within(&self, lower: &str, n: usize, radius: usize) -> Vec<(usize, usize)> {
+        // Lengths further apart than the radius cannot be within it.
+        let lo = self.entries.partition_point(|e| e.len + radius < n);
+        let hi = self.entries.partition_point(|e| e.len <= n + radius);
+        if lo >= hi {
+            return Vec::new();
+        }
+        let (letters, pairs) = grams(lower);
+        let shared_letters = shared(&self.letters, &letters, lo, hi);
+        let shared_pairs = shared(&self.pairs, &pairs, lo, hi);
+        let mut order: Vec<(usize, usize)> = (lo..hi)
+            .map(|i| {
+                let longest = n.max(self.entries[i].len);
+                let by_length = n.abs_diff(self.entries[i].len);
+                let by_letters = longest.saturating_sub(shared_letters[i - lo]);
+                let by_pairs = longest
+                    .saturating_sub(1)
+                    .saturating_sub(shared_pairs[i - lo])
+                    .div_ceil(3);
+                (by_length.max(by_letters).max(by_pairs), i)
+            })
+            .filter(|&(bound, _)| bound <= radius)
+            .collect();
+        order.sort_unstable();
+        order
     }
 }
 
@@ -387,6 +420,46 @@ mod tests {
                     closest(&input, refs.iter().copied()),
                     closest_trying_each(&input, &refs)
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn the_index_tells_a_single_closest_candidate_as_trying_every_one_does() {
+        let mut rng = Rng(0x1234_5678_9abc_def1);
+        for case in 0..2_000 {
+            let alphabet: Vec<char> = ALPHABETS[case % ALPHABETS.len()].chars().collect();
+            let max = [4, 12, 40][rng.below(3)];
+            let base: Vec<String> = (0..1 + rng.below(4))
+                .map(|_| rng.word(&alphabet, max))
+                .collect();
+            let mut candidates: Vec<String> = (0..1 + rng.below(20))
+                .map(|_| {
+                    let b = &base[rng.below(base.len())];
+                    rng.edit(b, &alphabet, 1 + max / 4)
+                })
+                .collect();
+            candidates.sort();
+            candidates.dedup();
+            let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
+            let index = Candidates::new(refs.iter().copied());
+            for _ in 0..5 {
+                let b = &base[rng.below(base.len())];
+                let input = rng.edit(b, &alphabet, 1 + max / 3);
+                // Any candidate as the one chosen, not only the closest: both must agree.
+                let chosen = refs[rng.below(refs.len())];
+                assert_eq!(
+                    index.is_only_closest(&input, chosen),
+                    only_closest(&input, chosen, refs.iter().copied()),
+                    "case {case}: {input:?}, {chosen:?} among {refs:?}"
+                );
+                if let Some(near) = index.closest(&input) {
+                    assert_eq!(
+                        index.is_only_closest(&input, near),
+                        only_closest(&input, near, refs.iter().copied()),
+                        "case {case}: {input:?}, {near:?} among {refs:?}"
+                    );
+                }
             }
         }
     }
