@@ -630,8 +630,7 @@ pub fn check_with_progress(
         let judged: HashSet<&str> = direct.iter().map(String::as_str).collect();
         Some(session.staleness(options, &judged, Reach::LastChange, progress)?)
     };
-    let renames = renames(&session, options, &index, &reported);
-    let earlier = earlier_versions(&session, options, &index, &reported);
+    let (renames, earlier) = repairs(&session, options, &index, &reported);
     let cx = Context {
         settings,
         snapshot: &session.snapshot,
@@ -734,19 +733,80 @@ pub fn run_rules(
     diagnostics
 }
 
-/// The renames history knows for the paths that the reported documents' references lead
-/// nowhere to (and for the term files their unknown term slugs may have named): what
-/// `links/missing-file` and `terms/unknown` fix. History is read only when there are such
-/// paths; when it cannot be read, findings simply carry no such fix.
-pub(crate) fn renames(
+/// What history tells about the reported documents' broken references, for the fixes
+/// their findings offer: where the files they lead nowhere to went (see [`renamed_wanted`])
+/// and the earlier versions of the documents whose headings their fragments miss (see
+/// [`versions_wanted`]). The two searches walk the same commits and share nothing else:
+/// when both have work, they run at once, the second on its own handle on the repository.
+/// When history cannot be read, findings simply carry no such fix.
+pub(crate) fn repairs(
     session: &Session,
     options: &CheckOptions,
     index: &Index<'_>,
     reported: &HashSet<&str>,
-) -> Option<Renames> {
+) -> (Option<Renames>, Option<HashMap<String, Vec<Document>>>) {
     if options.repair_history == RepairHistory::Off {
-        return None;
+        return (None, None);
     }
+    let renamed = renamed_wanted(session, index, reported);
+    let versions = versions_wanted(session, index, reported);
+    if renamed.is_empty() && versions.is_empty() {
+        return (None, None);
+    }
+    let Some(start) = history_start(session, options) else {
+        return (None, None);
+    };
+    let repo = &session.repo;
+    let find_renames = |repo: &Repo| {
+        (!renamed.is_empty())
+            .then(|| {
+                repo.renames(start, &renamed, options.repair_history.renames())
+                    .ok()
+            })
+            .flatten()
+    };
+    let max = session.settings.limits.max_file_size;
+    let find_versions = |repo: &Repo| {
+        (!versions.is_empty())
+            .then(|| {
+                repo.earlier_versions(
+                    start,
+                    &versions,
+                    EARLIER_VERSIONS,
+                    options.repair_history.headings(),
+                    max,
+                )
+                .ok()
+            })
+            .flatten()
+    };
+    let other = if renamed.is_empty() || versions.is_empty() {
+        None
+    } else {
+        repo.reopen().ok()
+    };
+    let (renames, found) = match other {
+        Some(other) => std::thread::scope(|s| {
+            let versions = s.spawn(move || find_versions(&other));
+            let renames = find_renames(repo);
+            (renames, versions.join().ok().flatten())
+        }),
+        None => (find_renames(repo), find_versions(repo)),
+    };
+    (
+        renames,
+        found.map(|found| earlier_documents(session, index, found)),
+    )
+}
+
+/// The paths that the reported documents' references lead nowhere to (and the term files
+/// their unknown term slugs may have named): where history may show they went, which is
+/// what `links/missing-file` and `terms/unknown` fix.
+fn renamed_wanted(
+    session: &Session,
+    index: &Index<'_>,
+    reported: &HashSet<&str>,
+) -> HashSet<String> {
     let settings = &session.settings;
     let mut wanted: HashSet<String> = HashSet::new();
     if settings.level(crate::rules::links::missing_file::ID) != Level::Off {
@@ -778,14 +838,7 @@ pub(crate) fn renames(
             }
         }
     }
-    if wanted.is_empty() {
-        return None;
-    }
-    let start = history_start(session, options)?;
-    session
-        .repo
-        .renames(start, &wanted, options.repair_history.renames())
-        .ok()
+    wanted
 }
 
 /// The commit whose history the snapshot has: `--rev`'s, else `HEAD`; `None` before the
@@ -801,23 +854,19 @@ pub(crate) fn history_start(session: &Session, options: &CheckOptions) -> Option
 /// How many earlier versions of a document are searched for a heading's old id.
 const EARLIER_VERSIONS: usize = 10;
 
-/// The earlier versions (in history, newest first) of the documents that the reported
-/// documents' `#fragment`s lead into without a match: what `links/missing-anchor` needs to
-/// tell a renamed heading. Read only when there are such fragments; when history cannot be
-/// read, findings simply carry no such fix.
-pub(crate) fn earlier_versions(
+/// The documents that the reported documents' `#fragment`s lead into without a match, sorted:
+/// their earlier versions are what `links/missing-anchor` needs to tell a renamed heading.
+fn versions_wanted<'i>(
     session: &Session,
-    options: &CheckOptions,
-    index: &Index<'_>,
-    reported: &HashSet<&str>,
-) -> Option<HashMap<String, Vec<Document>>> {
-    if options.repair_history == RepairHistory::Off
-        || session
-            .settings
-            .level(crate::rules::links::missing_anchor::ID)
-            == Level::Off
+    index: &'i Index<'_>,
+    reported: &HashSet<&'i str>,
+) -> Vec<&'i str> {
+    if session
+        .settings
+        .level(crate::rules::links::missing_anchor::ID)
+        == Level::Off
     {
-        return None;
+        return Vec::new();
     }
     let mut wanted: HashSet<&str> = HashSet::new();
     for path in reported {
@@ -833,38 +882,31 @@ pub(crate) fn earlier_versions(
             }
         }
     }
-    if wanted.is_empty() {
-        return None;
-    }
-    let start = history_start(session, options)?;
-    let max = session.settings.limits.max_file_size;
-    let limits = session.limits();
     let mut wanted: Vec<&str> = wanted.into_iter().collect();
     wanted.sort_unstable();
-    let versions = session
-        .repo
-        .earlier_versions(
-            start,
-            &wanted,
-            EARLIER_VERSIONS,
-            options.repair_history.headings(),
-            max,
-        )
-        .ok()?;
-    Some(
-        versions
-            .into_iter()
-            .filter_map(|(path, versions)| {
-                let today = index.document(&path)?.text().as_bytes();
-                let docs: Vec<Document> = versions
-                    .iter()
-                    .filter(|v| v.as_slice() != today)
-                    .map(|v| Document::parse_with(&path, v, &limits))
-                    .collect();
-                (!docs.is_empty()).then_some((path, docs))
-            })
-            .collect(),
-    )
+    wanted
+}
+
+/// The earlier versions history holds of documents (newest first), parsed, without those
+/// that read as the document does today.
+fn earlier_documents(
+    session: &Session,
+    index: &Index<'_>,
+    versions: HashMap<String, Vec<Vec<u8>>>,
+) -> HashMap<String, Vec<Document>> {
+    let limits = session.limits();
+    versions
+        .into_iter()
+        .filter_map(|(path, versions)| {
+            let today = index.document(&path)?.text().as_bytes();
+            let docs: Vec<Document> = versions
+                .iter()
+                .filter(|v| v.as_slice() != today)
+                .map(|v| Document::parse_with(&path, v, &limits))
+                .collect();
+            (!docs.is_empty()).then_some((path, docs))
+        })
+        .collect()
 }
 
 /// The baseline file a check uses, as named to the user and on disk.

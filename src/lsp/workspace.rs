@@ -219,10 +219,7 @@ impl Workspace {
                 }
             }
             let (renames, earlier) = if history {
-                (
-                    check::renames(session, &self.options, index, &reported),
-                    check::earlier_versions(session, &self.options, index, &reported),
-                )
+                check::repairs(session, &self.options, index, &reported)
             } else {
                 (None, None)
             };

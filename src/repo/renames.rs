@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Sort};
+use git2::{Delta, DiffFindOptions, DiffOptions, Oid};
 
 use super::history::{entries, read_tree};
 use super::Repo;
@@ -48,13 +48,42 @@ impl Renames {
     }
 }
 
-/// The commits of `start`'s first-parent history, newest first.
-fn first_parents(repo: &git2::Repository, start: Oid) -> Result<git2::Revwalk<'_>, git2::Error> {
-    let mut walk = repo.revwalk()?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-    walk.simplify_first_parent()?;
-    walk.push(start)?;
-    Ok(walk)
+/// The commits of `start`'s first-parent history, newest first, by following each commit's
+/// first parent: no revision walk, which sorts the whole history before it yields the first
+/// commit. Ends after the root commit, or at a parent that cannot be read (the edge of a
+/// shallow clone).
+struct FirstParents<'r> {
+    repo: &'r git2::Repository,
+    next: Option<Oid>,
+    first: bool,
+}
+
+impl<'r> FirstParents<'r> {
+    fn new(repo: &'r git2::Repository, start: Oid) -> Self {
+        FirstParents {
+            repo,
+            next: Some(start),
+            first: true,
+        }
+    }
+}
+
+impl<'r> Iterator for FirstParents<'r> {
+    type Item = Result<git2::Commit<'r>, git2::Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let oid = self.next.take()?;
+        let first = std::mem::replace(&mut self.first, false);
+        match self.repo.find_commit(oid) {
+            Ok(commit) => {
+                self.next = commit.parent_id(0).ok();
+                Some(Ok(commit))
+            }
+            // The start must be there; a parent that is not is a shallow clone's edge.
+            Err(e) if first => Some(Err(e)),
+            Err(_) => None,
+        }
+    }
 }
 
 /// A path's entry ids in one tree, folder by folder (`None` where a component is not
@@ -74,30 +103,18 @@ impl Trail {
 /// folder's (or the file's) id is the same in both, everything under it is too, so the newer
 /// trail is kept from there and no tree under it is read. Usually a commit changes one
 /// folder, and a path's trail costs the root's entry and nothing more. Trees are read raw
-/// and scanned for the one name, as the history walk reads them.
-fn trail(
+/// and scanned for the names asked about, as the history walk reads them.
+fn trail<'n>(
     odb: &git2::Odb<'_>,
     root: Oid,
-    components: &[&str],
+    components: &[&'n str],
     newer: Option<&Trail>,
-    folders: &mut Folders,
+    folders: &mut Folders<'n>,
 ) -> Result<Trail, git2::Error> {
     let mut ids = Vec::with_capacity(components.len());
     let mut folder = root;
     for (depth, name) in components.iter().enumerate() {
-        let names = match folders.entry(folder) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                let tree = read_tree(odb, folder)?;
-                let mut names = HashMap::new();
-                for entry in entries(&tree) {
-                    let entry = entry?;
-                    names.insert(entry.name.to_vec(), (entry.oid()?, entry.is_tree()));
-                }
-                e.insert(names)
-            }
-        };
-        let found = names.get(name.as_bytes()).copied();
+        let found = folders.entry(odb, folder, name.as_bytes())?;
         let id = found.map(|(id, _)| id);
         if let Some(newer) = newer {
             if newer.0.get(depth) == Some(&id) && (id.is_some() || newer.0.len() == depth + 1) {
@@ -114,11 +131,73 @@ fn trail(
     Ok(Trail(ids))
 }
 
-/// The folders of one tree that the paths go through, each read once: entry names to their
-/// ids and whether they are folders.
-type Folders = HashMap<Oid, HashMap<Vec<u8>, (Oid, bool)>>;
+/// The folders of one tree that some paths go through, each read once, and of each only the
+/// entries named on those paths: a folder of thousands of files costs one scan of its raw
+/// bytes, not a map of all its names.
+struct Folders<'n> {
+    /// Every component of the paths asked about.
+    names: HashSet<&'n [u8]>,
+    /// Folder id -> its entries named in `names`: their ids and whether they are folders.
+    read: HashMap<Oid, HashMap<&'n [u8], (Oid, bool)>>,
+}
+
+impl<'n> Folders<'n> {
+    /// Ready for the paths whose components are `paths`.
+    fn new<'p>(paths: impl IntoIterator<Item = &'p [&'n str]>) -> Self
+    where
+        'n: 'p,
+    {
+        Folders {
+            names: paths.into_iter().flatten().map(|c| c.as_bytes()).collect(),
+            read: HashMap::new(),
+        }
+    }
+
+    /// The entry `name` (one of the components given to [`Folders::new`]) of the folder
+    /// `folder`: its id and whether it is a folder; `None` when there is no such entry.
+    fn entry(
+        &mut self,
+        odb: &git2::Odb<'_>,
+        folder: Oid,
+        name: &'n [u8],
+    ) -> Result<Option<(Oid, bool)>, git2::Error> {
+        debug_assert!(self.names.contains(name));
+        let names = &self.names;
+        let read = match self.read.entry(folder) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let tree = read_tree(odb, folder)?;
+                let mut wanted = HashMap::new();
+                for entry in entries(&tree) {
+                    let entry = entry?;
+                    if let Some(&name) = names.get(entry.name) {
+                        wanted.insert(name, (entry.oid()?, entry.is_tree()));
+                    }
+                }
+                e.insert(wanted)
+            }
+        };
+        Ok(read.get(name).copied())
+    }
+
+    /// Forgets the folders read, keeping the names: for the next tree.
+    fn clear(&mut self) {
+        self.read.clear();
+    }
+}
 
 impl Repo {
+    /// A second handle on the same repository, for another thread to read history with:
+    /// a libgit2 handle is not shared between threads. The object database's check carries
+    /// over.
+    pub fn reopen(&self) -> Result<Repo, Error> {
+        Ok(Repo {
+            repo: git2::Repository::open(self.repo.path())?,
+            workdir: self.workdir.clone(),
+            verified: self.verified.clone(),
+        })
+    }
+
     /// The renames in the first-parent history of `start` (git's rename detection, with its
     /// default similarity), walked from the newest commit back until every one of `wanted`
     /// has an answer, `commits` commits were read, or history ends. A commit whose blobs cannot be read (a partial clone)
@@ -137,7 +216,6 @@ impl Repo {
         self.verified()?;
         let odb = self.repo.odb()?;
         let today = self.repo.find_commit(start)?.tree_id();
-        let mut folders = Folders::new();
         let mut renames = Renames::default();
         let mut asked: HashSet<String> = wanted.clone();
         let mut pending: Vec<String> = wanted.iter().cloned().collect();
@@ -159,6 +237,7 @@ impl Repo {
                 // A chain that ends at a path `start` has is complete; one that ends at a
                 // path gone since has a newer rename (or deletion) to find.
                 let components: Vec<&str> = current.split('/').collect();
+                let mut folders = Folders::new([components.as_slice()]);
                 let exists = trail(&odb, today, &components, None, &mut folders)?
                     .entry(components.len())
                     .is_some();
@@ -188,18 +267,21 @@ impl Repo {
             .collect();
         // Each open path's trail in the tree of the commit being looked at.
         let mut trails: Vec<Option<Trail>> = vec![None; wanted.len()];
-        for oid in first_parents(repo, start)?.take(commits.unwrap_or(usize::MAX)) {
+        // The folders of each tree that several paths go through, read once.
+        let mut folders = Folders::new(components.iter().map(Vec::as_slice));
+        let mut parent_folders = Folders::new(components.iter().map(Vec::as_slice));
+        for commit in FirstParents::new(repo, start).take(commits.unwrap_or(usize::MAX)) {
             if open.is_empty() {
                 break;
             }
-            let commit = repo.find_commit(oid?)?;
+            let commit = commit?;
             // The first commit, or the edge of a shallow clone: nothing left the tree there.
             let Ok(parent) = commit.parent(0) else {
                 break;
             };
             let (tree, parent_tree) = (commit.tree_id(), parent.tree_id());
-            // The folders of each tree that several paths go through, read once.
-            let (mut folders, mut parent_folders) = (HashMap::new(), HashMap::new());
+            folders.clear();
+            parent_folders.clear();
             let mut takes_away = false;
             for &i in &open {
                 let here = match trails[i].take() {
@@ -273,12 +355,13 @@ impl Repo {
         let mut seen: Vec<Vec<Oid>> = vec![Vec::new(); wanted.len()];
         let mut out: HashMap<String, Vec<Vec<u8>>> = HashMap::new();
         let mut open: Vec<usize> = (0..wanted.len()).collect();
-        for oid in first_parents(repo, start)?.take(commits) {
+        let mut folders = Folders::new(components.iter().map(Vec::as_slice));
+        for commit in FirstParents::new(repo, start).take(commits) {
             if open.is_empty() {
                 break;
             }
-            let tree = repo.find_commit(oid?)?.tree_id();
-            let mut folders = HashMap::new();
+            let tree = commit?.tree_id();
+            folders.clear();
             let mut closed = Vec::new();
             for &i in &open {
                 let here = trail(&odb, tree, &components[i], trails[i].as_ref(), &mut folders)?;
