@@ -497,6 +497,7 @@ impl Session {
                 .map(|b| Repo::parse_ignore_revs(&String::from_utf8_lossy(&b)))
                 .unwrap_or_default(),
             author: Some(&ignored_author),
+            author_key: stale_settings.ignored_authors_key(),
             mailmap: self
                 .snapshot
                 .contains(".mailmap")
