@@ -339,10 +339,19 @@ pub fn docsteward_at(binary: &Path, dir: &Path, args: &[&str]) -> Command {
         .env("NO_COLOR", "1")
         // "Today" for staleness is the commits' pinned day, so no test depends on the date.
         .env("SOURCE_DATE_EPOCH", "1700000000")
+        // The history cache of the tests' own, never the user's.
+        .env("DOCSTEWARD_CACHE_DIR", cache_dir())
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE")
         .env_remove("GIT_INDEX_FILE");
     command
+}
+
+/// The history cache folder of every docsteward a test runs: in the build's own temporary
+/// folder, never the user's `~/.cache`. Each repository has its own file in it, so the tests
+/// of a binary can share it.
+pub fn cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("docsteward-cache")
 }
 
 /// Runs the built binary in `dir` with `NO_COLOR=1` and no git environment leaking in.
