@@ -124,21 +124,9 @@ impl History {
         let mut index = git2::Index::new().unwrap();
         for (path, text) in files {
             let blob = self.repo.blob(text.as_bytes()).unwrap();
-            let entry = git2::IndexEntry {
-                ctime: git2::IndexTime::new(0, 0),
-                mtime: git2::IndexTime::new(0, 0),
-                dev: 0,
-                ino: 0,
-                mode: 0o100644,
-                uid: 0,
-                gid: 0,
-                file_size: 0,
-                id: blob,
-                flags: 0,
-                flags_extended: 0,
-                path: path.as_bytes().to_vec(),
-            };
-            index.add(&entry).unwrap();
+            index
+                .add(&common::index_entry(path, blob, text.len()))
+                .unwrap();
         }
         let tree = self
             .repo
@@ -269,10 +257,11 @@ fn reach(since: Option<u8>) -> Reach {
     })
 }
 
-/// The walk through the cache, and how many commits it read.
-fn cached(
+/// The walk, through `cache` when given (a cold walk without), and how many commits it
+/// read.
+fn walk(
     repo: &Repo,
-    cache: &HistoryCache,
+    cache: Option<&HistoryCache>,
     start: Oid,
     documents: &[String],
     ignore: &Ignore<'_>,
@@ -282,7 +271,7 @@ fn cached(
     let mut notices = Vec::new();
     let found = history_cache::last_changes(
         repo,
-        Some(cache),
+        cache,
         start,
         documents,
         ignore,
@@ -295,6 +284,17 @@ fn cached(
     (found, read)
 }
 
+fn cached(
+    repo: &Repo,
+    cache: &HistoryCache,
+    start: Oid,
+    documents: &[String],
+    ignore: &Ignore<'_>,
+    reach: Reach,
+) -> (Vec<Option<LastChange>>, usize) {
+    walk(repo, Some(cache), start, documents, ignore, reach)
+}
+
 fn cold(
     repo: &Repo,
     start: Oid,
@@ -302,11 +302,7 @@ fn cold(
     ignore: &Ignore<'_>,
     reach: Reach,
 ) -> (Vec<Option<LastChange>>, usize) {
-    let mut read = 0;
-    let found = repo
-        .last_changes(start, documents, ignore, reach, &mut |n| read = n)
-        .unwrap();
-    (found, read)
+    walk(repo, None, start, documents, ignore, reach)
 }
 
 proptest! {

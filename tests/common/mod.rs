@@ -372,6 +372,25 @@ pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     }
 }
 
+/// An index entry for a regular file at `path` with the blob `id` of `size` bytes, for
+/// staging or building a tree without a work tree.
+pub fn index_entry(path: &str, id: git2::Oid, size: usize) -> git2::IndexEntry {
+    git2::IndexEntry {
+        ctime: git2::IndexTime::new(0, 0),
+        mtime: git2::IndexTime::new(0, 0),
+        dev: 0,
+        ino: 0,
+        mode: 0o100644,
+        uid: 0,
+        gid: 0,
+        file_size: size as u32,
+        id,
+        flags: 0,
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
+    }
+}
+
 /// Makes `file` writable: git writes objects and packs read-only, and a test damages them.
 pub fn make_writable(file: &Path) {
     let mut perms = std::fs::metadata(file).expect("metadata").permissions();
