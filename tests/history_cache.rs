@@ -567,3 +567,67 @@ fn the_cache_is_never_read_or_written_through_a_symbolic_link() {
     assert!(out.stderr.contains("not written"), "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
 }
+
+#[test]
+fn everything_besides_the_commits_that_decides_an_answer_is_in_the_key() {
+    let h = History::new();
+    let repo = Repo::discover(&h.path).unwrap();
+    let none = ignore(&HashSet::new());
+    let base = repo.history_key(&none);
+    assert_eq!(base, repo.history_key(&ignore(&HashSet::new())));
+    let mailmap = Ignore {
+        mailmap: Some("Ann <ann@example.com> <old@example.com>\n".to_owned()),
+        ..ignore(&HashSet::new())
+    };
+    let revs = ignore(&HashSet::from([h.head()]));
+    let authors = Ignore {
+        author_key: "*[bot]".to_owned(),
+        ..ignore(&HashSet::new())
+    };
+    for other in [&mailmap, &revs, &authors] {
+        let key = repo.history_key(other);
+        assert_ne!(key.settings, base.settings);
+        assert_eq!(key.file_stem, base.file_stem, "one file per repository");
+    }
+}
+
+#[test]
+fn a_shallow_clone_deepened_since_is_walked_again() {
+    let repo = small_repo();
+    for day in 30..34 {
+        repo.write(&format!("docs/n{day}.md"), "# N\n");
+        repo.commit_at("more", T0 + day * DAY, "Dan", &[]);
+    }
+    let (_guard, clone) = repo.shallow_clone();
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("DOCSTEWARD_CACHE_DIR", dir.path().to_str().unwrap())];
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "stale",
+            "--format",
+            "json",
+            "--as-of",
+            "2023-06-01",
+            "--allow-shallow",
+        ];
+        args.extend_from_slice(extra);
+        let out = run_with_env(&clone, &args, &env);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let shallow = run(&["--no-cache"]);
+    assert_eq!(run(&[]), shallow);
+    assert_eq!(run(&[]), shallow, "read from the cache");
+    // A fetch moves the boundary: what was "at least" is now known, cache or not.
+    let status = std::process::Command::new("git")
+        .args(["fetch", "--quiet", "--deepen", "3"])
+        .current_dir(&clone)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deeper = run(&["--no-cache"]);
+    assert_ne!(deeper, shallow);
+    assert_eq!(run(&[]), deeper);
+}
