@@ -44,6 +44,9 @@ ROWS=$WORK/rows.tsv
 : > "$ROWS"
 NOTES=$WORK/notes.txt
 : > "$NOTES"
+# The history cache of this run only: the rows below say which runs may use it (cold rows
+# pass --no-cache), and nothing is written to the user's cache folder.
+export DOCSTEWARD_CACHE_DIR=$WORK/history-cache
 
 trap 'echo "run.sh: failed at line $LINENO" >&2' ERR
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -161,18 +164,20 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Measuring.
 
-# measure KEY RUNS WARMUP COMMAND: the median wall time of COMMAND (run by bash, output
-# discarded, exit status ignored: linters exit 1 when they find something).
+# measure KEY RUNS WARMUP COMMAND [PREPARE]: the median wall time of COMMAND (run by bash,
+# output discarded, exit status ignored: linters exit 1 when they find something), PREPARE
+# run untimed before each run.
 measure() {
-  local key=$1 runs=$2 warmup=$3 cmd=$4 median
+  local key=$1 runs=$2 warmup=$3 cmd=$4 prepare=${5:-true} median
   log "timing $key: $cmd"
   if [ "$HYPERFINE" = 1 ]; then
     hyperfine --shell=bash --ignore-failure --style none --warmup "$warmup" --runs "$runs" \
-      --export-json "$RESULTS/$key.json" "$cmd" >/dev/null
+      --prepare "$prepare" --export-json "$RESULTS/$key.json" "$cmd" >/dev/null
     median=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' \
       "$RESULTS/$key.json")
   else
     local t0 t1
+    bash -c "$prepare" >/dev/null 2>&1 || true
     t0=$(date +%s%N)
     bash -c "$cmd" >/dev/null 2>&1 || true
     t1=$(date +%s%N)
@@ -200,11 +205,11 @@ suite() {
   local n_md; n_md=$(git -C "$dir" ls-files '*.md' | wc -l)
   local m rss cmd
 
-  # (a) docsteward check, all default rules (stale/age reads history).
-  cmd="$DSQ -C $d check --format json --as-of $AS_OF"
+  # (a) docsteward check, all default rules (stale/age reads history), without the cache.
+  cmd="$DSQ -C $d check --format json --as-of $AS_OF --no-cache"
   m=$(measure "$section-check" "$RUNS" "$WARMUP" "$cmd")
-  rss=$(peak_rss "$DS" -C "$dir" check --format json --as-of "$AS_OF")
-  row "$section" check "whole run" "docsteward check --format json --as-of $AS_OF" "$m" "$rss" ""
+  rss=$(peak_rss "$DS" -C "$dir" check --format json --as-of "$AS_OF" --no-cache)
+  row "$section" check "whole run" "docsteward check --format json --as-of $AS_OF --no-cache" "$m" "$rss" ""
 
   if [ "$synthetic" = 1 ]; then
     cmd="$DSQ -C $d --config $d/docsteward-nohistory.toml check --format json"
@@ -231,11 +236,35 @@ suite() {
   m=$(measure "$section-floor" "$RUNS" "$WARMUP" "$cmd")
   row "$section" floor "floor" "git ls-files -s '*.md' | git cat-file --batch" "$m" "" ""
 
-  # (c) docsteward stale.
-  cmd="$DSQ -C $d stale --format json --as-of $AS_OF"
+  # (c) docsteward stale, without the cache.
+  cmd="$DSQ -C $d stale --format json --as-of $AS_OF --no-cache"
   m=$(measure "$section-stale" "$RUNS" "$WARMUP" "$cmd")
-  rss=$(peak_rss "$DS" -C "$dir" stale --format json --as-of "$AS_OF")
-  row "$section" stale "history" "docsteward stale --format json --as-of $AS_OF" "$m" "$rss" ""
+  rss=$(peak_rss "$DS" -C "$dir" stale --format json --as-of "$AS_OF" --no-cache)
+  row "$section" stale "history" "docsteward stale --format json --as-of $AS_OF --no-cache" "$m" "$rss" ""
+
+  # (h) the history cache: cached at HEAD (nothing to walk), and cached 100 first-parent
+  # commits back (what a CI run after a day of merges sees), restored before each run.
+  if [ "$synthetic" = 1 ]; then
+    local hc=$WORK/history-cache-$section
+    local hcq; hcq=$(q "$hc")
+    local job
+    for job in stale check; do
+      rm -rf "$hc"
+      DOCSTEWARD_CACHE_DIR=$hc "$DS" -C "$dir" "$job" --format json --as-of "$AS_OF" >/dev/null || true
+      cmd="DOCSTEWARD_CACHE_DIR=$hcq $DSQ -C $d $job --format json --as-of $AS_OF"
+      m=$(measure "$section-$job-warm" "$RUNS" "$WARMUP" "$cmd")
+      row "$section" "$job-warm" "history cache" "docsteward $job --format json --as-of $AS_OF (cached at HEAD)" "$m" "" ""
+      rm -rf "$hc" "$hc.back"
+      DOCSTEWARD_CACHE_DIR=$hc.back "$DS" -C "$dir" stale --rev HEAD~100 --format json --as-of "$AS_OF" >/dev/null
+      cmd="DOCSTEWARD_CACHE_DIR=$hcq $DSQ -C $d $job --format json --as-of $AS_OF"
+      m=$(measure "$section-$job-warm-back" "$RUNS" "$WARMUP" "$cmd" "rm -rf $hcq && cp -r $hcq.back $hcq")
+      row "$section" "$job-warm-back" "history cache" \
+        "docsteward $job --format json --as-of $AS_OF (cached at HEAD~100)" "$m" "" ""
+    done
+    local bytes; bytes=$(find "$hc.back/history" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
+    note "- History cache ($section): $bytes bytes for one start commit of $n_md documents ($(python3 -c "print(round($bytes / $n_md * 1000 / 1024))") KiB per 1,000 documents)."
+    rm -rf "$hc" "$hc.back"
+  fi
 
   # (e) one git log pass.
   cmd="git -C $d log --name-only --format=%H%x00%ct"
@@ -314,10 +343,10 @@ suite synthetic "$CORPUS" 1
 vault_section() {
   local d; d=$(q "$VAULT")
   local m rss cmd
-  cmd="$DSQ -C $d check --format json --as-of $AS_OF"
+  cmd="$DSQ -C $d check --format json --as-of $AS_OF --no-cache"
   m=$(measure vault-check "$RUNS" "$WARMUP" "$cmd")
-  rss=$(peak_rss "$DS" -C "$VAULT" check --format json --as-of "$AS_OF")
-  row vault check "whole run" "docsteward check --format json --as-of $AS_OF" "$m" "$rss" ""
+  rss=$(peak_rss "$DS" -C "$VAULT" check --format json --as-of "$AS_OF" --no-cache)
+  row vault check "whole run" "docsteward check --format json --as-of $AS_OF --no-cache" "$m" "$rss" ""
   cmd="$DSQ -C $d --config $d/docsteward-nohistory.toml check --format json"
   m=$(measure vault-check-nohistory "$RUNS" "$WARMUP" "$cmd")
   rss=$(peak_rss "$DS" -C "$VAULT" --config "$VAULT/docsteward-nohistory.toml" check --format json)

@@ -65,10 +65,14 @@ pub fn run(
             color,
             progress,
         )?,
-        Command::Stale(args) => run_stale(cli.directory, cli.config, args, stdout, progress)?,
+        Command::Stale(args) => {
+            run_stale(cli.directory, cli.config, args, stdout, stderr, progress)?
+        }
         Command::Review(args) => run_review(cli.directory, cli.config, args, stdout)?,
-        Command::Baseline(args) => run_baseline(cli.directory, cli.config, args, stdout, progress)?,
-        Command::Init(args) => run_init(cli.directory, args, stdout, progress)?,
+        Command::Baseline(args) => {
+            run_baseline(cli.directory, cli.config, args, stdout, stderr, progress)?
+        }
+        Command::Init(args) => run_init(cli.directory, args, stdout, stderr, progress)?,
         Command::Rules => {
             list_rules(stdout)?;
             Ok(ExitStatus::Clean)
@@ -144,6 +148,7 @@ fn run_check(
         as_of: as_of(args.history.as_of),
         allow_shallow: args.history.allow_shallow,
         refuse_shallow: false,
+        history_cache: history_cache(&args.history.cache),
         baseline: match (args.no_baseline, args.baseline) {
             (true, _) => BaselineChoice::Off,
             (false, Some(file)) => BaselineChoice::File(file),
@@ -165,6 +170,7 @@ fn run_check(
             return Ok(Err(e));
         }
     };
+    write_cache_notices(&outcome.cache_notices, stderr)?;
     if args.diff {
         let planned = fix::plan(&outcome, args.unsafe_fixes);
         for p in &planned {
@@ -219,6 +225,7 @@ fn run_check(
                     return Ok(Err(e));
                 }
             };
+            write_cache_notices(&outcome.cache_notices, stderr)?;
         }
         let left = fix::by_path(&outcome.diagnostics, true)
             .values()
@@ -295,18 +302,22 @@ fn run_stale(
     config: Option<PathBuf>,
     args: StaleArgs,
     stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
     progress: &mut dyn FnMut(usize),
 ) -> io::Result<Result<ExitStatus, Error>> {
     let options = CheckOptions {
         source: args.rev.map_or(Source::Worktree, Source::Rev),
         ..history_options(directory, config, args.paths, &args.history)?
     };
+    let mut cache_notices = Vec::new();
     let report = match Session::open_for_staleness(&options).and_then(|session| {
         let selected: HashSet<&str> = session.selected.iter().map(String::as_str).collect();
         let as_of = options.as_of.unwrap_or_else(stale::dates::today);
         let days = stale::trend::days(as_of, args.months);
         let depth = stale::trend::walk_since(&days).map_or(Reach::LastChange, Reach::Since);
-        let entries = session.staleness(&options, &selected, depth, progress)?;
+        let entries = session.staleness(&options, &selected, depth, progress);
+        cache_notices = session.take_cache_notices();
+        let entries = entries?;
         Ok(stale::report::Report::new(
             entries.into_values().collect(),
             as_of,
@@ -320,6 +331,7 @@ fn run_stale(
         Ok(report) => report,
         Err(e) => return Ok(Err(e)),
     };
+    write_cache_notices(&cache_notices, stderr)?;
     if let Err(e) = write_to(args.output.as_deref(), &options.cwd, stdout, |out, _| {
         stale::report::write(args.format, &report, out)
     })? {
@@ -408,8 +420,26 @@ fn history_options(
         as_of: as_of(history.as_of),
         allow_shallow: history.allow_shallow,
         baseline: BaselineChoice::Off,
+        history_cache: history_cache(&history.cache),
         ..CheckOptions::default()
     })
+}
+
+/// The history cache's folder for this run, from `--cache-dir`, `--no-cache` and the
+/// environment (see [`crate::history_cache::location`]).
+fn history_cache(args: &crate::cli::CacheArgs) -> Option<PathBuf> {
+    crate::history_cache::location(args.cache_dir.as_deref(), args.no_cache, |name| {
+        std::env::var_os(name)
+    })
+}
+
+/// Says on standard error what went wrong with the history cache: the run went on without
+/// it, and its report is what it would have been.
+fn write_cache_notices(notices: &[String], stderr: &mut dyn Write) -> io::Result<()> {
+    for notice in notices {
+        writeln!(stderr, "note: {notice}")?;
+    }
+    Ok(())
 }
 
 /// `--as-of`, else the day of `SOURCE_DATE_EPOCH` (the reproducible-builds convention for
@@ -426,6 +456,7 @@ fn run_baseline(
     config: Option<PathBuf>,
     args: BaselineArgs,
     stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
     progress: &mut dyn FnMut(usize),
 ) -> io::Result<Result<ExitStatus, Error>> {
     // A baseline records every finding: in a shallow clone it cannot skip stale/age.
@@ -439,6 +470,7 @@ fn run_baseline(
         Ok(found) => found,
         Err(e) => return Ok(Err(e)),
     };
+    write_cache_notices(&outcome.cache_notices, stderr)?;
     let file = match &args.output {
         Some(file) => options.cwd.join(file),
         None => root.join(baseline::FILE_NAME),
@@ -467,6 +499,7 @@ fn run_init(
     directory: Option<PathBuf>,
     args: InitArgs,
     stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
     progress: &mut dyn FnMut(usize),
 ) -> io::Result<Result<ExitStatus, Error>> {
     let cwd = working_directory(directory)?;
@@ -513,12 +546,14 @@ fn run_init(
         cwd: root,
         baseline: BaselineChoice::Off,
         as_of: as_of(None),
+        history_cache: history_cache(&args.cache),
         ..CheckOptions::default()
     };
     let outcome = match check_with_progress(&check_options, progress) {
         Ok(outcome) => outcome,
         Err(e) => return Ok(Err(e)),
     };
+    write_cache_notices(&outcome.cache_notices, stderr)?;
     let mut by_rule: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for d in &outcome.diagnostics {
         *by_rule.entry(d.rule).or_default() += 1;

@@ -16,6 +16,7 @@ use crate::config::{Level, Settings, FILE_NAME};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Document, Limits, Skipped, Syntax};
 use crate::error::Error;
+use crate::history_cache::HistoryCache;
 use crate::index::{resolve_reference, Index};
 use crate::paths;
 use crate::repo::{
@@ -54,6 +55,9 @@ pub struct CheckOptions {
     pub baseline: BaselineChoice,
     /// How far back history is searched for the repairs findings offer.
     pub repair_history: RepairHistory,
+    /// The history cache's folder (`--cache-dir`, `$DOCSTEWARD_CACHE_DIR`, ...); `None`
+    /// walks the whole history every time and writes nothing (`--no-cache`).
+    pub history_cache: Option<PathBuf>,
 }
 
 /// How far back a check searches the first-parent history for the repairs it offers (where
@@ -120,6 +124,9 @@ pub struct Outcome {
     pub baseline: Option<Applied>,
     /// What the reader should know besides the findings: a rule that could not run.
     pub notices: Vec<Notice>,
+    /// What went wrong with the history cache (a file that could not be read or written):
+    /// for standard error, not the report, which is the same with or without the cache.
+    pub cache_notices: Vec<String>,
 }
 
 /// Something a report says once, not about any document: a rule that was skipped, and why.
@@ -166,6 +173,10 @@ pub struct Session {
     pub(crate) known: HashSet<String>,
     /// The site generator's model (`[site]`), its configuration read.
     pub model: Box<dyn Model>,
+    /// Where history walks are cached, if anywhere.
+    pub history_cache: Option<HistoryCache>,
+    /// What went wrong with the history cache so far (see [`Outcome::cache_notices`]).
+    pub cache_notices: std::sync::Mutex<Vec<String>>,
 }
 
 /// Documents larger than this (bytes) are parsed one at a time.
@@ -258,7 +269,14 @@ impl Session {
             selected,
             known,
             model,
+            history_cache: options.history_cache.clone().map(HistoryCache::new),
+            cache_notices: std::sync::Mutex::new(Vec::new()),
         })
+    }
+
+    /// The history cache's notices so far, taken.
+    pub fn take_cache_notices(&self) -> Vec<String> {
+        std::mem::take(&mut *self.cache_notices.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Parses the documents: every one in full (`full` is `None`), or only `full` and the
@@ -481,6 +499,7 @@ impl Session {
 
     /// The last meaningful change of each of `paths` in the history from `start`, as
     /// `[stale]` judges meaningful: ignored revisions and authors skipped, `.mailmap` applied.
+    /// Through the history cache, when there is one.
     pub fn last_changes(
         &self,
         start: git2::Oid,
@@ -497,6 +516,7 @@ impl Session {
                 .map(|b| Repo::parse_ignore_revs(&String::from_utf8_lossy(&b)))
                 .unwrap_or_default(),
             author: Some(&ignored_author),
+            author_key: stale_settings.ignored_authors_key(),
             mailmap: self
                 .snapshot
                 .contains(".mailmap")
@@ -507,8 +527,24 @@ impl Session {
                 .and_then(Result::ok)
                 .map(|b| String::from_utf8_lossy(&b).into_owned()),
         };
-        self.repo
-            .last_changes(start, paths, &ignore, reach, progress)
+        let mut notices = Vec::new();
+        let changes = crate::history_cache::last_changes(
+            &self.repo,
+            self.history_cache.as_ref(),
+            start,
+            paths,
+            &ignore,
+            reach,
+            progress,
+            &mut notices,
+        );
+        if !notices.is_empty() {
+            self.cache_notices
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(notices);
+        }
+        changes
     }
 }
 
@@ -654,6 +690,7 @@ pub fn check_with_progress(
         documents: reported.len(),
         baseline: None,
         notices,
+        cache_notices: session.take_cache_notices(),
     };
     if let Some((file, path)) = baseline_location(&session, options) {
         let text = crate::fs::read_regular(&path, baseline::MAX_SIZE)

@@ -142,6 +142,20 @@ pub struct InitArgs {
     /// Overwrite docsteward.toml and schema files that already exist.
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// Where the history walk keeps what it found, for the next run to read only new commits.
+#[derive(Debug, Default, Args)]
+pub struct CacheArgs {
+    /// Keep the history cache in DIR (default: $DOCSTEWARD_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/docsteward, else ~/.cache/docsteward).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Neither read nor write the history cache: walk the whole history.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
 }
 
 /// Options for judging documents' age from history.
@@ -154,6 +168,8 @@ pub struct HistoryArgs {
     /// refusing.
     #[arg(long)]
     pub allow_shallow: bool,
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 #[derive(Debug, Args)]

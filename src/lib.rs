@@ -18,6 +18,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod fix;
 pub mod fs;
+pub mod history_cache;
 pub mod hook;
 pub mod index;
 pub mod init;

@@ -216,6 +216,7 @@ fn run_action_with(
             .current_dir(workspace)
             .env("PATH", &path)
             .env("HOME", runner.path())
+            .env("DOCSTEWARD_CACHE_DIR", common::cache_dir())
             .env("CI", "true")
             .env("GITHUB_ACTIONS", "true")
             .env("GITHUB_ACTION_PATH", manifest_dir())

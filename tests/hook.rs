@@ -58,6 +58,7 @@ fn install_writes_an_executable_hook_that_checks_the_staged_documents() {
     let out = Command::new(&hook)
         .current_dir(repo.root())
         .env("PATH", common::path_with_binary())
+        .env("DOCSTEWARD_CACHE_DIR", common::cache_dir())
         .env("NO_COLOR", "1")
         .env_remove("GIT_DIR")
         .env_remove("GIT_INDEX_FILE")

@@ -37,21 +37,9 @@ fn stage(repo: &TestRepo, path: &str, contents: &str) {
     let git = repo.git();
     let oid = git.blob(contents.as_bytes()).unwrap();
     let mut index = git.index().unwrap();
-    let entry = git2::IndexEntry {
-        ctime: git2::IndexTime::new(0, 0),
-        mtime: git2::IndexTime::new(0, 0),
-        dev: 0,
-        ino: 0,
-        mode: 0o100644,
-        uid: 0,
-        gid: 0,
-        file_size: contents.len() as u32,
-        id: oid,
-        flags: 0,
-        flags_extended: 0,
-        path: path.as_bytes().to_vec(),
-    };
-    index.add(&entry).unwrap();
+    index
+        .add(&common::index_entry(path, oid, contents.len()))
+        .unwrap();
     index.write().unwrap();
 }
 

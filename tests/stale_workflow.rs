@@ -80,6 +80,7 @@ fn run_workflow(workspace: &Path, runner: &Path) -> String {
             .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
             .current_dir(workspace)
             .env("PATH", &path)
+            .env("DOCSTEWARD_CACHE_DIR", common::cache_dir())
             .env("CI", "true")
             .env("GITHUB_ACTIONS", "true")
             .env("GITHUB_STEP_SUMMARY", &summary)

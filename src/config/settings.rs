@@ -119,6 +119,9 @@ pub struct StaleSettings {
     exempt: GlobSet,
     /// Authors whose commits are not changes and who own nothing (bots), by name or email.
     ignore_authors: GlobSet,
+    /// The patterns `ignore_authors` was built from, as written: what the history cache
+    /// compares (a glob set cannot be).
+    ignore_author_patterns: Vec<String>,
 }
 
 /// `[stale] ignore-authors` when the configuration has none: GitHub's bot accounts
@@ -134,6 +137,12 @@ impl StaleSettings {
     /// Whether a commit by this author is ignored (`[stale] ignore-authors`).
     pub fn ignores_author(&self, name: &str, email: &str) -> bool {
         self.ignore_authors.is_match(name) || self.ignore_authors.is_match(email)
+    }
+
+    /// `[stale] ignore-authors` (or its default) as one line of text that changes whenever
+    /// the set of ignored authors may.
+    pub fn ignored_authors_key(&self) -> String {
+        serde_json::to_string(&self.ignore_author_patterns).unwrap_or_default()
     }
 }
 
@@ -329,6 +338,13 @@ impl Settings {
                     }
                 }
                 set.build().map_err(|e| cx.error(0..0, e.to_string()))?
+            },
+            ignore_author_patterns: match &stale_options.ignore_authors {
+                Some(patterns) => patterns.iter().map(|p| p.get_ref().clone()).collect(),
+                None => DEFAULT_IGNORE_AUTHORS
+                    .iter()
+                    .map(|p| (*p).to_owned())
+                    .collect(),
             },
         };
         let limit_options = options.limits.unwrap_or_default();

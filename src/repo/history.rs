@@ -51,6 +51,10 @@ pub type AuthorFilter<'a> = dyn Fn(&str, &str) -> bool + Sync + 'a;
 pub struct Ignore<'a> {
     pub revs: HashSet<Oid>,
     pub author: Option<&'a AuthorFilter<'a>>,
+    /// What `author` ignores, in words that change whenever it does (the configured
+    /// patterns): a closure cannot be compared, and the history cache is valid only while
+    /// the filter is the same.
+    pub author_key: String,
     pub mailmap: Option<String>,
 }
 
@@ -64,6 +68,121 @@ pub enum Reach {
     /// first one at or before it (or the document's creation): the changes a series of
     /// past statuses needs. The same walk, kept going for the documents changed since.
     Since(i64),
+}
+
+/// Where a history cache is filed, and under which settings what it holds is true: the
+/// repository by its common git folder (linked work trees share their commits) and object
+/// format, and a hash of everything besides the commits that decides what a walk finds
+/// (ignored revisions and authors, `.mailmap`, a shallow clone's boundary, which a fetch
+/// moves).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryKey {
+    pub repository: String,
+    pub object_format: &'static str,
+    /// A hash of the repository and object format, fit for a file name.
+    pub file_stem: String,
+    pub settings: String,
+}
+
+/// What earlier walks found, by the commit each started from: see
+/// [`Repo::last_changes_known`]. Valid only for the same [`Ignore`] and shallow boundary.
+pub type Known = HashMap<Oid, KnownStart>;
+
+/// The histories one walk found from its start commit, by the path each had there.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KnownStart {
+    pub paths: HashMap<String, Chain>,
+}
+
+/// One path's meaningful changes from a commit on, newest first, as far as the walk that
+/// found them went: the last with the earlier ones in [`LastChange::earlier`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chain {
+    /// `None`: the walk found no change at all.
+    pub last: Option<LastChange>,
+    /// The walk stopped at its reach, not where the path's history ends: changes older
+    /// than the oldest listed are unknown.
+    pub cut: bool,
+}
+
+impl Chain {
+    /// What a walk with `reach` found for a path, `last` as it reported it.
+    pub fn found(last: Option<LastChange>, reach: Reach) -> Chain {
+        let cut = match &last {
+            None => false,
+            Some(c) if c.created => false,
+            Some(c) => match reach {
+                Reach::LastChange => true,
+                // The walk goes on while the change it found is newer than `t`: ending
+                // older than that, it may have stopped there.
+                Reach::Since(t) => c.earlier.last().copied().unwrap_or(c.time) <= t,
+            },
+        };
+        Chain { last, cut }
+    }
+
+    /// How many changes it lists.
+    pub fn len(&self) -> usize {
+        self.last.as_ref().map_or(0, |c| 1 + c.earlier.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.last.is_none()
+    }
+
+    /// How many of its changes a walk with `reach` would record from here (each newest
+    /// first, up to the first at or before `Since`'s time, or the creation), `None` when it
+    /// would want more than the chain knows.
+    fn reaches(&self, reach: Reach) -> Option<usize> {
+        let Some(last) = &self.last else {
+            return Some(0);
+        };
+        let mut times = std::iter::once(last.time).chain(last.earlier.iter().copied());
+        let stop = match reach {
+            Reach::LastChange => Some(0),
+            Reach::Since(t) => times.position(|time| time <= t),
+        };
+        match stop {
+            Some(i) => Some(i + 1),
+            None if !self.cut => Some(self.len()),
+            None => None,
+        }
+    }
+
+    /// Adds the first `take` changes to `slot`: what a walk has recorded of a document so
+    /// far (nothing yet, or the newer changes of a series).
+    fn extend(&self, slot: &mut Option<LastChange>, take: usize) {
+        let Some(last) = self.last.as_ref().filter(|_| take > 0) else {
+            return;
+        };
+        // Only the oldest change of a chain can be a creation: the walk stops there.
+        let created = take == self.len() && last.created;
+        let older = &last.earlier[..take - 1];
+        match slot {
+            Some(recorded) => {
+                recorded.earlier.push(last.time);
+                recorded.earlier.extend_from_slice(older);
+                recorded.created = created;
+            }
+            None => {
+                *slot = Some(LastChange {
+                    earlier: older.to_vec(),
+                    created,
+                    ..last.clone()
+                });
+            }
+        }
+    }
+}
+
+/// What a walk found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct History {
+    /// The last change of each document, in the order asked.
+    pub changes: Vec<Option<LastChange>>,
+    /// Every document was answered by what was known at the start commit: the walk read no
+    /// commit and learned nothing new.
+    pub all_known: bool,
 }
 
 impl Repo {
@@ -134,6 +253,25 @@ impl Repo {
         reach: Reach,
         progress: Progress<'_>,
     ) -> Result<Vec<Option<LastChange>>, Error> {
+        self.last_changes_known(start, documents, ignore, reach, &Known::new(), progress)
+            .map(|h| h.changes)
+    }
+
+    /// [`Repo::last_changes`], taking from `known` (what earlier walks with the same
+    /// [`Ignore`] found, by the commit they started from) the rest of the history of any
+    /// document the walk brings to one of those commits. Only the commits not reachable
+    /// from a known commit are read, besides those a document still needs (a side branch's
+    /// fork point, a history longer than `known` kept): the result is what a walk without
+    /// `known` finds.
+    pub fn last_changes_known(
+        &self,
+        start: Oid,
+        documents: &[String],
+        ignore: &Ignore<'_>,
+        reach: Reach,
+        known: &Known,
+        progress: Progress<'_>,
+    ) -> Result<History, Error> {
         self.verified()?;
         walk(
             &self.repo,
@@ -142,8 +280,44 @@ impl Repo {
             ignore,
             reach,
             &self.shallow_boundary(),
+            known,
             progress,
         )
+    }
+
+    /// What a history cache for this repository is filed under, and what decides whether
+    /// what it holds is still true besides the commits themselves (see [`HistoryKey`]).
+    pub fn history_key(&self, ignore: &Ignore<'_>) -> HistoryKey {
+        let common = self.repo.commondir();
+        let repository = common
+            .canonicalize()
+            .unwrap_or_else(|_| common.to_owned())
+            .to_string_lossy()
+            .into_owned();
+        let object_format = self.repo.object_format().str();
+        let hash = |bytes: &[u8]| {
+            Oid::hash_object(ObjectType::Blob, bytes)
+                .map(|oid| oid.to_string())
+                .unwrap_or_default()
+        };
+        let file_stem = hash(format!("{repository}\0{object_format}").as_bytes());
+        let sorted = |set: &HashSet<Oid>| {
+            let mut ids: Vec<String> = set.iter().map(Oid::to_string).collect();
+            ids.sort_unstable();
+            ids
+        };
+        let settings = serde_json::json!({
+            "ignore-revs": sorted(&ignore.revs),
+            "ignore-authors": ignore.author.map(|_| ignore.author_key.as_str()),
+            "mailmap": ignore.mailmap.as_deref().map(|m| hash(m.as_bytes())),
+            "shallow": sorted(&self.shallow_boundary()),
+        });
+        HistoryKey {
+            repository,
+            object_format,
+            file_stem,
+            settings: hash(settings.to_string().as_bytes()),
+        }
     }
 
     /// The commits at the edge of a shallow clone (listed in `$GIT_DIR/shallow`).
@@ -230,29 +404,36 @@ struct Walk<'r> {
     reach: Reach,
     mailmap: Option<git2::Mailmap>,
     boundary: &'r HashSet<Oid>,
+    known: &'r Known,
     result: Vec<Option<LastChange>>,
     /// Each unresolved document is in exactly one commit's group: the walk moves groups to
     /// parents and splits them only at merges, so no commit copies the whole set.
     pending: HashMap<Oid, Group>,
+    /// Documents that reached a commit at the same path as another (a file copied and its
+    /// original renamed, two branches renaming one file): from there on their histories are
+    /// one, so each follows the one its group kept and is resolved with it.
+    followers: HashMap<usize, Vec<usize>>,
     /// The paths the current batch was diffed against: the changes of every blob in a
     /// folder that holds one of them are known.
     diffed: Group,
     /// Paths outside those folders that became pending (the old side of a rename) after
     /// the current batch was diffed: a commit whose group holds one is diffed again.
     fresh: HashSet<String>,
+    /// Commits read so far, for the progress report.
+    read: usize,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn walk<'r>(
     repo: &'r Repository,
     start: Oid,
     documents: &[String],
     ignore: &'r Ignore<'r>,
     reach: Reach,
-    boundary: &HashSet<Oid>,
+    boundary: &'r HashSet<Oid>,
+    known: &'r Known,
     progress: Progress<'_>,
-) -> Result<Vec<Option<LastChange>>, Error> {
-    use rayon::prelude::*;
-
+) -> Result<History, Error> {
     let mut walk = Walk {
         repo,
         ignore,
@@ -263,79 +444,167 @@ fn walk<'r>(
             .as_deref()
             .and_then(|text| git2::Mailmap::from_buffer(text).ok()),
         boundary,
+        known,
         result: vec![None; documents.len()],
         pending: HashMap::new(),
+        followers: HashMap::new(),
         diffed: Group::new(),
         fresh: HashSet::new(),
+        read: 0,
     };
-    walk.pending.insert(
-        start,
-        documents
-            .iter()
-            .cloned()
-            .enumerate()
-            .map(|(d, p)| (p, d))
-            .collect(),
-    );
-    // Commits newest first, a parent never before its child (whatever their dates say, so a
-    // group is complete when its commit comes); each batch is diffed in
-    // parallel (against the paths still pending when it starts), then processed in order.
-    // The topological order reads every commit up front: a commit that cannot be read
-    // fails the walk there, named in libgit2's message when it is missing.
-    let unreadable = |commit: Oid| {
-        move |e: git2::Error| Error::History {
-            commit: commit.to_string(),
-            message: e.message().to_owned(),
-        }
-    };
-    let mut order = repo.revwalk()?;
-    order.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
-    order.push(start).map_err(unreadable(start))?;
-    let git_dir = repo.path().to_owned();
-    let mut read = 0usize;
-    let mut batch_size = FIRST_BATCH;
-    let mut batch: Vec<Oid> = Vec::with_capacity(MAX_BATCH);
-    loop {
-        batch.clear();
-        for oid in order.by_ref() {
-            batch.push(oid.map_err(unreadable(start))?);
-            if batch.len() == batch_size {
-                break;
+    let mut group = Group::new();
+    for (document, path) in documents.iter().enumerate() {
+        place(&mut walk.followers, &mut group, path.clone(), document);
+    }
+    let group = walk.answer(start, group);
+    if group.is_empty() {
+        return Ok(History {
+            changes: walk.result,
+            all_known: true,
+        });
+    }
+    walk.pending.insert(start, group);
+    // First the commits no known commit reaches: the known ones that `start` descends from
+    // are hidden, with all their history. Documents reach them (or their ancestors, through
+    // a side branch forked before them) and wait there.
+    let hidden: Vec<Oid> = known
+        .keys()
+        .filter(|&&c| c != start && repo.graph_descendant_of(start, c).unwrap_or(false))
+        .copied()
+        .collect();
+    walk.run(&[start], &hidden, progress)?;
+    // Then what is left below the known commits: each document waiting at one takes its
+    // history from there; those it cannot answer (a reach it did not go to, a path it did
+    // not follow), and those waiting at a side branch's fork point, walk on.
+    if !walk.pending.is_empty() && !hidden.is_empty() {
+        for commit in &hidden {
+            if let Some(group) = walk.pending.remove(commit) {
+                let rest = walk.answer(*commit, group);
+                if !rest.is_empty() {
+                    walk.pending.insert(*commit, rest);
+                }
             }
         }
-        if batch.is_empty() {
-            break;
-        }
-        batch_size = (batch_size * 2).min(MAX_BATCH);
-        walk.diffed = walk
-            .pending
-            .values()
-            .flat_map(|g| g.iter().map(|(p, &d)| (p.clone(), d)))
-            .collect();
-        walk.fresh.clear();
-        let paths = &walk.diffed;
-        let visited: Vec<Visited> = batch
-            .par_iter()
-            .map(|&oid| visit_here(&git_dir, oid, paths).map_err(unreadable(oid)))
-            .collect::<Result<_, _>>()?;
-        for v in &visited {
-            let Some(group) = walk.pending.remove(&v.oid) else {
-                continue;
-            };
-            read += 1;
-            walk.process(v, group).map_err(unreadable(v.oid))?;
-        }
-        progress(read);
-        if walk.pending.is_empty() {
-            break;
+        let starts: Vec<Oid> = walk.pending.keys().copied().collect();
+        if !starts.is_empty() {
+            walk.run(&starts, &[], progress)?;
         }
     }
     // Whatever is left sits on commits the walk never reached (an unreachable parent in a
     // broken repository): those documents keep no date.
-    Ok(walk.result)
+    Ok(History {
+        changes: walk.result,
+        all_known: false,
+    })
+}
+
+/// A commit that cannot be read, as the walk's error.
+fn unreadable(commit: Oid) -> impl Fn(git2::Error) -> Error {
+    move |e: git2::Error| Error::History {
+        commit: commit.to_string(),
+        message: e.message().to_owned(),
+    }
 }
 
 impl Walk<'_> {
+    /// Walks the history of `starts` without that of `hidden`, moving the pending groups
+    /// down until none is left or the commits run out.
+    fn run(&mut self, starts: &[Oid], hidden: &[Oid], progress: Progress<'_>) -> Result<(), Error> {
+        use rayon::prelude::*;
+
+        // Commits newest first, a parent never before its child (whatever their dates say,
+        // so a group is complete when its commit comes); each batch is diffed in parallel
+        // (against the paths still pending when it starts), then processed in order. The
+        // topological order reads every commit up front: a commit that cannot be read fails
+        // the walk there, named in libgit2's message when it is missing.
+        let mut order = self.repo.revwalk()?;
+        order.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+        for &start in starts {
+            order.push(start).map_err(unreadable(start))?;
+        }
+        for &commit in hidden {
+            order.hide(commit).map_err(unreadable(commit))?;
+        }
+        let first = starts.first().copied().unwrap_or(Oid::ZERO_SHA1);
+        let git_dir = self.repo.path().to_owned();
+        let mut batch_size = FIRST_BATCH;
+        let mut batch: Vec<Oid> = Vec::with_capacity(MAX_BATCH);
+        loop {
+            batch.clear();
+            for oid in order.by_ref() {
+                batch.push(oid.map_err(unreadable(first))?);
+                if batch.len() == batch_size {
+                    break;
+                }
+            }
+            if batch.is_empty() {
+                break;
+            }
+            batch_size = (batch_size * 2).min(MAX_BATCH);
+            self.diffed = self
+                .pending
+                .values()
+                .flat_map(|g| g.iter().map(|(p, &d)| (p.clone(), d)))
+                .collect();
+            self.fresh.clear();
+            let paths = &self.diffed;
+            let visited: Vec<Visited> = batch
+                .par_iter()
+                .map(|&oid| visit_here(&git_dir, oid, paths).map_err(unreadable(oid)))
+                .collect::<Result<_, _>>()?;
+            for v in &visited {
+                let Some(group) = self.pending.remove(&v.oid) else {
+                    continue;
+                };
+                let group = self.answer(v.oid, group);
+                self.read += 1;
+                self.process(v, group).map_err(unreadable(v.oid))?;
+            }
+            progress(self.read);
+            // Done when every group left waits at a hidden commit (none, without any).
+            if self.pending.keys().all(|c| hidden.contains(c)) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes from `group` (documents pending at `commit`) those whose history from here on
+    /// is known, completing their results, and returns the others.
+    fn answer(&mut self, commit: Oid, group: Group) -> Group {
+        let Some(known) = self.known.get(&commit) else {
+            return group;
+        };
+        let mut rest = Group::new();
+        for (path, document) in group {
+            let Some((chain, take)) = known
+                .paths
+                .get(&path)
+                .and_then(|chain| Some((chain, chain.reaches(self.reach)?)))
+            else {
+                rest.insert(path, document);
+                continue;
+            };
+            for d in self.tied(document) {
+                chain.extend(&mut self.result[d], take);
+            }
+        }
+        rest
+    }
+
+    /// `document` and the documents that follow it, directly or not.
+    fn tied(&self, document: usize) -> Vec<usize> {
+        let mut all = vec![document];
+        let mut i = 0;
+        while let Some(&d) = all.get(i) {
+            if let Some(followers) = self.followers.get(&d) {
+                all.extend_from_slice(followers);
+            }
+            i += 1;
+        }
+        all
+    }
+
     /// Moves `group` (the documents pending at `v`) to where their history goes on, and
     /// records those `v` changed.
     fn process(&mut self, v: &Visited, mut group: Group) -> Result<(), git2::Error> {
@@ -392,13 +661,13 @@ impl Walk<'_> {
             }
             match (treesame, change) {
                 (Some(i), _) => {
-                    moved[i].insert(path.clone(), document);
+                    place(&mut self.followers, &mut moved[i], path.clone(), document);
                 }
                 (None, Change::RenamedFrom(old)) => {
                     if !holds_prefix(&self.diffed, &crate::paths::parent(old)) {
                         self.fresh.insert(old.clone());
                     }
-                    moved[0].insert(old.clone(), document);
+                    place(&mut self.followers, &mut moved[0], old.clone(), document);
                 }
                 // A reformatting commit listed in the ignore-revs file is not a change, but
                 // the creation of a file cannot be ignored away.
@@ -408,7 +677,7 @@ impl Walk<'_> {
                             || *by_ignored_author
                                 .get_or_insert_with(|| self.by_ignored_author(v))) =>
                 {
-                    moved[0].insert(path.clone(), document);
+                    place(&mut self.followers, &mut moved[0], path.clone(), document);
                 }
                 (None, change) => {
                     let created = matches!(change, Change::Added(_));
@@ -416,7 +685,7 @@ impl Walk<'_> {
                     // Wanted further back: the document's history goes on in the first
                     // parent, as after a change that does not count.
                     if !created && matches!(self.reach, Reach::Since(t) if v.time > t) {
-                        moved[0].insert(path.clone(), document);
+                        place(&mut self.followers, &mut moved[0], path.clone(), document);
                     }
                 }
             }
@@ -424,7 +693,11 @@ impl Walk<'_> {
         // Everything else is unchanged against the first parent and moves there whole.
         // (Not `BTreeMap::append`, which rebuilds the whole tree: a commit changes few
         // paths, and the group may hold thousands.)
-        merge_into(&mut group, std::mem::take(&mut moved[0]));
+        merge_into(
+            &mut self.followers,
+            &mut group,
+            std::mem::take(&mut moved[0]),
+        );
         moved[0] = group;
         for (&parent, group) in v.parents.iter().zip(moved) {
             if group.is_empty() {
@@ -435,15 +708,26 @@ impl Walk<'_> {
                     slot.insert(group);
                 }
                 std::collections::hash_map::Entry::Occupied(mut slot) => {
-                    merge_into(slot.get_mut(), group);
+                    merge_into(&mut self.followers, slot.get_mut(), group);
                 }
             }
         }
         Ok(())
     }
 
-    /// Records that `v` changed `document` (`created`: made it).
+    /// Records that `v` changed `document` (`created`: made it), and the documents that
+    /// follow it.
     fn resolve(&mut self, v: &Visited, document: usize, at_boundary: bool, created: bool) {
+        if self.followers.is_empty() {
+            self.resolve_one(v, document, at_boundary, created);
+            return;
+        }
+        for d in self.tied(document) {
+            self.resolve_one(v, d, at_boundary, created);
+        }
+    }
+
+    fn resolve_one(&mut self, v: &Visited, document: usize, at_boundary: bool, created: bool) {
         if let Some(last) = &mut self.result[document] {
             // An earlier change of a document followed further back.
             last.earlier.push(v.time);
@@ -487,12 +771,32 @@ impl Walk<'_> {
 
 /// Moves the documents of `other` into `into`, inserting those of the smaller into the
 /// larger: the cost follows the smaller group.
-fn merge_into(into: &mut Group, mut other: Group) {
+fn merge_into(followers: &mut HashMap<usize, Vec<usize>>, into: &mut Group, mut other: Group) {
     if into.len() < other.len() {
         std::mem::swap(into, &mut other);
     }
     for (path, document) in other {
-        into.insert(path, document);
+        place(followers, into, path, document);
+    }
+}
+
+/// Puts `document` into `group` at `path`. When another document is there already, the two
+/// have one history from here on: `document` follows that one instead of displacing it.
+fn place(
+    followers: &mut HashMap<usize, Vec<usize>>,
+    group: &mut Group,
+    path: String,
+    document: usize,
+) {
+    match group.entry(path) {
+        std::collections::btree_map::Entry::Vacant(slot) => {
+            slot.insert(document);
+        }
+        std::collections::btree_map::Entry::Occupied(slot) => {
+            if *slot.get() != document {
+                followers.entry(*slot.get()).or_default().push(document);
+            }
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use git2::{Delta, DiffOptions, FileMode, Repository, Status, StatusOptions, Stat
 
 use crate::error::{Damage, Error};
 use crate::paths;
-pub use history::{Ignore, LastChange, Reach};
+pub use history::{Chain, History, HistoryKey, Ignore, Known, KnownStart, LastChange, Reach};
 pub use renames::Renames;
 use snapshot::WorktreeFiles;
 pub use snapshot::{Blob, CorruptObject, MissingObject, Mode, Snapshot};

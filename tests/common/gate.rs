@@ -131,6 +131,7 @@ pub fn run_with(
         .args(args)
         .current_dir(dir)
         .env("PATH", super::path_with_binary())
+        .env("DOCSTEWARD_CACHE_DIR", super::cache_dir())
         .env("GIT_AUTHOR_NAME", "Test")
         .env("GIT_AUTHOR_EMAIL", "test@example.com")
         .env("GIT_COMMITTER_NAME", "Test")

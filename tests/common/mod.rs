@@ -339,10 +339,19 @@ pub fn docsteward_at(binary: &Path, dir: &Path, args: &[&str]) -> Command {
         .env("NO_COLOR", "1")
         // "Today" for staleness is the commits' pinned day, so no test depends on the date.
         .env("SOURCE_DATE_EPOCH", "1700000000")
+        // The history cache of the tests' own, never the user's.
+        .env("DOCSTEWARD_CACHE_DIR", cache_dir())
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE")
         .env_remove("GIT_INDEX_FILE");
     command
+}
+
+/// The history cache folder of every docsteward a test runs: in the build's own temporary
+/// folder, never the user's `~/.cache`. Each repository has its own file in it, so the tests
+/// of a binary can share it.
+pub fn cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("docsteward-cache")
 }
 
 /// Runs the built binary in `dir` with `NO_COLOR=1` and no git environment leaking in.
@@ -360,6 +369,25 @@ pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         code: out.status.code().expect("exit code"),
+    }
+}
+
+/// An index entry for a regular file at `path` with the blob `id` of `size` bytes, for
+/// staging or building a tree without a work tree.
+pub fn index_entry(path: &str, id: git2::Oid, size: usize) -> git2::IndexEntry {
+    git2::IndexEntry {
+        ctime: git2::IndexTime::new(0, 0),
+        mtime: git2::IndexTime::new(0, 0),
+        dev: 0,
+        ino: 0,
+        mode: 0o100644,
+        uid: 0,
+        gid: 0,
+        file_size: size as u32,
+        id,
+        flags: 0,
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
     }
 }
 
