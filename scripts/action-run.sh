@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The steps of the docsteward GitHub Action (action.yml), kept here so that tests can run
 # them with a simulated runner environment.
-# Usage: action-run.sh cache-key | install | build | check | release-target
+# Usage: action-run.sh cache-key | history-key | install | build | check | release-target
 #
 # Inputs arrive as INPUT_* variables set by action.yml's `env:` blocks, never spliced into
 # the script text, so that no input can inject shell code.
@@ -25,6 +25,24 @@ cache_key() {
   hash=$(cd "$action_path" && find Cargo.toml Cargo.lock src rules -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
   output key "docsteward-${RUNNER_OS:-unknown}-$hash"
   output restore-prefix "docsteward-${RUNNER_OS:-unknown}-"
+}
+
+# Where docsteward keeps its history cache on the runner (DOCSTEWARD_CACHE_DIR when the
+# workflow sets it): the folder the action restores and saves with actions/cache.
+history_dir() {
+  echo "${DOCSTEWARD_CACHE_DIR:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}/docsteward-history}"
+}
+
+# The history cache's key: this run's commit, so each run saves what it walked. A pull
+# request restores its base commit's cache first (saved by the run on the base branch),
+# then the newest of any: the walk then reads only the commits the cache does not have.
+history_key() {
+  local prefix="docsteward-history-${RUNNER_OS:-unknown}-" base
+  base=$(event_base)
+  output dir "$(history_dir)"
+  output key "$prefix${GITHUB_SHA:-unknown}"
+  output restore-base "${base:+$prefix$base}"
+  output restore-prefix "$prefix"
 }
 
 # The release asset for this runner: the Rust target triple, or nothing when the release
@@ -158,6 +176,9 @@ event_base() {
 check() {
   local fail_on=${INPUT_FAIL_ON:-error}
   local -a scope=() extra=() paths=() deny=()
+  # The folder the history cache step restored: a pull request's walk reads its own commits.
+  DOCSTEWARD_CACHE_DIR=$(history_dir)
+  export DOCSTEWARD_CACHE_DIR
   case "$fail_on" in
     error | never) ;;
     warning) deny=(--deny-warnings) ;;
@@ -210,12 +231,13 @@ check() {
 
 case "${1:-}" in
   cache-key) cache_key ;;
+  history-key) history_key ;;
   install) install ;;
   build) build ;;
   check) check ;;
   release-target) release_target ;;
   *)
-    echo "usage: $0 cache-key | install | build | check | release-target" >&2
+    echo "usage: $0 cache-key | history-key | install | build | check | release-target" >&2
     exit 2
     ;;
 esac

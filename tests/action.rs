@@ -247,6 +247,10 @@ fn run_action_with(
             .env_remove("GIT_WORK_TREE")
             .env_remove("GIT_INDEX_FILE")
             .envs(runner_env.env.iter().map(|(k, v)| (*k, v)));
+        // An empty value in the runner's environment leaves the variable unset.
+        for (k, _) in runner_env.env.iter().filter(|(_, v)| v.is_empty()) {
+            command.env_remove(k);
+        }
         if let Some(env) = step["env"].as_hash() {
             for (k, v) in env {
                 command.env(
@@ -301,9 +305,46 @@ fn pull_request_reports_only_the_changed_document() {
     assert!(run.summary.contains(&link), "{}", run.summary);
     assert!(!run.summary.contains("old.md"), "{}", run.summary);
     assert!(run.outputs.contains("exit-code=0\n"), "{}", run.outputs);
-    // Nothing to build: no cache key, no cache.
+    // Nothing to build: no build cache key, no build cache; the history cache is keyed by
+    // the head commit, and restores the base commit's first.
     assert!(run.outputs.contains("build=false\n"), "{}", run.outputs);
-    assert!(!run.outputs.contains("key="), "{}", run.outputs);
+    assert!(
+        !run.outputs.contains("key=docsteward-Linux-"),
+        "{}",
+        run.outputs
+    );
+    let history = format!(
+        "key=docsteward-history-Linux-{}\nrestore-base=docsteward-history-Linux-{}\nrestore-prefix=docsteward-history-Linux-\n",
+        fixture.head, fixture.base
+    );
+    assert!(run.outputs.contains(&history), "{}", run.outputs);
+}
+
+#[test]
+fn the_check_keeps_its_history_walk_in_the_folder_the_cache_step_saves() {
+    let fixture = fixture();
+    // As on a real runner: no cache folder set, so the action picks one under RUNNER_TEMP
+    // (one that outlives the simulated run, to look into).
+    let temp = tempfile::tempdir().unwrap();
+    let mut runner = Runner::installed();
+    runner.env.push(("DOCSTEWARD_CACHE_DIR", "".into()));
+    runner.env.push(("RUNNER_TEMP", temp.path().into()));
+    let run = run_action_with(fixture.repo.root(), &fixture, &[], &runner);
+    assert_eq!(run.status, 0, "{run:#?}");
+    let folder = run
+        .outputs
+        .lines()
+        .find_map(|l| l.strip_prefix("dir="))
+        .unwrap_or_else(|| panic!("no cache folder in {}", run.outputs));
+    assert_eq!(
+        Path::new(folder),
+        temp.path().join("docsteward-history"),
+        "{run:#?}"
+    );
+    let saved: Vec<_> = std::fs::read_dir(folder)
+        .unwrap_or_else(|e| panic!("{folder}: {e}\n{run:#?}"))
+        .collect();
+    assert!(!saved.is_empty(), "the walk left nothing to save\n{run:#?}");
 }
 
 #[test]
