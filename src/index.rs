@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
@@ -84,18 +84,11 @@ pub struct Index<'a> {
     inbound: OnceLock<HashSet<String>>,
     settings: &'a Settings,
     snapshot: &'a Snapshot,
-    by_name: OnceLock<HashMap<&'a str, Vec<&'a str>>>,
-    by_folder: OnceLock<HashMap<String, Folder<'a>>>,
+    /// Per folder, its files indexed for suggestions the first time one is asked for
+    /// there.
+    near_files: Mutex<HashMap<String, Arc<Candidates>>>,
     /// The term slugs, indexed for suggestions the first time one is asked for.
     near_terms: OnceLock<Candidates>,
-}
-
-/// A folder's files, and the same indexed for suggestions the first time one is asked for
-/// there.
-#[derive(Default)]
-struct Folder<'a> {
-    files: Vec<&'a str>,
-    near: OnceLock<Candidates>,
 }
 
 /// A document's anchors: borrowed from it, or made by the site's heading ids.
@@ -292,8 +285,7 @@ impl<'a> Index<'a> {
             inbound: OnceLock::new(),
             settings,
             snapshot,
-            by_name: OnceLock::new(),
-            by_folder: OnceLock::new(),
+            near_files: Mutex::new(HashMap::new()),
             near_terms: OnceLock::new(),
         }
     }
@@ -378,19 +370,17 @@ impl<'a> Index<'a> {
     /// Whether `near`, [`Index::closest_path`] of `missing`, is the only candidate: the one
     /// file of that name, or the one closest spelling in the folder.
     pub fn only_closest_path(&self, missing: &str, near: &str) -> bool {
-        let by_name = self
-            .by_name
-            .get()
-            .and_then(|m| m.get(paths::file_name(missing)));
-        match by_name {
-            Some(same) => same.len() == 1,
-            None => self
-                .by_folder
-                .get()
-                .and_then(|f| f.get(&paths::parent(missing)))
-                .is_some_and(|folder| {
-                    crate::suggest::only_closest(missing, near, folder.files.iter().copied())
-                }),
+        match self.snapshot.files_named(paths::file_name(missing)) {
+            [] => {
+                let folder = self.snapshot.files_in(&paths::parent(missing));
+                !folder.is_empty()
+                    && crate::suggest::only_closest(
+                        missing,
+                        near,
+                        folder.iter().map(String::as_str),
+                    )
+            }
+            same => same.len() == 1,
         }
     }
 
@@ -427,35 +417,25 @@ impl<'a> Index<'a> {
 
     /// The existing path most likely meant by a missing one: the same file name elsewhere,
     /// else a close spelling in the same folder.
-    pub fn closest_path(&self, missing: &str) -> Option<&str> {
-        let by_name = self.by_name.get_or_init(|| {
-            let mut map: HashMap<&str, Vec<&str>> = HashMap::new();
-            for f in self.snapshot.files() {
-                map.entry(paths::file_name(f)).or_default().push(f.as_str());
-            }
-            map
-        });
-        if let Some(same) = by_name
-            .get(paths::file_name(missing))
-            .and_then(|v| v.first())
-        {
+    pub fn closest_path(&self, missing: &str) -> Option<&'a str> {
+        if let Some(same) = self.snapshot.files_named(paths::file_name(missing)).first() {
             return Some(same);
         }
-        let by_folder = self.by_folder.get_or_init(|| {
-            let mut map: HashMap<String, Folder<'a>> = HashMap::new();
-            for f in self.snapshot.files() {
-                map.entry(paths::parent(f))
-                    .or_default()
-                    .files
-                    .push(f.as_str());
-            }
-            map
-        });
-        let folder = by_folder.get(&paths::parent(missing))?;
-        folder
-            .near
-            .get_or_init(|| Candidates::new(folder.files.iter().copied()))
-            .closest(missing)
+        let folder = paths::parent(missing);
+        let files = self.snapshot.files_in(&folder);
+        if files.is_empty() {
+            return None;
+        }
+        let near = {
+            let mut near_files = self.near_files.lock().unwrap_or_else(|e| e.into_inner());
+            let near = near_files
+                .entry(folder)
+                .or_insert_with(|| Arc::new(Candidates::new(files.iter().map(String::as_str))));
+            Arc::clone(near)
+        };
+        let closest = near.closest(missing)?;
+        // The snapshot's own copy, which outlives the candidates.
+        files.iter().find(|f| *f == closest).map(String::as_str)
     }
 }
 
