@@ -56,7 +56,7 @@ enum Change {
     /// The document list changed: a document was added or removed.
     Paths,
     /// The document at the path was replaced; this is what it was.
-    Replaced(Document),
+    Replaced(Box<Document>),
 }
 
 impl Workspace {
@@ -148,7 +148,10 @@ impl Workspace {
         let doc = Document::parse_with(path, text.as_bytes(), &self.session.limits());
         self.session.selected.insert(path.to_owned());
         match self.positions.get(path) {
-            Some(&i) => Change::Replaced(std::mem::replace(&mut self.session.documents[i], doc)),
+            Some(&i) => Change::Replaced(Box::new(std::mem::replace(
+                &mut self.session.documents[i],
+                doc,
+            ))),
             None => {
                 self.positions
                     .insert(path.to_owned(), self.session.documents.len());
@@ -169,7 +172,10 @@ impl Workspace {
         let change = match self.session.snapshot.read_limited(path, max) {
             Ok(bytes) => {
                 let doc = Document::parse_with(path, &bytes, &self.session.limits());
-                Change::Replaced(std::mem::replace(&mut self.session.documents[i], doc))
+                Change::Replaced(Box::new(std::mem::replace(
+                    &mut self.session.documents[i],
+                    doc,
+                )))
             }
             Err(_) => {
                 self.session.documents.swap_remove(i);
