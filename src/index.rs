@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
@@ -71,132 +71,248 @@ pub struct TermRef {
 
 pub struct Index<'a> {
     documents: HashMap<&'a str, &'a Document>,
-    links: HashMap<&'a str, Vec<Link>>,
-    anchors: HashMap<&'a str, Anchors<'a>>,
+    /// Each document's references and anchors.
+    resolved: PerDocument<'a>,
     /// Slug -> documents defining it.
     terms: HashMap<String, Vec<&'a str>>,
     /// Lower-cased `term` value -> documents defining it.
     term_names: HashMap<String, Vec<&'a str>>,
     /// Document -> the slug it defines.
     slugs: HashMap<&'a str, String>,
-    /// Paths that some other document links to or names as a term.
-    inbound: HashSet<String>,
+    /// Paths that some other document links to or names as a term, found the first time
+    /// one is asked for: only `graph/orphan` asks, and it is off by default.
+    inbound: OnceLock<HashSet<String>>,
+    settings: &'a Settings,
     snapshot: &'a Snapshot,
-    by_name: OnceLock<HashMap<&'a str, Vec<&'a str>>>,
-    by_folder: OnceLock<HashMap<String, Folder<'a>>>,
+    /// Per folder, its files indexed for suggestions the first time one is asked for
+    /// there.
+    near_files: Mutex<HashMap<String, Arc<Candidates>>>,
     /// The term slugs, indexed for suggestions the first time one is asked for.
     near_terms: OnceLock<Candidates>,
 }
 
-/// A folder's files, and the same indexed for suggestions the first time one is asked for
-/// there.
-#[derive(Default)]
-struct Folder<'a> {
-    files: Vec<&'a str>,
-    near: OnceLock<Candidates>,
-}
-
-/// A document's anchors, and the same indexed for suggestions the first time one is asked
-/// for: a run suggests against the same few documents many times.
 /// A document's anchors: borrowed from it, or made by the site's heading ids.
 pub type AnchorSet<'a> = HashSet<Cow<'a, str>>;
 
-struct Anchors<'a> {
-    set: AnchorSet<'a>,
+/// What the index holds of one document on its own: its references resolved and its
+/// anchors. Apart from the document, it depends only on the snapshot, the settings, the
+/// site and, in a vault, other notes' aliases and the headings of the notes it links to
+/// (see [`Resolver`]): the language server keeps it between edits for the documents an
+/// edit cannot affect.
+pub struct Resolved<'a> {
+    pub links: Vec<Link>,
+    /// `None` for an unread document: its anchors are unknown, not absent, and links into
+    /// it are not judged by its headings.
+    anchors: Option<AnchorSet<'a>>,
+    /// The anchors indexed for suggestions the first time one is asked for: a run suggests
+    /// against the same few documents many times.
     near: OnceLock<Candidates>,
+    /// The term the document defines, if it defines one.
+    term: Option<Definition>,
+}
+
+/// A document's term definition: its slug and its `term` value, lower-cased.
+struct Definition {
+    slug: String,
+    name: Option<String>,
+}
+
+impl Definition {
+    fn of(settings: &Settings, doc: &Document) -> Option<Definition> {
+        if !defines_term(settings, doc) {
+            return None;
+        }
+        let name = doc
+            .data()
+            .and_then(|d| d.get("term"))
+            .and_then(|e| e.value.as_str())
+            .map(|n| n.trim().to_lowercase());
+        Some(Definition {
+            slug: slug_of(doc),
+            name,
+        })
+    }
+}
+
+impl Resolved<'_> {
+    /// The same, owning its anchors: to be kept longer than the document is borrowed.
+    pub fn into_owned(self) -> Resolved<'static> {
+        Resolved {
+            links: self.links,
+            anchors: self.anchors.map(|set| {
+                set.into_iter()
+                    .map(|a| Cow::Owned(a.into_owned()))
+                    .collect()
+            }),
+            near: self.near,
+            term: self.term,
+        }
+    }
+}
+
+/// Resolutions kept by path between indexes (see [`Index::with_resolved`]).
+pub type Resolutions = HashMap<String, Resolved<'static>>;
+
+/// The per-document part of an index: resolved by [`Index::new`], or kept by the caller.
+enum PerDocument<'a> {
+    Owned(HashMap<&'a str, Resolved<'a>>),
+    Borrowed(&'a Resolutions),
+}
+
+impl<'a> PerDocument<'a> {
+    fn get(&self, path: &str) -> Option<&Resolved<'a>> {
+        match self {
+            PerDocument::Owned(map) => map.get(path),
+            PerDocument::Borrowed(map) => map.get(path),
+        }
+    }
+}
+
+/// Resolves one document's references against the rest of the snapshot: what
+/// [`Index::new`] does for every document, and the language server for those an edit
+/// affects.
+pub struct Resolver<'r> {
+    settings: &'r Settings,
+    snapshot: &'r Snapshot,
+    site: &'r Site<'r>,
+    /// In a vault: the notes by path (for heading text fragments) and by alias.
+    vault: Option<(
+        &'r Vaults,
+        obsidian::Aliases,
+        HashMap<&'r str, &'r Document>,
+    )>,
+}
+
+impl<'r> Resolver<'r> {
+    /// A resolver over `documents`, the whole knowledge base: in a vault its aliases and
+    /// headings are read from them.
+    pub fn new(
+        documents: &'r [Document],
+        settings: &'r Settings,
+        snapshot: &'r Snapshot,
+        site: &'r Site<'r>,
+    ) -> Resolver<'r> {
+        let vault = site.model().vaults().map(|v| {
+            let aliases = obsidian::Aliases::new(v, documents.iter().map(|d| (d.path(), d.data())));
+            let by_path = documents.iter().map(|d| (d.path(), d)).collect();
+            (v, aliases, by_path)
+        });
+        Resolver {
+            settings,
+            snapshot,
+            site,
+            vault,
+        }
+    }
+
+    /// `doc`'s references resolved and its anchors.
+    pub fn resolve<'d>(&self, doc: &'d Document) -> Resolved<'d> {
+        let mut links = links_of(self.settings, self.snapshot, self.site, doc);
+        if let Some((v, aliases, by_path)) = &self.vault {
+            if v.root_of(doc.path()).is_some() {
+                alias_names(v, aliases, doc.path(), &mut links);
+                heading_text_fragments(by_path, doc.path(), &mut links);
+            }
+        }
+        Resolved {
+            links,
+            anchors: doc.skipped.is_none().then(|| anchors_of(self.site, doc)),
+            near: OnceLock::new(),
+            term: Definition::of(self.settings, doc),
+        }
+    }
+
+    /// Every document's resolution, in parallel.
+    pub fn resolve_all<'d>(&self, documents: &'d [Document]) -> Vec<Resolved<'d>> {
+        documents.par_iter().map(|d| self.resolve(d)).collect()
+    }
 }
 
 impl<'a> Index<'a> {
     pub fn new(
         documents: &'a [Document],
-        settings: &Settings,
+        settings: &'a Settings,
         snapshot: &'a Snapshot,
         site: &Site<'_>,
     ) -> Index<'a> {
-        let vaults = site.model().vaults();
-        let by_path: HashMap<&str, &Document> = match vaults {
-            Some(_) => documents.iter().map(|d| (d.path(), d)).collect(),
-            None => HashMap::new(),
-        };
-        let aliases = vaults
-            .map(|v| obsidian::Aliases::new(v, documents.iter().map(|d| (d.path(), d.data()))));
-        let resolved: Vec<(&str, Vec<Link>, AnchorSet<'a>)> = documents
-            .par_iter()
-            .map(|d| {
-                let mut links = links_of(settings, snapshot, site, d);
-                if let (Some(v), Some(a)) = (vaults, &aliases) {
-                    if v.root_of(d.path()).is_some() {
-                        alias_names(v, a, d.path(), &mut links);
-                        heading_text_fragments(&by_path, d.path(), &mut links);
-                    }
-                }
-                (d.path(), links, anchors_of(site, d))
-            })
-            .collect();
-        let mut links = HashMap::with_capacity(resolved.len());
-        let mut anchors = HashMap::with_capacity(resolved.len());
-        for ((path, l, set), d) in resolved.into_iter().zip(documents) {
-            links.insert(path, l);
-            // An unread document's anchors are unknown, not absent: links into it are not
-            // judged by its headings.
-            if d.skipped.is_none() {
-                anchors.insert(
-                    path,
-                    Anchors {
-                        set,
-                        near: OnceLock::new(),
-                    },
-                );
-            }
-        }
+        let resolved = Resolver::new(documents, settings, snapshot, site).resolve_all(documents);
+        let resolved = documents.iter().map(Document::path).zip(resolved).collect();
+        Index::build(documents, settings, snapshot, PerDocument::Owned(resolved))
+    }
+
+    /// The index of `documents` whose resolutions, one per document, were made earlier by
+    /// a [`Resolver`] and kept: only the tables across documents (terms, inbound links)
+    /// are built.
+    pub fn with_resolved(
+        documents: &'a [Document],
+        settings: &'a Settings,
+        snapshot: &'a Snapshot,
+        resolved: &'a Resolutions,
+    ) -> Index<'a> {
+        Index::build(
+            documents,
+            settings,
+            snapshot,
+            PerDocument::Borrowed(resolved),
+        )
+    }
+
+    fn build(
+        documents: &'a [Document],
+        settings: &'a Settings,
+        snapshot: &'a Snapshot,
+        resolved: PerDocument<'a>,
+    ) -> Index<'a> {
         let mut terms: HashMap<String, Vec<&str>> = HashMap::new();
         let mut term_names: HashMap<String, Vec<&str>> = HashMap::new();
         let mut slugs = HashMap::new();
-        for doc in documents.iter().filter(|d| defines_term(settings, d)) {
-            let slug = slug_of(doc);
-            terms.entry(slug.clone()).or_default().push(doc.path());
-            if let Some(name) = doc
-                .data()
-                .and_then(|d| d.get("term"))
-                .and_then(|e| e.value.as_str())
-            {
-                term_names
-                    .entry(name.trim().to_lowercase())
-                    .or_default()
-                    .push(doc.path());
-            }
-            slugs.insert(doc.path(), slug);
-        }
-        let mut inbound = HashSet::new();
         for doc in documents {
-            for link in &links[doc.path()] {
-                if let Outcome::Found { path, .. } = &link.resolution.outcome {
-                    if path != doc.path() {
-                        inbound.insert(path.clone());
-                    }
-                }
+            let Some(term) = resolved.get(doc.path()).and_then(|r| r.term.as_ref()) else {
+                continue;
+            };
+            terms.entry(term.slug.clone()).or_default().push(doc.path());
+            if let Some(name) = &term.name {
+                term_names.entry(name.clone()).or_default().push(doc.path());
             }
-            for r in term_references(settings, doc) {
-                for target in terms.get(&r.slug).into_iter().flatten() {
-                    if *target != doc.path() {
-                        inbound.insert((*target).to_owned());
-                    }
-                }
-            }
+            slugs.insert(doc.path(), term.slug.clone());
         }
         Index {
             documents: documents.iter().map(|d| (d.path(), d)).collect(),
-            links,
-            anchors,
+            resolved,
             terms,
             term_names,
             slugs,
-            inbound,
+            inbound: OnceLock::new(),
+            settings,
             snapshot,
-            by_name: OnceLock::new(),
-            by_folder: OnceLock::new(),
+            near_files: Mutex::new(HashMap::new()),
             near_terms: OnceLock::new(),
         }
+    }
+
+    /// Paths that some other document links to or names as a term.
+    fn inbound(&self) -> &HashSet<String> {
+        self.inbound.get_or_init(|| {
+            let mut inbound = HashSet::new();
+            for (&from, doc) in &self.documents {
+                for link in self.links(from) {
+                    if let Outcome::Found { path, .. } = &link.resolution.outcome {
+                        if path != from {
+                            inbound.insert(path.clone());
+                        }
+                    }
+                }
+                for r in term_references(self.settings, doc) {
+                    inbound.extend(
+                        self.term(&r.slug)
+                            .iter()
+                            .filter(|t| **t != from)
+                            .map(|t| (*t).to_owned()),
+                    );
+                }
+            }
+            inbound
+        })
     }
 
     pub fn document(&self, path: &str) -> Option<&'a Document> {
@@ -205,20 +321,21 @@ impl<'a> Index<'a> {
 
     /// The resolved references of a document.
     pub fn links(&self, path: &str) -> &[Link] {
-        self.links.get(path).map_or(&[], Vec::as_slice)
+        self.resolved.get(path).map_or(&[], |r| &r.links)
     }
 
     /// The anchors of a parsed document, `None` when `path` is not one.
     pub fn anchors(&self, path: &str) -> Option<&HashSet<Cow<'a, str>>> {
-        self.anchors.get(path).map(|a| &a.set)
+        self.resolved.get(path)?.anchors.as_ref()
     }
 
     /// The anchor of document `path` most likely meant by `fragment`, which it lacks.
     pub fn closest_anchor(&self, path: &str, fragment: &str) -> Option<&str> {
-        let anchors = self.anchors.get(path)?;
-        anchors
+        let resolved = self.resolved.get(path)?;
+        let anchors = resolved.anchors.as_ref()?;
+        resolved
             .near
-            .get_or_init(|| Candidates::new(anchors.set.iter().map(|a| a.as_ref())))
+            .get_or_init(|| Candidates::new(anchors.iter().map(|a| a.as_ref())))
             .closest(fragment)
     }
 
@@ -247,28 +364,22 @@ impl<'a> Index<'a> {
     }
 
     pub fn is_referenced(&self, path: &str) -> bool {
-        self.inbound.contains(path)
+        self.inbound().contains(path)
     }
 
     /// Whether `near`, [`Index::closest_path`] of `missing`, is the only candidate: the one
     /// file of that name, or the one closest spelling in the folder.
     pub fn only_closest_path(&self, missing: &str, near: &str) -> bool {
-        let by_name = self
-            .by_name
-            .get()
-            .and_then(|m| m.get(paths::file_name(missing)));
-        match by_name {
-            Some(same) => same.len() == 1,
-            None => self
-                .by_folder
-                .get()
-                .and_then(|f| f.get(&paths::parent(missing)))
-                .is_some_and(|folder| {
-                    folder
-                        .near
-                        .get_or_init(|| Candidates::new(folder.files.iter().copied()))
+        match self.snapshot.files_named(paths::file_name(missing)) {
+            [] => {
+                let folder = paths::parent(missing);
+                let files = self.snapshot.files_in(&folder);
+                !files.is_empty()
+                    && self
+                        .folder_candidates(folder, files)
                         .is_only_closest(missing, near)
-                }),
+            }
+            same => same.len() == 1,
         }
     }
 
@@ -294,7 +405,7 @@ impl<'a> Index<'a> {
     /// [`Index::closest_anchor`] when no other anchor of the document is as close.
     pub fn only_closest_anchor(&self, path: &str, fragment: &str) -> Option<&str> {
         let near = self.closest_anchor(path, fragment)?;
-        self.anchors
+        self.resolved
             .get(path)?
             .near
             .get()?
@@ -310,35 +421,28 @@ impl<'a> Index<'a> {
 
     /// The existing path most likely meant by a missing one: the same file name elsewhere,
     /// else a close spelling in the same folder.
-    pub fn closest_path(&self, missing: &str) -> Option<&str> {
-        let by_name = self.by_name.get_or_init(|| {
-            let mut map: HashMap<&str, Vec<&str>> = HashMap::new();
-            for f in self.snapshot.files() {
-                map.entry(paths::file_name(f)).or_default().push(f.as_str());
-            }
-            map
-        });
-        if let Some(same) = by_name
-            .get(paths::file_name(missing))
-            .and_then(|v| v.first())
-        {
+    pub fn closest_path(&self, missing: &str) -> Option<&'a str> {
+        if let Some(same) = self.snapshot.files_named(paths::file_name(missing)).first() {
             return Some(same);
         }
-        let by_folder = self.by_folder.get_or_init(|| {
-            let mut map: HashMap<String, Folder<'a>> = HashMap::new();
-            for f in self.snapshot.files() {
-                map.entry(paths::parent(f))
-                    .or_default()
-                    .files
-                    .push(f.as_str());
-            }
-            map
-        });
-        let folder = by_folder.get(&paths::parent(missing))?;
-        folder
-            .near
-            .get_or_init(|| Candidates::new(folder.files.iter().copied()))
-            .closest(missing)
+        let folder = paths::parent(missing);
+        let files = self.snapshot.files_in(&folder);
+        if files.is_empty() {
+            return None;
+        }
+        let near = self.folder_candidates(folder, files);
+        let closest = near.closest(missing)?;
+        // The snapshot's own copy, which outlives the candidates.
+        files.iter().find(|f| *f == closest).map(String::as_str)
+    }
+
+    /// The files of `folder` indexed for suggestions, the first time one is asked for there.
+    fn folder_candidates(&self, folder: String, files: &[String]) -> Arc<Candidates> {
+        let mut near_files = self.near_files.lock().unwrap_or_else(|e| e.into_inner());
+        let near = near_files
+            .entry(folder)
+            .or_insert_with(|| Arc::new(Candidates::new(files.iter().map(String::as_str))));
+        Arc::clone(near)
     }
 }
 

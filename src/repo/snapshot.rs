@@ -57,11 +57,25 @@ pub struct Snapshot {
     dirs: HashSet<String>,
     /// Lower-cased path -> files and folders as git has them, built on first use.
     folded: OnceLock<HashMap<String, Vec<String>>>,
+    /// File name -> the files of that name, in path order, built on first use.
+    by_name: OnceLock<HashMap<String, Vec<String>>>,
+    /// Folder (`""` for the root) -> the files directly in it, in path order, built on
+    /// first use.
+    by_folder: OnceLock<HashMap<String, Vec<String>>>,
     reader: Reader,
     /// The work tree, for telling "on disk but not in this snapshot".
     workdir: Option<PathBuf>,
     /// Submodule paths (gitlinks).
     submodules: Vec<String>,
+}
+
+/// `files` grouped by `key`, each group in the files' order.
+fn group(files: &[String], key: impl Fn(&str) -> String) -> HashMap<String, Vec<String>> {
+    let mut map: HashMap<String, Vec<String>> = HashMap::new();
+    for f in files {
+        map.entry(key(f)).or_default().push(f.clone());
+    }
+    map
 }
 
 thread_local! {
@@ -153,6 +167,8 @@ impl Snapshot {
             untracked,
             dirs,
             folded: OnceLock::new(),
+            by_name: OnceLock::new(),
+            by_folder: OnceLock::new(),
             reader,
             workdir,
             submodules: Vec::new(),
@@ -190,6 +206,24 @@ impl Snapshot {
 
     pub fn is_untracked(&self, path: &str) -> bool {
         self.untracked.contains(path)
+    }
+
+    /// The files whose name (last segment) is `name`, in path order. Kept with the
+    /// snapshot rather than an index: the language server indexes the same snapshot again
+    /// on every edit.
+    pub fn files_named(&self, name: &str) -> &[String] {
+        let by_name = self
+            .by_name
+            .get_or_init(|| group(&self.files, |f| crate::paths::file_name(f).to_owned()));
+        by_name.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The files directly in `folder` (`""` for the root), in path order.
+    pub fn files_in(&self, folder: &str) -> &[String] {
+        let by_folder = self
+            .by_folder
+            .get_or_init(|| group(&self.files, crate::paths::parent));
+        by_folder.get(folder).map_or(&[], Vec::as_slice)
     }
 
     /// Files and folders whose paths differ from `path` only in letter case.
