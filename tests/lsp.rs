@@ -466,6 +466,55 @@ fn completion_offers_terms_paths_anchors_and_schema_keys() {
 }
 
 #[test]
+fn completion_offers_the_routes_a_site_generator_publishes() {
+    let repo = TestRepo::new();
+    repo.copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sites/hugo"));
+    repo.commit_at("the site", 1_700_000_000, "Ada", &[]);
+    let mut client = Client::start(&repo);
+    let doc = "content/en/setup.md";
+    let text = read(&repo, doc);
+    client.open(doc, &text);
+    let _ = client.diagnostics(doc);
+    let edited = format!("{text}\nSee [the guides](/docs/gu\n");
+    client.change(doc, 2, &edited);
+    let _ = client.diagnostics(doc);
+    let (l, c) = find(&edited, "(/docs/gu\n");
+    let items = client.request("textDocument/completion", client.at(doc, l, c + 9));
+    let routes: Vec<(String, String)> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["label"].as_str().unwrap().to_owned(),
+                i["detail"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // The URLs Hugo publishes the pages at (the fixture's oracle test builds the site), not
+    // the files: a page's permalink, a renamed slug, a bundle's folder.
+    let expected = [
+        ("/docs/guides/", "content/en/guides/_index.md"),
+        ("/docs/guides/bundle/", "content/en/guides/bundle/index.md"),
+        ("/docs/guides/new-name/", "content/en/guides/renamed.md"),
+        (
+            "/docs/guides/shortcodes/",
+            "content/en/guides/shortcodes.md",
+        ),
+    ];
+    assert_eq!(
+        routes,
+        expected.map(|(u, p)| (u.to_owned(), p.to_owned())),
+        "{items:#}"
+    );
+    assert_eq!(
+        items[0]["textEdit"],
+        json!({"newText": "/docs/guides/", "range": range((l, c + 1), (l, c + 9))})
+    );
+    client.shutdown();
+}
+
+#[test]
 fn hover_definition_references_and_rename() {
     let repo = handbook();
     let head = repo

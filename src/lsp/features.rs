@@ -650,8 +650,40 @@ pub fn completion(ws: &Workspace, path: &str, offset: usize) -> Vec<CompletionIt
                     .collect()
             })
         }
+        // A site-absolute URL, under a site generator: the routes it publishes pages at.
+        None if partial.starts_with('/') && ws.session.model.name() != "github" => {
+            route_completion(ws, partial, partial_start, &item)
+        }
         None => path_completion(ws, path, partial, partial_start, &item),
     }
+}
+
+/// The URLs the site publishes pages at that begin with `partial` (a site-absolute URL typed
+/// so far), in order, each with the file published there as its detail.
+fn route_completion(
+    ws: &Workspace,
+    partial: &str,
+    partial_start: usize,
+    item: &Item<'_>,
+) -> Vec<CompletionItem> {
+    ws.with_index(|_, site| {
+        let mut pages: Vec<(&str, &str)> = site
+            .pages()
+            .filter(|(_, url)| url.starts_with(partial))
+            .collect();
+        pages.sort_by(|a, b| a.1.cmp(b.1).then_with(|| a.0.cmp(b.0)));
+        pages
+            .into_iter()
+            .map(|(path, url)| {
+                item(
+                    url.to_owned(),
+                    CompletionItemKind::REFERENCE,
+                    Some(path.to_owned()),
+                    partial_start,
+                )
+            })
+            .collect()
+    })
 }
 
 type Item<'a> = dyn Fn(String, CompletionItemKind, Option<String>, usize) -> CompletionItem + 'a;

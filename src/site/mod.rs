@@ -359,6 +359,11 @@ impl<'m> Site<'m> {
         self.pages.get(path).map(String::as_str)
     }
 
+    /// Every page the site publishes: the file, and the URL it is published at.
+    pub fn pages(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pages.iter().map(|(p, u)| (p.as_str(), u.as_str()))
+    }
+
     /// The document [`Model::names`] gives `name`.
     pub fn named(&self, name: &str) -> Option<&str> {
         self.names.get(name).map(String::as_str)
