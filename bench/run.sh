@@ -377,20 +377,20 @@ hostile_repo() {
   echo "$dir"
 }
 HOSTILE=$(hostile_repo all hostile)
-cmd="$DSQ -C $(q "$HOSTILE") check --format json --as-of $AS_OF"
+cmd="$DSQ -C $(q "$HOSTILE") check --format json --as-of $AS_OF --no-cache"
 m=$(measure hostile-check 1 0 "$cmd")
-rss=$(peak_rss "$DS" -C "$HOSTILE" check --format json --as-of "$AS_OF")
-row hostile check "whole run" "docsteward check --format json --as-of $AS_OF" "$m" "$rss" ""
+rss=$(peak_rss "$DS" -C "$HOSTILE" check --format json --as-of "$AS_OF" --no-cache)
+row hostile check "whole run" "docsteward check --format json --as-of $AS_OF --no-cache" "$m" "$rss" ""
 
 # YAML expansion: front matter that once took gigabytes, three files per repository (the
 # cases of tests/yaml_budget.rs); peak memory of `check`, target < 256 MiB each. One run.
 yaml_expansion() {
   local case=$1 what=$2 dir
   dir=$(hostile_repo "$case" "hostile-$case")
-  cmd="$DSQ -C $(q "$dir") check --format json --as-of $AS_OF"
+  cmd="$DSQ -C $(q "$dir") check --format json --as-of $AS_OF --no-cache"
   m=$(measure "hostile-$case" 1 0 "$cmd")
-  rss=$(peak_rss "$DS" -C "$dir" check --format json --as-of "$AS_OF")
-  row hostile "check-$case" "whole run, $what" "docsteward check --format json --as-of $AS_OF" "$m" "$rss" ""
+  rss=$(peak_rss "$DS" -C "$dir" check --format json --as-of "$AS_OF" --no-cache)
+  row hostile "check-$case" "whole run, $what" "docsteward check --format json --as-of $AS_OF --no-cache" "$m" "$rss" ""
 }
 yaml_expansion yaml-aliases "3 files of 20,000 YAML aliases of a 100 KB string"
 yaml_expansion yaml-anchors "3 files of 126 YAML anchors nested around 80,000 scalars"
