@@ -448,3 +448,41 @@ fn no_mode_writes_to_the_repository() {
         );
     }
 }
+
+#[test]
+fn a_work_tree_whose_every_file_looks_touched_is_read_as_it_is() {
+    let repo = TestRepo::new();
+    repo.write("a.md", "# A\n\n[b](b.md) [c](c.md) [gone](gone.md)\n")
+        .write("b.md", "# B\n")
+        .write("gone.md", "# Gone\n")
+        .commit("base");
+    repo.write("b.md", "# B\n\n[a](a.md#nowhere)\n");
+    std::fs::remove_file(repo.path("gone.md")).unwrap();
+    repo.write("c.md", "# C\n");
+    // Every file's stat data now differs from what the index holds (as after a copy of the
+    // repository, or `touch`): git would hash each file to learn whether it changed.
+    let later = std::time::UNIX_EPOCH + std::time::Duration::from_secs(4_000_000_000);
+    for file in ["a.md", "b.md", "c.md"] {
+        std::fs::File::options()
+            .write(true)
+            .open(repo.path(file))
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+    }
+    let before = state(repo.root());
+    for _ in 0..2 {
+        let out = repo.check_json(&[]);
+        assert_eq!(
+            out.findings(),
+            [
+                f("links/untracked", "a.md", 3, 15),
+                f("links/missing-file", "a.md", 3, 28),
+                f("links/missing-anchor", "b.md", 3, 9),
+            ],
+            "{}",
+            out.stderr
+        );
+        assert_eq!(state(repo.root()), before, "the index was written");
+    }
+}

@@ -11,7 +11,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
-use git2::{Delta, DiffOptions, FileMode, Repository, Status, StatusOptions, StatusShow};
+use git2::{
+    Delta, DiffOptions, FileMode, IndexEntry, Repository, Status, StatusOptions, StatusShow,
+};
 
 use crate::error::{Damage, Error};
 use crate::paths;
@@ -136,27 +138,50 @@ impl Repo {
                 path: self.repo.path().to_owned(),
             });
         };
-        let index = self.repo.index()?;
+        let mut index = self.repo.index()?;
+        // The repository's index as it is on the disk now (a long-lived handle, the language
+        // server's, would otherwise keep the one it first read).
+        index.read(false)?;
         let submodules = gitlinks(&index);
         let mut raw_names = HashMap::new();
         let mut tracked = Vec::new();
         let mut sparse = HashMap::new();
-        for e in index.iter().filter(|e| e.mode != GITLINK) {
+        let entries: Vec<IndexEntry> = index.iter().collect();
+        for e in entries.iter().filter(|e| e.mode != GITLINK) {
             let path = name(&e.path, &mut raw_names);
             if e.flags_extended & SKIP_WORKTREE != 0 {
-                sparse.insert(path, blob(&e));
+                sparse.insert(path, blob(e));
             } else {
                 tracked.push(path);
             }
         }
+        // Only which files are gone and which are new matters here: every tracked file is read
+        // from the disk anyway. A file whose stat data differs from the index's (every file,
+        // after a copy or a checkout by another tool) would have libgit2 read and hash it to
+        // tell whether its content changed, and git would then rewrite the index; docsteward
+        // writes nothing, so it would pay that on every run. Marked "assume unchanged" in the
+        // index held in memory (never written), they are only stat'ed.
+        for mut e in entries {
+            if e.flags & ASSUME_VALID == 0 {
+                e.flags |= ASSUME_VALID;
+                // An entry libgit2 will not take back is left as it was: hashed, not skipped.
+                let _ = index.add(&e);
+            }
+        }
         let mut opts = StatusOptions::new();
         opts.show(StatusShow::Workdir)
+            // Not reloaded from the disk: the in-memory index above is the one compared.
+            .no_refresh(true)
             .include_untracked(true)
             .recurse_untracked_dirs(true)
             .include_ignored(false)
             .exclude_submodules(true)
             .include_unmodified(false);
-        let statuses = self.repo.statuses(Some(&mut opts))?;
+        let statuses = self.repo.statuses(Some(&mut opts));
+        // The repository's index is back as on the disk for whatever reads it next (a diff
+        // against the work tree, `--changed-since`, must see modified files as modified).
+        index.read(true)?;
+        let statuses = statuses?;
         let mut deleted = HashSet::new();
         let mut untracked = Vec::new();
         for entry in statuses.iter() {
@@ -168,6 +193,8 @@ impl Repo {
                 untracked.push(path);
             }
         }
+        // An entry assumed unchanged is not reported deleted either: look for it on the disk.
+        deleted.extend(gone(&root, &tracked, &raw_names));
         tracked.retain(|p| !deleted.contains(p));
         Ok(Snapshot::worktree(WorktreeFiles {
             root,
@@ -399,6 +426,40 @@ const GITLINK: u32 = 0o160000;
 
 /// The index flag git sets on the files a sparse checkout leaves out of the work tree.
 const SKIP_WORKTREE: u16 = 1 << 14;
+/// Which of the `tracked` files are no longer in the work tree at `root` as git's status
+/// sees it: missing, replaced by a folder, or behind a folder that is now a symbolic link
+/// (or no folder at all). Each folder is looked at once.
+fn gone(root: &Path, tracked: &[String], raw_names: &HashMap<String, Vec<u8>>) -> Vec<String> {
+    let disk = |path: &str| -> PathBuf {
+        #[cfg(unix)]
+        if let Some(raw) = raw_names.get(path) {
+            use std::os::unix::ffi::OsStringExt;
+            return PathBuf::from(std::ffi::OsString::from_vec(raw.clone()));
+        }
+        PathBuf::from(path)
+    };
+    let mut folders: HashMap<PathBuf, bool> = HashMap::new();
+    tracked
+        .iter()
+        .filter(|path| {
+            let rel = disk(path);
+            let folder = rel.parent().unwrap_or(Path::new("")).to_path_buf();
+            let folder_ok = *folders.entry(folder).or_insert_with_key(|folder| {
+                folder.as_os_str().is_empty()
+                    || crate::fs::inside(root, folder)
+                        .and_then(std::fs::symlink_metadata)
+                        .is_ok_and(|meta| meta.is_dir())
+            });
+            let present = folder_ok
+                && std::fs::symlink_metadata(root.join(&rel)).is_ok_and(|meta| !meta.is_dir());
+            !present
+        })
+        .cloned()
+        .collect()
+}
+
+/// The index entry flag "assume unchanged" (`git update-index --assume-unchanged`).
+const ASSUME_VALID: u16 = 0x8000;
 
 /// The name docsteward uses for a path git stores as bytes, remembering the bytes of one
 /// that is not UTF-8 so the file can still be read from disk.
