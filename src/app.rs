@@ -275,7 +275,10 @@ fn run_check(
         return Ok(Err(e));
     }
     append_job_summary(&outcome)?;
-    Ok(Ok(status(&outcome, args.deny_warnings)))
+    let status = status(&outcome, args.deny_warnings);
+    // Freeing the findings and the texts they point into need not hold up the exit.
+    std::thread::spawn(move || drop(outcome));
+    Ok(Ok(status))
 }
 
 /// 1 for error-level findings (and warnings, with `--deny-warnings`), else 0.

@@ -18,6 +18,7 @@ use crate::document::{Document, Limits, Skipped, Syntax};
 use crate::error::Error;
 use crate::history_cache::HistoryCache;
 use crate::index::{resolve_reference, Index};
+use crate::parse_cache::{Key, ParseCache};
 use crate::paths;
 use crate::repo::{
     Changes, CorruptObject, Ignore, LastChange, Reach, Renames, Repo, Snapshot, Source,
@@ -175,8 +176,29 @@ pub struct Session {
     pub model: Box<dyn Model>,
     /// Where history walks are cached, if anywhere.
     pub history_cache: Option<HistoryCache>,
-    /// What went wrong with the history cache so far (see [`Outcome::cache_notices`]).
+    /// What went wrong with the history or parse cache so far (see
+    /// [`Outcome::cache_notices`]).
     pub cache_notices: std::sync::Mutex<Vec<String>>,
+    /// Earlier parses, by content, when caching is on.
+    parse_cache: Option<ParseCache>,
+    /// What this session's parses took from the parse cache and added to it: written back
+    /// once all are done (see [`Session::save_parses`]).
+    parses: std::sync::Mutex<CacheUse>,
+}
+
+/// What a document's parse has to do with the parse cache.
+enum Cached {
+    /// Taken from it.
+    Used(Key),
+    /// Made anew, and what the cache would keep of it.
+    Fresh(Key, Vec<u8>),
+}
+
+/// The parse cache's entries a session used, and those it made.
+#[derive(Default)]
+struct CacheUse {
+    used: HashSet<Key>,
+    fresh: Vec<(Key, Vec<u8>)>,
 }
 
 /// Documents larger than this (bytes) are parsed one at a time.
@@ -205,6 +227,7 @@ impl Session {
         let mut to_parse: Vec<&str> = session.selected.iter().map(String::as_str).collect();
         to_parse.sort_unstable();
         session.documents = session.read_and_parse(&to_parse, &|_| Depth::Title)?;
+        session.save_parses();
         Ok(session)
     }
 
@@ -260,6 +283,16 @@ impl Session {
         };
         let known: HashSet<String> = known.into_iter().map(str::to_owned).collect();
         let model = site::load(&settings, &snapshot)?;
+        let history_cache = options.history_cache.clone().map(HistoryCache::new);
+        let mut notices = Vec::new();
+        // What a parse depends on besides the bytes and the name: the front matter limit.
+        let parse_settings = format!(
+            "max-front-matter-size={}",
+            settings.limits.max_front_matter_size
+        );
+        let parse_cache = history_cache
+            .as_ref()
+            .map(|c| ParseCache::open(c.dir(), &repo.cache_stem(), parse_settings, &mut notices));
         Ok(Session {
             repo,
             snapshot,
@@ -269,8 +302,10 @@ impl Session {
             selected,
             known,
             model,
-            history_cache: options.history_cache.clone().map(HistoryCache::new),
-            cache_notices: std::sync::Mutex::new(Vec::new()),
+            history_cache,
+            cache_notices: std::sync::Mutex::new(notices),
+            parse_cache,
+            parses: std::sync::Mutex::new(CacheUse::default()),
         })
     }
 
@@ -284,6 +319,12 @@ impl Session {
     /// that term definitions need. A run scoped to a few documents thus reads the others'
     /// front matter only.
     pub fn parse(&mut self, full: Option<&HashSet<String>>) -> Result<(), Error> {
+        self.documents = self.parsed(full)?;
+        Ok(())
+    }
+
+    /// What [`Session::parse`] keeps, returned.
+    fn parsed(&self, full: Option<&HashSet<String>>) -> Result<Vec<Document>, Error> {
         let (settings, snapshot, known) = (&self.settings, &*self.snapshot, &self.known);
         // A scoped run reads, besides its own documents, only those that may define terms,
         // and every document's front matter when the site's URLs depend on it.
@@ -338,8 +379,22 @@ impl Session {
                 documents.extend(reparsed);
             }
         }
-        self.documents = documents;
-        Ok(())
+        self.save_parses();
+        Ok(documents)
+    }
+
+    /// Writes what this session parsed anew into the parse cache (a problem is a notice).
+    fn save_parses(&self) {
+        let Some(cache) = &self.parse_cache else {
+            return;
+        };
+        let parses = std::mem::take(&mut *self.parses.lock().unwrap_or_else(|e| e.into_inner()));
+        if let Err(problem) = cache.save(&parses.used, &parses.fresh) {
+            self.cache_notices
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(cache.not_written(&problem));
+        }
     }
 
     pub(crate) fn limits(&self) -> Limits {
@@ -389,7 +444,8 @@ impl Session {
             .chain(settings.terms.reference_keys.iter().map(String::as_str))
             .chain(settings.links.front_matter_keys.iter().map(String::as_str))
             .collect();
-        to_parse
+        let cache = self.parse_cache.as_ref();
+        let parsed = to_parse
             .par_iter()
             .map(|path| {
                 // Ask the size first, so an oversized file is never loaded.
@@ -403,44 +459,73 @@ impl Session {
                         snapshot.read_limited(path, max_file).map(Ok)
                     }
                 });
+                let bytes = match read {
+                    Ok(Ok(bytes)) => bytes,
+                    Ok(Err(skip)) => return Ok((Document::skipped(path, skip), None)),
+                    Err(e) => {
+                        return match e
+                            .get_ref()
+                            .and_then(|inner| inner.downcast_ref::<CorruptObject>())
+                        {
+                            Some(c) => Err(Error::CorruptObject {
+                                path: (*path).to_owned(),
+                                oid: c.oid.to_string(),
+                                message: c.message.clone(),
+                            }),
+                            None => Ok((
+                                Document::skipped(path, Skipped::Unreadable(e.to_string())),
+                                None,
+                            )),
+                        }
+                    }
+                };
+                // A parse of the same bytes made earlier serves any depth.
+                let key = cache.and_then(|_| Key::of(path, &bytes));
+                if let Some((cache, key)) = cache.zip(key) {
+                    if let Some(doc) = cache.get(&key, path, &bytes) {
+                        return Ok((doc, Some(Cached::Used(key))));
+                    }
+                }
                 // Parsing costs pulldown-cmark up to 60 bytes of memory per byte of a dense
                 // document (a 7 MB file of a million links takes 420 MB): large documents
                 // are parsed one at a time, so two of them never add up.
-                let _one_at_a_time = match &read {
-                    Ok(Ok(bytes)) if bytes.len() > LARGE_DOCUMENT => {
-                        Some(LARGE_PARSE.lock().unwrap_or_else(|e| e.into_inner()))
-                    }
-                    _ => None,
+                let _one_at_a_time = (bytes.len() > LARGE_DOCUMENT)
+                    .then(|| LARGE_PARSE.lock().unwrap_or_else(|e| e.into_inner()));
+                let full = |bytes: &[u8]| {
+                    let doc = Document::parse_with(path, bytes, &limits);
+                    let fresh =
+                        key.and_then(|key| Some(Cached::Fresh(key, ParseCache::entry(&doc)?)));
+                    (doc, fresh)
                 };
-                match read {
-                    Ok(Ok(bytes)) => Ok(match depth(path) {
-                        Depth::Full => Document::parse_with(path, &bytes, &limits),
-                        Depth::FrontMatter => {
-                            Document::parse_front_matter(path, &bytes, &limits, Some(&keys))
+                Ok(match depth(path) {
+                    Depth::Full => full(&bytes),
+                    Depth::FrontMatter => (
+                        Document::parse_front_matter(path, &bytes, &limits, Some(&keys)),
+                        None,
+                    ),
+                    Depth::Title => {
+                        let doc = Document::parse_front_matter(path, &bytes, &limits, None);
+                        match crate::stale::front_matter_title(&doc) {
+                            Some(_) => (doc, None),
+                            None => full(&bytes),
                         }
-                        Depth::Title => {
-                            let doc = Document::parse_front_matter(path, &bytes, &limits, None);
-                            match crate::stale::front_matter_title(&doc) {
-                                Some(_) => doc,
-                                None => Document::parse_with(path, &bytes, &limits),
-                            }
-                        }
-                    }),
-                    Ok(Err(skip)) => Ok(Document::skipped(path, skip)),
-                    Err(e) => match e
-                        .get_ref()
-                        .and_then(|inner| inner.downcast_ref::<CorruptObject>())
-                    {
-                        Some(c) => Err(Error::CorruptObject {
-                            path: (*path).to_owned(),
-                            oid: c.oid.to_string(),
-                            message: c.message.clone(),
-                        }),
-                        None => Ok(Document::skipped(path, Skipped::Unreadable(e.to_string()))),
-                    },
-                }
+                    }
+                })
             })
-            .collect::<Result<Vec<_>, Error>>()
+            .collect::<Result<Vec<_>, Error>>()?;
+        let mut documents = Vec::with_capacity(parsed.len());
+        let mut parses = self.parses.lock().unwrap_or_else(|e| e.into_inner());
+        for (doc, cached) in parsed {
+            match cached {
+                Some(Cached::Used(key)) => {
+                    parses.used.insert(key);
+                }
+                Some(Cached::Fresh(key, entry)) => parses.fresh.push((key, entry)),
+                None => {}
+            }
+            documents.push(doc);
+        }
+        Ok(documents)
     }
 
     /// Staleness of `paths` (documents of this session) as of `as_of`, from one walk over
@@ -452,6 +537,20 @@ impl Session {
         reach: Reach,
         progress: &mut dyn FnMut(usize),
     ) -> Result<HashMap<String, Entry>, Error> {
+        let plan = self.walk_plan(options, paths)?;
+        let history = match plan.start {
+            Some(start) if !plan.committed.is_empty() => {
+                self.last_changes(start, &plan.committed, reach, progress)?
+            }
+            _ => Vec::new(),
+        };
+        Ok(self.assess(&plan, &history, paths))
+    }
+
+    /// What a staleness judgement of `paths` asks of history: the commit to walk from, and
+    /// which of them are committed as they are (the others are as fresh as `as_of`). Known
+    /// before any document is parsed, so that the walk can run beside the parsing.
+    fn walk_plan(&self, options: &CheckOptions, paths: &HashSet<&str>) -> Result<Plan, Error> {
         if self.repo.is_shallow() && !options.allow_shallow {
             return Err(Error::Shallow);
         }
@@ -471,30 +570,39 @@ impl Session {
             .filter(|p| !uncommitted.contains(**p))
             .map(|p| (*p).to_owned())
             .collect();
+        Ok(Plan {
+            as_of,
+            start,
+            committed,
+        })
+    }
+
+    /// Each of `paths` judged, from what the walk of `plan` found (`history`, in the order
+    /// of `plan.committed`).
+    fn assess(
+        &self,
+        plan: &Plan,
+        history: &[Option<LastChange>],
+        paths: &HashSet<&str>,
+    ) -> HashMap<String, Entry> {
         let owners = CodeOwners::read(&self.snapshot);
-        let history = match start {
-            Some(start) if !committed.is_empty() => {
-                self.last_changes(start, &committed, reach, progress)?
-            }
-            _ => Vec::new(),
-        };
-        let by_path: HashMap<&str, _> = committed
+        let by_path: HashMap<&str, _> = plan
+            .committed
             .iter()
             .map(String::as_str)
             .zip(history.iter())
             .collect();
-        Ok(self
-            .documents
+        self.documents
             .iter()
             .filter(|d| paths.contains(d.path()))
             .map(|d| {
                 let last = by_path.get(d.path()).and_then(|c| c.as_ref());
                 (
                     d.path().to_owned(),
-                    stale::assess(&self.settings, &owners, d, last, as_of),
+                    stale::assess(&self.settings, &owners, d, last, plan.as_of),
                 )
             })
-            .collect())
+            .collect()
     }
 
     /// The last meaningful change of each of `paths` in the history from `start`, as
@@ -507,45 +615,87 @@ impl Session {
         reach: Reach,
         progress: &mut dyn FnMut(usize),
     ) -> Result<Vec<Option<LastChange>>, Error> {
-        let stale_settings = &self.settings.stale;
-        let ignored_author = |name: &str, email: &str| stale_settings.ignores_author(name, email);
-        let ignore = Ignore {
-            revs: self
-                .snapshot
-                .read(&stale_settings.ignore_revs_file)
-                .map(|b| Repo::parse_ignore_revs(&String::from_utf8_lossy(&b)))
-                .unwrap_or_default(),
-            author: Some(&ignored_author),
-            author_key: stale_settings.ignored_authors_key(),
-            mailmap: self
-                .snapshot
-                .contains(".mailmap")
-                .then(|| {
-                    self.snapshot
-                        .read_limited(".mailmap", crate::fs::MAX_AUXILIARY)
-                })
-                .and_then(Result::ok)
-                .map(|b| String::from_utf8_lossy(&b).into_owned()),
-        };
-        let mut notices = Vec::new();
-        let changes = crate::history_cache::last_changes(
+        last_changes(
             &self.repo,
-            self.history_cache.as_ref(),
+            &self.history_parts(),
             start,
             paths,
-            &ignore,
             reach,
             progress,
-            &mut notices,
-        );
-        if !notices.is_empty() {
-            self.cache_notices
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .extend(notices);
-        }
-        changes
+        )
     }
+
+    /// What a history walk needs of the session besides the repository.
+    fn history_parts(&self) -> HistoryParts<'_> {
+        HistoryParts {
+            settings: &self.settings,
+            snapshot: &self.snapshot,
+            cache: self.history_cache.as_ref(),
+            notices: &self.cache_notices,
+        }
+    }
+}
+
+/// What [`Session::walk_plan`] found.
+struct Plan {
+    as_of: jiff::civil::Date,
+    start: Option<git2::Oid>,
+    committed: Vec<String>,
+}
+
+/// The parts of a [`Session`] a history walk reads: all of them can be shared with the thread
+/// that walks while the documents are parsed.
+struct HistoryParts<'a> {
+    settings: &'a Settings,
+    snapshot: &'a Snapshot,
+    cache: Option<&'a HistoryCache>,
+    notices: &'a std::sync::Mutex<Vec<String>>,
+}
+
+/// [`Session::last_changes`], on `repo` (a handle of its own when on another thread).
+fn last_changes(
+    repo: &Repo,
+    parts: &HistoryParts<'_>,
+    start: git2::Oid,
+    paths: &[String],
+    reach: Reach,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Vec<Option<LastChange>>, Error> {
+    let stale_settings = &parts.settings.stale;
+    let snapshot = parts.snapshot;
+    let ignored_author = |name: &str, email: &str| stale_settings.ignores_author(name, email);
+    let ignore = Ignore {
+        revs: snapshot
+            .read(&stale_settings.ignore_revs_file)
+            .map(|b| Repo::parse_ignore_revs(&String::from_utf8_lossy(&b)))
+            .unwrap_or_default(),
+        author: Some(&ignored_author),
+        author_key: stale_settings.ignored_authors_key(),
+        mailmap: snapshot
+            .contains(".mailmap")
+            .then(|| snapshot.read_limited(".mailmap", crate::fs::MAX_AUXILIARY))
+            .and_then(Result::ok)
+            .map(|b| String::from_utf8_lossy(&b).into_owned()),
+    };
+    let mut notices = Vec::new();
+    let changes = crate::history_cache::last_changes(
+        repo,
+        parts.cache,
+        start,
+        paths,
+        &ignore,
+        reach,
+        progress,
+        &mut notices,
+    );
+    if !notices.is_empty() {
+        parts
+            .notices
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(notices);
+    }
+    changes
 }
 
 /// The findings of all documents in one vector, grown from the largest document's: a file
@@ -611,23 +761,90 @@ pub fn check_with_progress(
         .as_ref()
         .map(|c| session.previous(c))
         .unwrap_or_default();
-    session.parse(full.as_ref())?;
-    let breaks = match &changes {
-        Some(changes) => Breaks::new(
-            &session.settings,
-            &session.snapshot,
-            &*session.model,
-            &session.documents,
-            changes,
-            &before,
-        ),
-        None => Breaks::default(),
+    let mut notices = Vec::new();
+    // Age is judged for what the change added or modified (everything, without a change): a
+    // document reported because the change broke a reference in it is no staler for it, and
+    // judging it would walk history on every renaming commit.
+    let judged: HashSet<&str> = direct.iter().map(String::as_str).collect();
+    let plan = if session.settings.level(crate::rules::stale::age::ID) == Level::Off {
+        None
+    } else if session.repo.is_shallow() && !options.allow_shallow && !options.refuse_shallow {
+        // Every other rule can still run; the report says what was left out, and how to
+        // have it.
+        notices.push(Notice::skipped(
+            crate::rules::stale::age::ID,
+            &Error::Shallow,
+        ));
+        None
+    } else {
+        Some(session.walk_plan(options, &judged)?)
     };
-    drop(before);
-    if full.is_some() && !breaks.is_empty() {
+    // The history walk runs beside the parsing, on its own handle on the repository.
+    let walker = match &plan {
+        Some(Plan {
+            start: Some(start),
+            committed,
+            ..
+        }) if !committed.is_empty() => Some((session.repo.reopen()?, *start, committed)),
+        _ => None,
+    };
+    let walked = std::sync::atomic::AtomicUsize::new(0);
+    let (breaks, history) = std::thread::scope(|scope| {
+        let parts = HistoryParts {
+            settings: &session.settings,
+            snapshot: &session.snapshot,
+            cache: session.history_cache.as_ref(),
+            notices: &session.cache_notices,
+        };
+        let walk = walker.map(|(repo, start, committed)| {
+            let walked = &walked;
+            scope.spawn(move || {
+                last_changes(
+                    &repo,
+                    &parts,
+                    start,
+                    committed,
+                    Reach::LastChange,
+                    &mut |n| walked.store(n, std::sync::atomic::Ordering::Relaxed),
+                )
+            })
+        });
+        let parsed = session.parsed(full.as_ref()).map(|documents| {
+            session.documents = documents;
+            match &changes {
+                Some(changes) => Breaks::new(
+                    &session.settings,
+                    &session.snapshot,
+                    &*session.model,
+                    &session.documents,
+                    changes,
+                    &before,
+                ),
+                None => Breaks::default(),
+            }
+        });
         // What the change took away may be referenced from any document.
-        session.parse(None)?;
-    }
+        let parsed = match parsed {
+            Ok(breaks) if full.is_some() && !breaks.is_empty() => {
+                session.parsed(None).map(|documents| {
+                    session.documents = documents;
+                    breaks
+                })
+            }
+            other => other,
+        };
+        let history = walk.map(|walk| {
+            while !walk.is_finished() {
+                progress(walked.load(std::sync::atomic::Ordering::Relaxed));
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            walk.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (parsed, history)
+    });
+    let breaks = breaks?;
+    drop(before);
     let settings = &session.settings;
     let site = Site::new(&*session.model, &session.snapshot, &session.documents);
     let index = Index::new(&session.documents, settings, &session.snapshot, &site);
@@ -648,23 +865,11 @@ pub fn check_with_progress(
     let whole = (session.targets.is_empty() && changes.is_none())
         || (!session.known.is_empty()
             && session.known.iter().all(|p| reported.contains(p.as_str())));
-    let mut notices = Vec::new();
-    let staleness = if settings.level(crate::rules::stale::age::ID) == Level::Off {
-        None
-    } else if session.repo.is_shallow() && !options.allow_shallow && !options.refuse_shallow {
-        // Every other rule can still run; the report says what was left out, and how to
-        // have it.
-        notices.push(Notice::skipped(
-            crate::rules::stale::age::ID,
-            &Error::Shallow,
-        ));
-        None
-    } else {
-        // Age is judged for what the change added or modified (everything, without a
-        // change): a document reported because the change broke a reference in it is no
-        // staler for it, and judging it would walk history on every renaming commit.
-        let judged: HashSet<&str> = direct.iter().map(String::as_str).collect();
-        Some(session.staleness(options, &judged, Reach::LastChange, progress)?)
+    let staleness = match &plan {
+        Some(plan) => {
+            Some(session.assess(plan, &history.transpose()?.unwrap_or_default(), &judged))
+        }
+        None => None,
     };
     let (renames, earlier) = repairs(&session, options, &index, &reported);
     let cx = Context {
@@ -709,6 +914,11 @@ pub fn check_with_progress(
         });
         outcome.baseline = Some(applied);
     }
+    // Freeing every parsed document of a large knowledge base takes a tenth of a second:
+    // the answer need not wait for it.
+    drop((cx, reported));
+    drop((index, site));
+    std::thread::spawn(move || drop(session));
     Ok(outcome)
 }
 

@@ -31,7 +31,7 @@ impl std::fmt::Display for Severity {
 }
 
 /// A secondary location that explains a finding ("first defined here").
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Label {
     pub span: Range<usize>,
     pub message: String,

@@ -23,6 +23,7 @@ pub mod hook;
 pub mod index;
 pub mod init;
 pub mod lsp;
+pub mod parse_cache;
 pub mod paths;
 pub mod repo;
 pub mod report;

@@ -33,6 +33,11 @@ impl SourceFile {
         }
     }
 
+    /// Builds the line index now (it is otherwise built on first use).
+    pub fn index_lines(&self) {
+        self.starts();
+    }
+
     fn starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| line_starts(&self.text))
     }

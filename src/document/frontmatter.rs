@@ -10,7 +10,7 @@ use std::ops::Range;
 use super::node::{Entry, Node, Value};
 use super::{yaml, SyntaxError};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     Yaml,
     Toml,
@@ -28,7 +28,7 @@ impl Format {
 }
 
 /// A front matter block.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct FrontMatter {
     pub format: Format,
     /// The opening delimiter (`---`, `+++`, `{`).

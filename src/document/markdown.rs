@@ -8,7 +8,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 /// What kind of construct a reference was written as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RefKind {
     Link,
     Image,
@@ -45,7 +45,7 @@ impl RefKind {
 }
 
 /// A reference to another file (or anchor) written in the body.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Reference {
     pub kind: RefKind,
     /// The destination as written, after Markdown unescaping.
@@ -54,7 +54,7 @@ pub struct Reference {
     pub span: Range<usize>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub text: String,
@@ -81,7 +81,7 @@ impl Heading {
 }
 
 /// A `docsteward-disable...` comment.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Suppression {
     pub kind: SuppressionKind,
     /// Empty means every rule.
@@ -89,7 +89,7 @@ pub struct Suppression {
     pub span: Range<usize>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SuppressionKind {
     NextLine,
     Disable,
@@ -97,13 +97,13 @@ pub enum SuppressionKind {
     File,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Footnote {
     pub label: String,
     pub span: Range<usize>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Markdown {
     pub references: Vec<Reference>,
     pub headings: Vec<Heading>,

@@ -47,7 +47,7 @@ impl Syntax {
 }
 
 /// A syntax problem found while parsing, kept as data for the rule that reports it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SyntaxError {
     pub span: Range<usize>,
     pub message: String,
@@ -195,6 +195,26 @@ impl Document {
         doc.front_matter_errors = parsed.errors;
         doc.invalid_utf8 = invalid_utf8;
         doc
+    }
+
+    /// The document at `path` with the content `bytes`, from what an earlier
+    /// [`Document::parse_with`] of the same bytes found (see [`crate::parse_cache`]).
+    pub fn from_parts(
+        path: &str,
+        bytes: &[u8],
+        front_matter: Option<FrontMatter>,
+        front_matter_errors: Vec<SyntaxError>,
+        markdown: Markdown,
+    ) -> Document {
+        let (text, invalid_utf8) = decode(bytes);
+        Document {
+            source: Arc::new(SourceFile::new(path, text)),
+            front_matter,
+            front_matter_errors,
+            markdown,
+            invalid_utf8,
+            skipped: None,
+        }
     }
 
     /// A document whose content is not checked; only the reason is reported.

@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 /// A value and the byte span of its text in the file.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Node {
     pub value: Value,
     pub span: Range<usize>,
@@ -13,7 +13,7 @@ pub struct Node {
 
 /// Strings and collections are shared: a YAML anchor and its aliases hold the same value, so
 /// an alias costs a reference count, not a copy of what it names.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     Null,
     Bool(bool),
@@ -25,7 +25,7 @@ pub enum Value {
 }
 
 /// A key, where it was written, and its value. Maps keep the order the author wrote.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     pub key: String,
     pub key_span: Range<usize>,

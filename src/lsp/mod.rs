@@ -95,6 +95,9 @@ pub fn serve(
         cwd: root,
         config,
         source: Source::Worktree,
+        // Where `check` keeps its caches: the first index of a large repository parses only
+        // what changed since, and a hover's history walk reads only new commits.
+        history_cache: crate::history_cache::location(None, false, |name| std::env::var_os(name)),
         ..CheckOptions::default()
     };
     let mut server = Server {

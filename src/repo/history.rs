@@ -287,6 +287,12 @@ impl Repo {
 
     /// What a history cache for this repository is filed under, and what decides whether
     /// what it holds is still true besides the commits themselves (see [`HistoryKey`]).
+    /// What names this repository's cache files: its common git folder and object format,
+    /// hashed.
+    pub fn cache_stem(&self) -> String {
+        self.history_key(&Ignore::default()).file_stem
+    }
+
     pub fn history_key(&self, ignore: &Ignore<'_>) -> HistoryKey {
         let common = self.repo.commondir();
         let repository = common

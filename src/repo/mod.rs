@@ -458,6 +458,13 @@ fn gone(root: &Path, tracked: &[String], raw_names: &HashMap<String, Vec<u8>>) -
         .collect()
 }
 
+/// The git blob id (SHA-1) of `bytes`, as `git hash-object` gives it.
+pub fn blob_id(bytes: &[u8]) -> Option<[u8; 20]> {
+    git2::Oid::hash_object(git2::ObjectType::Blob, bytes)
+        .ok()
+        .and_then(|oid| oid.as_bytes().try_into().ok())
+}
+
 /// The index entry flag "assume unchanged" (`git update-index --assume-unchanged`).
 const ASSUME_VALID: u16 = 0x8000;
 

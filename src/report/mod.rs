@@ -41,6 +41,14 @@ pub fn write(
     color: bool,
     job_summary: bool,
 ) -> io::Result<()> {
+    // Every format turns byte spans into lines and columns: the files' line indexes are
+    // built in parallel first, not one after another as the findings are written.
+    {
+        use rayon::prelude::*;
+        let sources: Vec<&crate::source::SourceFile> =
+            outcome.sources.values().map(|s| &**s).collect();
+        sources.par_iter().for_each(|s| s.index_lines());
+    }
     match format {
         Format::Human => human::write(outcome, out, color),
         Format::Concise => concise::write(outcome, out),
