@@ -563,6 +563,11 @@ impl Session {
         let uncommitted: HashSet<String> = match (&options.source, start) {
             (_, None) => paths.iter().map(|p| (*p).to_owned()).collect(),
             (Source::Rev(_), Some(_)) => HashSet::new(),
+            (Source::Worktree, Some(_)) => {
+                let paths: Vec<&str> = paths.iter().copied().collect();
+                self.repo
+                    .uncommitted(&self.snapshot, &paths, self.settings.limits.max_file_size)?
+            }
             (source, Some(_)) => self.repo.changes("HEAD", source)?.changed,
         };
         let committed: Vec<String> = paths

@@ -485,4 +485,27 @@ fn a_work_tree_whose_every_file_looks_touched_is_read_as_it_is() {
         );
         assert_eq!(state(repo.root()), before, "the index was written");
     }
+    // Age: the touched file is as old as its commit; the edited one and the new one have
+    // uncommitted changes (no last commit: as fresh as the day of the report).
+    let out = repo.run(&["stale", "--format", "json", "--as-of", "2024-06-01"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    let dates: Vec<(String, serde_json::Value)> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let date = d["last_change"]["date"].clone();
+            (d["path"].as_str().unwrap().to_owned(), date)
+        })
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            ("a.md".to_owned(), serde_json::json!("2023-11-14")),
+            ("b.md".to_owned(), serde_json::Value::Null),
+            ("c.md".to_owned(), serde_json::Value::Null),
+        ],
+        "{report:#}"
+    );
 }

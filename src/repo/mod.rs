@@ -18,6 +18,7 @@ use git2::{
 use crate::error::{Damage, Error};
 use crate::paths;
 pub use history::{Chain, History, HistoryKey, Ignore, Known, KnownStart, LastChange, Reach};
+use rayon::prelude::*;
 pub use renames::Renames;
 use snapshot::WorktreeFiles;
 pub use snapshot::{Blob, CorruptObject, MissingObject, Mode, Snapshot};
@@ -364,6 +365,101 @@ impl Repo {
         Ok(changes)
     }
 
+    /// Which of `paths` (files of the work tree `snapshot`) are not in `HEAD` as they are:
+    /// staged changes, changes in the work tree, and files `HEAD` does not have. What
+    /// [`Repo::changes`] from `HEAD` says of them, without libgit2's diff against the work
+    /// tree, which hashes every file whose stat data differs from the index's (all of them
+    /// after a copy), on every run since docsteward never writes the index back. Here a file
+    /// whose stat data matches its index entry, and was not written in the same moment as
+    /// the index (git's "racily clean"), is what the index says; any other is read through
+    /// the gate and hashed, in parallel.
+    pub fn uncommitted(
+        &self,
+        snapshot: &Snapshot,
+        paths: &[&str],
+        max_file_size: u64,
+    ) -> Result<HashSet<String>, Error> {
+        let head: HashMap<String, git2::Oid> = match self.head_commit()? {
+            Some(head) => {
+                let tree = self.repo.find_commit(head)?.tree()?;
+                let mut blobs = HashMap::new();
+                let mut pending = vec![(String::new(), tree)];
+                while let Some((dir, tree)) = pending.pop() {
+                    for entry in tree.iter() {
+                        let path = format!("{dir}{}", paths::from_bytes(entry.name_bytes()));
+                        match entry.kind() {
+                            Some(git2::ObjectType::Tree) => {
+                                pending
+                                    .push((format!("{path}/"), self.repo.find_tree(entry.id())?));
+                            }
+                            Some(git2::ObjectType::Blob) => {
+                                blobs.insert(path, entry.id());
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                blobs
+            }
+            None => HashMap::new(),
+        };
+        let mut index = self.repo.index()?;
+        index.read(false)?;
+        let entries: HashMap<String, IndexEntry> = index
+            .iter()
+            .filter(|e| e.flags & STAGE_MASK == 0)
+            .map(|e| (paths::from_bytes(&e.path).into_owned(), e))
+            .collect();
+        // An entry changed in the same second as the index was written may have changed
+        // again since without its stat data showing it.
+        let index_time = std::fs::metadata(self.repo.path().join("index"))
+            .and_then(|m| m.modified())
+            .ok();
+        // Some(changed or not), or None: a symbolic link or something stranger, which
+        // libgit2 answers for.
+        let verdicts: Vec<(&str, Option<bool>)> = paths
+            .par_iter()
+            .map(|path| {
+                let (Some(committed), Some(entry)) = (head.get(*path), entries.get(*path)) else {
+                    return (*path, Some(true));
+                };
+                if entry.id != *committed {
+                    return (*path, Some(true));
+                }
+                if entry.flags_extended & SKIP_WORKTREE != 0 {
+                    return (*path, Some(false));
+                }
+                let Ok(meta) = snapshot.disk_metadata(path) else {
+                    return (*path, Some(true));
+                };
+                if stat_matches(entry, &meta, index_time) {
+                    return (*path, Some(false));
+                }
+                if !meta.file_type().is_file() || meta.len() > max_file_size {
+                    return (*path, None);
+                }
+                let changed = match snapshot.read_limited(path, max_file_size) {
+                    Ok(bytes) => blob_id(&bytes).is_none_or(|id| id != committed.as_bytes()),
+                    Err(_) => true,
+                };
+                (*path, Some(changed))
+            })
+            .collect();
+        Ok(verdicts
+            .into_iter()
+            .filter(|(path, verdict)| verdict.unwrap_or_else(|| self.is_modified_in_worktree(path)))
+            .map(|(path, _)| path.to_owned())
+            .collect())
+    }
+
+    /// libgit2's own answer for one file: whether the work tree's differs from the index's
+    /// or the index's from `HEAD`.
+    fn is_modified_in_worktree(&self, path: &str) -> bool {
+        self.repo
+            .status_file(Path::new(path))
+            .map_or(true, |s| !(s - Status::IGNORED).is_empty())
+    }
+
     /// What the staged index changes relative to `HEAD`; `None` before the first commit,
     /// when everything staged is new.
     pub fn staged_changes(&self) -> Result<Option<Changes>, Error> {
@@ -457,6 +553,35 @@ fn gone(root: &Path, tracked: &[String], raw_names: &HashMap<String, Vec<u8>>) -
         .cloned()
         .collect()
 }
+
+/// Whether the file `meta` describes is, by its stat data, the one the index `entry`
+/// recorded, and the entry is older than the index file (`index_time`).
+fn stat_matches(
+    entry: &IndexEntry,
+    meta: &std::fs::Metadata,
+    index_time: Option<std::time::SystemTime>,
+) -> bool {
+    let Ok(modified) = meta.modified() else {
+        return false;
+    };
+    let Ok(since) = modified.duration_since(std::time::UNIX_EPOCH) else {
+        return false;
+    };
+    let same_time = u64::from(entry.mtime.seconds() as u32) == since.as_secs()
+        && entry.mtime.nanoseconds() == since.subsec_nanos();
+    let racy = index_time.is_none_or(|index| modified >= index);
+    #[cfg(unix)]
+    let same_file = {
+        use std::os::unix::fs::MetadataExt;
+        entry.ino == meta.ino() as u32
+    };
+    #[cfg(not(unix))]
+    let same_file = true;
+    same_time && same_file && !racy && u64::from(entry.file_size) == (meta.len() & 0xFFFF_FFFF)
+}
+
+/// The stage bits of an index entry's flags: a conflict's entries are not stage 0.
+const STAGE_MASK: u16 = 0x3000;
 
 /// The git blob id (SHA-1) of `bytes`, as `git hash-object` gives it.
 pub fn blob_id(bytes: &[u8]) -> Option<[u8; 20]> {

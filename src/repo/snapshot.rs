@@ -345,6 +345,18 @@ impl Snapshot {
         Err(io::Error::other("too many levels of symbolic links"))
     }
 
+    /// The metadata of the work tree's `path` itself (a symbolic link is not followed), for
+    /// a comparison with what the index recorded; an error for a file not on the disk.
+    pub(super) fn disk_metadata(&self, path: &str) -> io::Result<std::fs::Metadata> {
+        let Some(root) = &self.reader.disk else {
+            return Err(io::Error::other("no work tree to read from"));
+        };
+        if self.reader.blobs.contains_key(path) {
+            return Err(io::Error::other("read from the index, not the work tree"));
+        }
+        std::fs::symlink_metadata(crate::fs::inside(root, &self.disk_name(path))?)
+    }
+
     /// The name of `path` on disk: its original bytes when they are not UTF-8.
     fn disk_name(&self, path: &str) -> PathBuf {
         #[cfg(unix)]
