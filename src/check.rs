@@ -876,17 +876,50 @@ pub fn check_with_progress(
         }
         None => None,
     };
-    let (renames, earlier) = repairs(&session, options, &index, &reported);
-    let cx = Context {
+    // The search of history for repairs runs on its own handle on the repository while the
+    // rules judge every document that cannot ask for one; the others are judged after it.
+    let wanted = RepairsWanted::new(&session, options, &index, &reported);
+    let askers = if wanted.any() {
+        wanted.askers(&session, &index, &reported)
+    } else {
+        HashSet::new()
+    };
+    let rest: HashSet<&str> = reported.difference(&askers).copied().collect();
+    let other = if wanted.any() {
+        Some(session.repo.reopen()?)
+    } else {
+        None
+    };
+    let cx = |renames, earlier| Context {
         settings,
         snapshot: &session.snapshot,
         index: &index,
         staleness: staleness.as_ref(),
         site: &site,
-        renames: renames.as_ref(),
-        earlier: earlier.as_ref(),
+        renames,
+        earlier,
     };
-    let diagnostics = run_rules(&cx, &session.documents, &reported, whole);
+    let (mut diagnostics, (renames, earlier)) = std::thread::scope(|scope| {
+        let search = other.map(|repo| {
+            let index = &index;
+            scope.spawn(move || repairs_of(&repo, settings, options, index, wanted))
+        });
+        let first = run_rules(&cx(None, None), &session.documents, &rest, false);
+        let found = search
+            .map(|s| {
+                s.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .unwrap_or_default();
+        (first, found)
+    });
+    diagnostics.extend(run_rules(
+        &cx(renames.as_ref(), earlier.as_ref()),
+        &session.documents,
+        &askers,
+        whole,
+    ));
+    sort_diagnostics(&mut diagnostics);
     let with_findings: HashSet<&str> = diagnostics.iter().map(|d| d.path.as_str()).collect();
     let sources = session
         .documents
@@ -963,6 +996,12 @@ pub fn run_rules(
         }
         diagnostics.extend(found.finish());
     }
+    sort_diagnostics(&mut diagnostics);
+    diagnostics
+}
+
+/// Findings in report order: by path, offset and rule.
+fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     // Unstable, so no second buffer: findings that compare equal are equal.
     diagnostics.sort_unstable_by(|a, b| {
         (
@@ -982,7 +1021,6 @@ pub fn run_rules(
                 &b.help,
             ))
     });
-    diagnostics
 }
 
 /// What history tells about the reported documents' broken references, for the fixes
@@ -997,18 +1035,100 @@ pub(crate) fn repairs(
     index: &Index<'_>,
     reported: &HashSet<&str>,
 ) -> (Option<Renames>, Option<HashMap<String, Vec<Document>>>) {
-    if options.repair_history == RepairHistory::Off {
-        return (None, None);
+    let wanted = RepairsWanted::new(session, options, index, reported);
+    repairs_of(&session.repo, &session.settings, options, index, wanted)
+}
+
+/// What [`repairs`] searches history for, and from where.
+struct RepairsWanted<'i> {
+    renamed: HashSet<String>,
+    versions: Vec<&'i str>,
+    start: Option<git2::Oid>,
+}
+
+impl<'i> RepairsWanted<'i> {
+    fn new(
+        session: &Session,
+        options: &CheckOptions,
+        index: &'i Index<'_>,
+        reported: &HashSet<&'i str>,
+    ) -> Self {
+        if options.repair_history == RepairHistory::Off {
+            return RepairsWanted {
+                renamed: HashSet::new(),
+                versions: Vec::new(),
+                start: None,
+            };
+        }
+        let renamed = renamed_wanted(session, index, reported);
+        let versions = versions_wanted(session, index, reported);
+        let start = if renamed.is_empty() && versions.is_empty() {
+            None
+        } else {
+            history_start(session, options)
+        };
+        RepairsWanted {
+            renamed,
+            versions,
+            start,
+        }
     }
-    let renamed = renamed_wanted(session, index, reported);
-    let versions = versions_wanted(session, index, reported);
-    if renamed.is_empty() && versions.is_empty() {
-        return (None, None);
+
+    /// Whether there is anything to search for.
+    fn any(&self) -> bool {
+        self.start.is_some()
     }
-    let Some(start) = history_start(session, options) else {
+
+    /// Which of the `reported` documents a repair may be asked for: those with a reference
+    /// that leads nowhere, a `#fragment` into a document whose earlier versions are searched,
+    /// or an unknown term. Their rules wait for the search; the others' need not.
+    fn askers<'r>(
+        &self,
+        session: &Session,
+        index: &Index<'_>,
+        reported: &HashSet<&'r str>,
+    ) -> HashSet<&'r str> {
+        let settings = &session.settings;
+        let searched: HashSet<&str> = self.versions.iter().copied().collect();
+        let documents: HashMap<&str, &Document> =
+            session.documents.iter().map(|d| (d.path(), d)).collect();
+        reported
+            .iter()
+            .copied()
+            .filter(|path| {
+                let broken = index.links(path).iter().any(|link| {
+                    matches!(link.resolution.outcome, Resolved::Missing { .. })
+                        || link
+                            .fragment_target(path)
+                            .is_some_and(|(_, target)| searched.contains(target))
+                });
+                broken
+                    || documents.get(path).is_some_and(|doc| {
+                        crate::index::term_references(settings, doc)
+                            .iter()
+                            .any(|r| index.term(&r.slug).is_empty())
+                    })
+            })
+            .collect()
+    }
+}
+
+/// [`repairs`] for `wanted`, on `repo`.
+fn repairs_of(
+    repo: &Repo,
+    settings: &Settings,
+    options: &CheckOptions,
+    index: &Index<'_>,
+    wanted: RepairsWanted<'_>,
+) -> (Option<Renames>, Option<HashMap<String, Vec<Document>>>) {
+    let RepairsWanted {
+        renamed,
+        versions,
+        start,
+    } = wanted;
+    let Some(start) = start else {
         return (None, None);
     };
-    let repo = &session.repo;
     let find_renames = |repo: &Repo| {
         (!renamed.is_empty())
             .then(|| {
@@ -1017,7 +1137,7 @@ pub(crate) fn repairs(
             })
             .flatten()
     };
-    let max = session.settings.limits.max_file_size;
+    let max = settings.limits.max_file_size;
     let find_versions = |repo: &Repo| {
         (!versions.is_empty())
             .then(|| {
@@ -1045,9 +1165,13 @@ pub(crate) fn repairs(
         }),
         None => (find_renames(repo), find_versions(repo)),
     };
+    let limits = Limits {
+        max_front_matter: usize::try_from(settings.limits.max_front_matter_size)
+            .unwrap_or(usize::MAX),
+    };
     (
         renames,
-        found.map(|found| earlier_documents(session, index, found)),
+        found.map(|found| earlier_documents(&limits, index, found)),
     )
 }
 
@@ -1142,11 +1266,10 @@ fn versions_wanted<'i>(
 /// The earlier versions history holds of documents (newest first), parsed, without those
 /// that read as the document does today.
 fn earlier_documents(
-    session: &Session,
+    limits: &Limits,
     index: &Index<'_>,
     versions: HashMap<String, Vec<Vec<u8>>>,
 ) -> HashMap<String, Vec<Document>> {
-    let limits = session.limits();
     versions
         .into_iter()
         .filter_map(|(path, versions)| {
@@ -1154,7 +1277,7 @@ fn earlier_documents(
             let docs: Vec<Document> = versions
                 .iter()
                 .filter(|v| v.as_slice() != today)
-                .map(|v| Document::parse_with(&path, v, &limits))
+                .map(|v| Document::parse_with(&path, v, limits))
                 .collect();
             (!docs.is_empty()).then_some((path, docs))
         })
