@@ -480,7 +480,10 @@ impl Session {
                     }
                 };
                 // A parse of the same bytes made earlier serves any depth.
-                let key = cache.and_then(|_| Key::of(path, &bytes));
+                let key = cache.and_then(|_| match snapshot.content_id(path, bytes.len()) {
+                    Some(id) => Key::new(path, id.as_bytes()).or_else(|| Key::of(path, &bytes)),
+                    None => Key::of(path, &bytes),
+                });
                 if let Some((cache, key)) = cache.zip(key) {
                     if let Some(doc) = cache.get(&key, path, &bytes) {
                         return Ok((doc, Some(Cached::Used(key))));

@@ -44,9 +44,16 @@ pub struct Key {
 }
 
 impl Key {
+    /// The key of `path` with the content `bytes`, which it hashes.
     pub fn of(path: &str, bytes: &[u8]) -> Option<Key> {
+        Key::new(path, &crate::repo::blob_id(bytes)?)
+    }
+
+    /// The key of `path` whose content has the git blob id `id` (a SHA-1; `None` for
+    /// another object format).
+    pub fn new(path: &str, id: &[u8]) -> Option<Key> {
         Some(Key {
-            id: crate::repo::blob_id(bytes)?,
+            id: id.try_into().ok()?,
             mdx: Syntax::of(path) == Some(Syntax::Mdx),
         })
     }

@@ -156,3 +156,34 @@ fn the_cache_is_never_written_through_a_symbolic_link() {
         "written into the linked folder"
     );
 }
+
+#[test]
+fn a_file_rewritten_behind_its_stat_data_is_parsed_anew() {
+    let repo = TestRepo::new();
+    repo.write("a.md", "# A\n\n[b](b.md#one)\n")
+        .write("b.md", "# B\n\n## One\n");
+    // Written well before the index, so that the index's stat data is trusted (an entry as
+    // new as the index is hashed whatever its stat data says).
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let set_modified = |file: &Path| {
+        std::fs::File::options()
+            .write(true)
+            .open(file)
+            .unwrap()
+            .set_modified(past)
+            .unwrap();
+    };
+    set_modified(&repo.path("a.md"));
+    set_modified(&repo.path("b.md"));
+    repo.commit("base");
+    let dir = tempfile::tempdir().unwrap();
+    same_as_uncached(&repo, dir.path(), CHECK);
+    // The same size, and the modification time set back to what the index recorded: only
+    // the inode's change time still tells.
+    std::fs::write(repo.path("b.md"), "# B\n\n## Two\n").unwrap();
+    set_modified(&repo.path("b.md"));
+    let env = [("DOCSTEWARD_CACHE_DIR", dir.path().to_str().unwrap())];
+    let out = run_with_env(repo.root(), CHECK, &env);
+    assert!(out.stdout.contains("links/missing-anchor"), "{}", out.stdout);
+    same_as_uncached(&repo, dir.path(), CHECK);
+}

@@ -148,14 +148,21 @@ impl Repo {
         let mut tracked = Vec::new();
         let mut sparse = HashMap::new();
         let entries: Vec<IndexEntry> = index.iter().collect();
+        let mut stat = HashMap::new();
         for e in entries.iter().filter(|e| e.mode != GITLINK) {
             let path = name(&e.path, &mut raw_names);
             if e.flags_extended & SKIP_WORKTREE != 0 {
                 sparse.insert(path, blob(e));
             } else {
+                if e.flags & STAGE_MASK == 0 && e.mode != 0o120000 {
+                    stat.insert(path.clone(), snapshot::IndexStat::of(e));
+                }
                 tracked.push(path);
             }
         }
+        let index_time = std::fs::metadata(self.repo.path().join("index"))
+            .and_then(|m| m.modified())
+            .ok();
         // Only which files are gone and which are new matters here: every tracked file is read
         // from the disk anyway. A file whose stat data differs from the index's (every file,
         // after a copy or a checkout by another tool) would have libgit2 read and hash it to
@@ -204,6 +211,8 @@ impl Repo {
             untracked,
             sparse,
             raw_names,
+            entries: stat,
+            index_time,
         })
         .with_submodules(submodules))
     }
@@ -405,10 +414,15 @@ impl Repo {
         };
         let mut index = self.repo.index()?;
         index.read(false)?;
-        let entries: HashMap<String, IndexEntry> = index
+        // Each stage-0 entry's stat data, and whether a sparse checkout keeps it off the disk.
+        let entries: HashMap<String, (snapshot::IndexStat, bool)> = index
             .iter()
             .filter(|e| e.flags & STAGE_MASK == 0)
-            .map(|e| (paths::from_bytes(&e.path).into_owned(), e))
+            .map(|e| {
+                let sparse = e.flags_extended & SKIP_WORKTREE != 0;
+                let path = paths::from_bytes(&e.path).into_owned();
+                (path, (snapshot::IndexStat::of(&e), sparse))
+            })
             .collect();
         // An entry changed in the same second as the index was written may have changed
         // again since without its stat data showing it.
@@ -420,19 +434,21 @@ impl Repo {
         let verdicts: Vec<(&str, Option<bool>)> = paths
             .par_iter()
             .map(|path| {
-                let (Some(committed), Some(entry)) = (head.get(*path), entries.get(*path)) else {
+                let (Some(committed), Some((entry, sparse))) =
+                    (head.get(*path), entries.get(*path))
+                else {
                     return (*path, Some(true));
                 };
                 if entry.id != *committed {
                     return (*path, Some(true));
                 }
-                if entry.flags_extended & SKIP_WORKTREE != 0 {
+                if *sparse {
                     return (*path, Some(false));
                 }
                 let Ok(meta) = snapshot.disk_metadata(path) else {
                     return (*path, Some(true));
                 };
-                if stat_matches(entry, &meta, index_time) {
+                if snapshot::stat_matches(entry, &meta, index_time) {
                     return (*path, Some(false));
                 }
                 if !meta.file_type().is_file() || meta.len() > max_file_size {
@@ -552,32 +568,6 @@ fn gone(root: &Path, tracked: &[String], raw_names: &HashMap<String, Vec<u8>>) -
         })
         .cloned()
         .collect()
-}
-
-/// Whether the file `meta` describes is, by its stat data, the one the index `entry`
-/// recorded, and the entry is older than the index file (`index_time`).
-fn stat_matches(
-    entry: &IndexEntry,
-    meta: &std::fs::Metadata,
-    index_time: Option<std::time::SystemTime>,
-) -> bool {
-    let Ok(modified) = meta.modified() else {
-        return false;
-    };
-    let Ok(since) = modified.duration_since(std::time::UNIX_EPOCH) else {
-        return false;
-    };
-    let same_time = u64::from(entry.mtime.seconds() as u32) == since.as_secs()
-        && entry.mtime.nanoseconds() == since.subsec_nanos();
-    let racy = index_time.is_none_or(|index| modified >= index);
-    #[cfg(unix)]
-    let same_file = {
-        use std::os::unix::fs::MetadataExt;
-        entry.ino == meta.ino() as u32
-    };
-    #[cfg(not(unix))]
-    let same_file = true;
-    same_time && same_file && !racy && u64::from(entry.file_size) == (meta.len() & 0xFFFF_FFFF)
 }
 
 /// The stage bits of an index entry's flags: a conflict's entries are not stage 0.

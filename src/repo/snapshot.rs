@@ -32,6 +32,36 @@ struct Reader {
     /// The bytes of file names that are not UTF-8, by the escaped name docsteward shows
     /// (see [`crate::paths::from_bytes`]).
     raw_names: HashMap<String, Vec<u8>>,
+    /// The index entries of the tracked files on disk, and when the index was written: what
+    /// tells, as git tells it, that a file is still what the index recorded.
+    entries: HashMap<String, IndexStat>,
+    index_time: Option<std::time::SystemTime>,
+}
+
+/// What an index entry records of its file's stat data, and its blob.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct IndexStat {
+    pub id: Oid,
+    pub seconds: u32,
+    pub nanoseconds: u32,
+    /// The inode change time, which no tool can set back: a file rewritten in place with
+    /// the same size and its modification time restored still differs here.
+    pub ctime: (u32, u32),
+    pub size: u32,
+    pub ino: u32,
+}
+
+impl IndexStat {
+    pub fn of(entry: &git2::IndexEntry) -> IndexStat {
+        IndexStat {
+            id: entry.id,
+            seconds: entry.mtime.seconds() as u32,
+            nanoseconds: entry.mtime.nanoseconds(),
+            ctime: (entry.ctime.seconds() as u32, entry.ctime.nanoseconds()),
+            size: entry.file_size,
+            ino: entry.ino,
+        }
+    }
 }
 
 /// Where one file's bytes are.
@@ -97,6 +127,9 @@ pub(super) struct WorktreeFiles {
     /// Tracked files a sparse checkout keeps out of the work tree: read from the index.
     pub sparse: HashMap<String, Blob>,
     pub raw_names: HashMap<String, Vec<u8>>,
+    /// The index entries of `tracked`, and the index file's modification time.
+    pub entries: HashMap<String, IndexStat>,
+    pub index_time: Option<std::time::SystemTime>,
 }
 
 impl Snapshot {
@@ -114,6 +147,8 @@ impl Snapshot {
                 git_dir: listed.git_dir,
                 blobs: listed.sparse,
                 raw_names: listed.raw_names,
+                entries: listed.entries,
+                index_time: listed.index_time,
             },
             Some(listed.root),
         )
@@ -135,6 +170,8 @@ impl Snapshot {
                 git_dir,
                 blobs,
                 raw_names: HashMap::new(),
+                entries: HashMap::new(),
+                index_time: None,
             },
             workdir,
         )
@@ -345,6 +382,23 @@ impl Snapshot {
         Err(io::Error::other("too many levels of symbolic links"))
     }
 
+    /// The git blob id of `path`'s content, `len` bytes just read, when it is known without
+    /// hashing them: the blob's, for a file read from the object database; the index's, for
+    /// a file on disk whose stat data (looked at after the read) still matches its index
+    /// entry, as git decides that a file is unchanged. `None` when only hashing can tell.
+    pub fn content_id(&self, path: &str, len: usize) -> Option<Oid> {
+        if let Some(blob) = self.reader.blobs.get(path) {
+            return (!blob.symlink).then_some(blob.oid);
+        }
+        let entry = self.reader.entries.get(path)?;
+        if u64::from(entry.size) != (len as u64 & 0xFFFF_FFFF) {
+            return None;
+        }
+        let meta = self.disk_metadata(path).ok()?;
+        (meta.file_type().is_file() && stat_matches(entry, &meta, self.reader.index_time))
+            .then_some(entry.id)
+    }
+
     /// The metadata of the work tree's `path` itself (a symbolic link is not followed), for
     /// a comparison with what the index recorded; an error for a file not on the disk.
     pub(super) fn disk_metadata(&self, path: &str) -> io::Result<std::fs::Metadata> {
@@ -366,6 +420,35 @@ impl Snapshot {
         }
         PathBuf::from(path)
     }
+}
+
+/// Whether the file `meta` describes is, by its stat data, the one the index `entry`
+/// recorded (modification and change times, size, inode), and the entry is older than the index file
+/// (`index_time`): an entry as new as the index may have changed again within the same
+/// moment without its stat data showing it (git's "racily clean").
+pub(super) fn stat_matches(
+    entry: &IndexStat,
+    meta: &std::fs::Metadata,
+    index_time: Option<std::time::SystemTime>,
+) -> bool {
+    let Ok(modified) = meta.modified() else {
+        return false;
+    };
+    let Ok(since) = modified.duration_since(std::time::UNIX_EPOCH) else {
+        return false;
+    };
+    let same_time =
+        u64::from(entry.seconds) == since.as_secs() && entry.nanoseconds == since.subsec_nanos();
+    let racy = index_time.is_none_or(|index| modified >= index);
+    #[cfg(unix)]
+    let same_file = {
+        use std::os::unix::fs::MetadataExt;
+        entry.ino == meta.ino() as u32
+            && entry.ctime == (meta.ctime() as u32, meta.ctime_nsec() as u32)
+    };
+    #[cfg(not(unix))]
+    let same_file = true;
+    same_time && same_file && !racy && u64::from(entry.size) == (meta.len() & 0xFFFF_FFFF)
 }
 
 fn outside() -> io::Error {
