@@ -243,7 +243,21 @@ impl Repo {
 
     /// A revision's tree. Works in a bare repository.
     fn tree_snapshot(&self, rev: &str) -> Result<Snapshot, Error> {
-        let tree = self.tree(rev)?;
+        let (blobs, submodules) = self.tree_files(self.tree(rev)?)?;
+        Ok(Snapshot::objects(
+            Mode::Tree,
+            self.repo.path().to_owned(),
+            blobs,
+            self.workdir.clone(),
+        )
+        .with_submodules(submodules))
+    }
+
+    /// Every file of `tree` with its blob, and the submodules (gitlinks) in it.
+    fn tree_files(
+        &self,
+        tree: git2::Tree<'_>,
+    ) -> Result<(HashMap<String, Blob>, Vec<String>), Error> {
         let mut blobs = HashMap::new();
         let mut submodules = Vec::new();
         // libgit2's own walk gives up on a folder whose name is not UTF-8: walk by hand.
@@ -269,13 +283,7 @@ impl Repo {
                 }
             }
         }
-        Ok(Snapshot::objects(
-            Mode::Tree,
-            self.repo.path().to_owned(),
-            blobs,
-            self.workdir.clone(),
-        )
-        .with_submodules(submodules))
+        Ok((blobs, submodules))
     }
 
     fn tree(&self, rev: &str) -> Result<git2::Tree<'_>, Error> {
@@ -388,28 +396,8 @@ impl Repo {
         paths: &[&str],
         max_file_size: u64,
     ) -> Result<HashSet<String>, Error> {
-        let head: HashMap<String, git2::Oid> = match self.head_commit()? {
-            Some(head) => {
-                let tree = self.repo.find_commit(head)?.tree()?;
-                let mut blobs = HashMap::new();
-                let mut pending = vec![(String::new(), tree)];
-                while let Some((dir, tree)) = pending.pop() {
-                    for entry in tree.iter() {
-                        let path = format!("{dir}{}", paths::from_bytes(entry.name_bytes()));
-                        match entry.kind() {
-                            Some(git2::ObjectType::Tree) => {
-                                pending
-                                    .push((format!("{path}/"), self.repo.find_tree(entry.id())?));
-                            }
-                            Some(git2::ObjectType::Blob) => {
-                                blobs.insert(path, entry.id());
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-                blobs
-            }
+        let head: HashMap<String, Blob> = match self.head_commit()? {
+            Some(head) => self.tree_files(self.repo.find_commit(head)?.tree()?)?.0,
             None => HashMap::new(),
         };
         let mut index = self.repo.index()?;
@@ -439,7 +427,7 @@ impl Repo {
                 else {
                     return (*path, Some(true));
                 };
-                if entry.id != *committed {
+                if entry.id != committed.oid {
                     return (*path, Some(true));
                 }
                 if *sparse {
@@ -455,7 +443,7 @@ impl Repo {
                     return (*path, None);
                 }
                 let changed = match snapshot.read_limited(path, max_file_size) {
-                    Ok(bytes) => blob_id(&bytes).is_none_or(|id| id != committed.as_bytes()),
+                    Ok(bytes) => blob_id(&bytes).is_none_or(|id| id != committed.oid.as_bytes()),
                     Err(_) => true,
                 };
                 (*path, Some(changed))
