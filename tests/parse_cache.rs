@@ -184,6 +184,10 @@ fn a_file_rewritten_behind_its_stat_data_is_parsed_anew() {
     set_modified(&repo.path("b.md"));
     let env = [("DOCSTEWARD_CACHE_DIR", dir.path().to_str().unwrap())];
     let out = run_with_env(repo.root(), CHECK, &env);
-    assert!(out.stdout.contains("links/missing-anchor"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("links/missing-anchor"),
+        "{}",
+        out.stdout
+    );
     same_as_uncached(&repo, dir.path(), CHECK);
 }
