@@ -389,7 +389,8 @@ impl Session {
             return;
         };
         let parses = std::mem::take(&mut *self.parses.lock().unwrap_or_else(|e| e.into_inner()));
-        if let Err(problem) = cache.save(&parses.used, &parses.fresh) {
+        let documents = self.known.len().max(self.selected.len());
+        if let Err(problem) = cache.save(&parses.used, &parses.fresh, documents) {
             self.cache_notices
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())

@@ -31,9 +31,11 @@ const PARSE: &str = "parse";
 /// file.
 const MAX_VALUES: usize = 50_000;
 
-/// Entries of other contents kept besides this run's, as a multiple of this run's: enough to
-/// switch back to the branch before without parsing everything again.
-const KEEP_OTHERS: usize = 1;
+/// How many entries a file keeps, as a multiple of the knowledge base's documents: each
+/// document's content now and one earlier one, enough to switch back to the branch before
+/// without parsing everything again, while a run that reads only a few documents (a hook's)
+/// keeps what the others' last full run left.
+const KEEP_PER_DOCUMENT: usize = 2;
 
 /// What a document is kept by: the blob id of its bytes, and whether its name says MDX (the
 /// same bytes parse differently as Markdown and as MDX).
@@ -198,9 +200,16 @@ impl ParseCache {
     }
 
     /// Rewrites the file when this run parsed something it did not hold: the entries `used`
-    /// (and `fresh`, just parsed) first, then as many others as this run used, newest file
-    /// order first, within [`MAX_SIZE`]. Written atomically, never through a symbolic link.
-    pub fn save(&self, used: &HashSet<Key>, fresh: &[(Key, Vec<u8>)]) -> Result<(), String> {
+    /// (and `fresh`, just parsed) first, then the others in the file's order (the most
+    /// recently used first), up to [`KEEP_PER_DOCUMENT`] entries per document of a knowledge
+    /// base of `documents`, within [`MAX_SIZE`]. Written atomically, never through a
+    /// symbolic link.
+    pub fn save(
+        &self,
+        used: &HashSet<Key>,
+        fresh: &[(Key, Vec<u8>)],
+        documents: usize,
+    ) -> Result<(), String> {
         if fresh.is_empty() {
             return Ok(());
         }
@@ -216,13 +225,10 @@ impl ParseCache {
         // Old entries in the order the file had them: the most recently used first.
         stored.sort_unstable_by_key(|(_, range)| range.start);
         let (mine, others): (Vec<_>, Vec<_>) = stored.into_iter().partition(|(k, _)| ours(k));
-        let mut others_left = KEEP_OTHERS * (used.len() + fresh.len());
+        let keep = KEEP_PER_DOCUMENT * documents.max(used.len() + fresh.len());
         for (key, range) in mine.into_iter().chain(others) {
-            if !ours(key) {
-                if others_left == 0 {
-                    break;
-                }
-                others_left -= 1;
+            if !ours(key) && entries.len() >= keep {
+                break;
             }
             if seen.insert(*key) {
                 entries.push((&key.id, key.mdx, &self.bytes[range.clone()]));
@@ -307,7 +313,7 @@ mod tests {
         let doc = parse("a.md", DOC);
         let key = Key::of("a.md", DOC.as_bytes()).unwrap();
         let entry = ParseCache::entry(&doc).unwrap();
-        cache.save(&HashSet::new(), &[(key, entry)]).unwrap();
+        cache.save(&HashSet::new(), &[(key, entry)], 1).unwrap();
         let cache = ParseCache::open(dir.path(), "repo", "s".into(), &mut notices);
         assert!(notices.is_empty(), "{notices:?}");
         same(&cache.get(&key, "a.md", DOC.as_bytes()).unwrap(), &doc);
@@ -379,7 +385,11 @@ mod tests {
         let doc = parse("a.md", DOC);
         let key = Key::of("a.md", DOC.as_bytes()).unwrap();
         cache
-            .save(&HashSet::new(), &[(key, ParseCache::entry(&doc).unwrap())])
+            .save(
+                &HashSet::new(),
+                &[(key, ParseCache::entry(&doc).unwrap())],
+                1,
+            )
             .unwrap();
         let file = dir.path().join("parse/repo.bin");
         let mut bytes = std::fs::read(&file).unwrap();
@@ -409,10 +419,10 @@ mod tests {
     }
 
     #[test]
-    fn the_entries_of_this_run_are_kept_first_then_as_many_others() {
+    fn the_entries_of_this_run_are_kept_first_then_two_per_document() {
         let dir = tempfile::tempdir().unwrap();
         let mut notices = Vec::new();
-        let docs: Vec<String> = (0..6).map(|i| format!("# Doc {i}\n")).collect();
+        let docs: Vec<String> = (0..8).map(|i| format!("# Doc {i}\n")).collect();
         let keys: Vec<Key> = docs
             .iter()
             .map(|d| Key::of("d.md", d.as_bytes()).unwrap())
@@ -423,20 +433,37 @@ mod tests {
                 ParseCache::entry(&parse("d.md", &docs[i])).unwrap(),
             )
         };
-        let cache = ParseCache::open(dir.path(), "r", "s".into(), &mut notices);
-        cache
-            .save(&HashSet::new(), &[entry(0), entry(1), entry(2), entry(3)])
+        let held = |cache: &ParseCache| -> Vec<usize> {
+            (0..keys.len())
+                .filter(|&i| cache.entries.contains_key(&keys[i]))
+                .collect()
+        };
+        let open =
+            |notices: &mut Vec<String>| ParseCache::open(dir.path(), "r", "s".into(), notices);
+        // A full run over a knowledge base of three documents.
+        open(&mut notices)
+            .save(&HashSet::new(), &[entry(0), entry(1), entry(2)], 3)
             .unwrap();
-        // A run that used 0 and parsed 4 anew keeps those two and two others.
-        let cache = ParseCache::open(dir.path(), "r", "s".into(), &mut notices);
-        cache.save(&HashSet::from([keys[0]]), &[entry(4)]).unwrap();
-        let cache = ParseCache::open(dir.path(), "r", "s".into(), &mut notices);
-        let held: Vec<bool> = keys.iter().map(|k| cache.entries.contains_key(k)).collect();
-        assert_eq!(held.iter().filter(|h| **h).count(), 4, "{held:?}");
-        assert!(held[0] && held[4] && !held[5], "{held:?}");
+        // Two of them edited: the new contents, then the old, all six kept (two each).
+        open(&mut notices)
+            .save(&HashSet::from([keys[0]]), &[entry(3), entry(4)], 3)
+            .unwrap();
+        assert_eq!(held(&open(&mut notices)), [0, 1, 2, 3, 4]);
+        // A run that reads one document and parses another keeps what the others left...
+        open(&mut notices)
+            .save(&HashSet::from([keys[3]]), &[entry(5)], 3)
+            .unwrap();
+        assert_eq!(held(&open(&mut notices)), [0, 1, 2, 3, 4, 5]);
+        // ...up to two entries per document: with one document less, the last in the file's
+        // order (the least recently used) go.
+        open(&mut notices)
+            .save(&HashSet::from([keys[3]]), &[entry(6)], 2)
+            .unwrap();
+        assert_eq!(held(&open(&mut notices)), [3, 4, 5, 6]);
+        let cache = open(&mut notices);
         // Nothing parsed anew: nothing written.
         std::fs::remove_file(dir.path().join("parse/r.bin")).unwrap();
-        cache.save(&HashSet::from([keys[0]]), &[]).unwrap();
+        cache.save(&HashSet::from([keys[0]]), &[], 3).unwrap();
         assert!(!dir.path().join("parse/r.bin").exists());
         assert!(notices.is_empty(), "{notices:?}");
     }

@@ -191,3 +191,41 @@ fn a_file_rewritten_behind_its_stat_data_is_parsed_anew() {
     );
     same_as_uncached(&repo, dir.path(), CHECK);
 }
+
+#[test]
+fn a_run_over_a_few_documents_keeps_what_the_others_left() {
+    let repo = TestRepo::new();
+    // Terms are defined in the glossary only: a run on one article reads that article and
+    // the glossary, not the other articles.
+    repo.write(
+        "docsteward.toml",
+        "[terms]\ndefined-by = [\"glossary/*.md\"]\n",
+    )
+    .write("glossary/term.md", "---\nterm: Term\n---\n# Term\n");
+    for i in 0..12 {
+        repo.write(
+            &format!("articles/doc-{i:02}.md"),
+            format!("# Doc {i}\n\n[next](doc-{:02}.md)\n", (i + 1) % 12),
+        );
+    }
+    repo.commit("base");
+    let dir = tempfile::tempdir().unwrap();
+    same_as_uncached(&repo, dir.path(), CHECK);
+    // A hook's run: one edited document, named.
+    repo.write(
+        "articles/doc-03.md",
+        "# Doc 3\n\n[next](doc-04.md) [gone](gone.md)\n",
+    );
+    let mut one = CHECK.to_vec();
+    one.push("articles/doc-03.md");
+    same_as_uncached(&repo, dir.path(), &one);
+    // The whole knowledge base again: every parse is still in the cache, nothing written.
+    let file = parse_files(dir.path()).pop().unwrap();
+    let before = std::fs::read(&file).unwrap();
+    same_as_uncached(&repo, dir.path(), CHECK);
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        before,
+        "the run on one document dropped the others' entries"
+    );
+}
