@@ -28,13 +28,16 @@ impl Rule for Duplicate {
             data.and_then(|d| d.get(key))
                 .map_or(0..0, |e| e.value.span.clone())
         };
-        let others: Vec<&str> = cx
+        // In path order whatever order the index learned them in (the editor's index adds
+        // an edited document's definition last).
+        let mut others: Vec<&str> = cx
             .index
             .term(slug)
             .iter()
             .copied()
             .filter(|p| *p != doc.path())
             .collect();
+        others.sort_unstable();
         if !others.is_empty() {
             let span = if data.and_then(|d| d.get("slug")).is_some() {
                 span_of("slug")
@@ -54,13 +57,14 @@ impl Rule for Duplicate {
             .and_then(|d| d.get("term"))
             .and_then(|e| e.value.as_str());
         if let Some(name) = name {
-            let same_name: Vec<&str> = cx
+            let mut same_name: Vec<&str> = cx
                 .index
                 .term_named(name)
                 .iter()
                 .copied()
                 .filter(|p| *p != doc.path() && !others.contains(p))
                 .collect();
+            same_name.sort_unstable();
             if !same_name.is_empty() {
                 let message = format!(
                     "the term `{name}` is also defined by {} (ignoring case)",
