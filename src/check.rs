@@ -21,7 +21,7 @@ use crate::index::{resolve_reference, Index};
 use crate::parse_cache::{Key, ParseCache};
 use crate::paths;
 use crate::repo::{
-    Changes, CorruptObject, Ignore, LastChange, Reach, Renames, Repo, Snapshot, Source,
+    Changes, Content, CorruptObject, Ignore, LastChange, Reach, Renames, Repo, Snapshot, Source,
 };
 use crate::resolve::Outcome as Resolved;
 use crate::rules::{Context, RULES};
@@ -449,20 +449,16 @@ impl Session {
         let parsed = to_parse
             .par_iter()
             .map(|path| {
-                // Ask the size first, so an oversized file is never loaded.
-                let read = snapshot.size(path).and_then(|size| {
-                    if size > max_file {
-                        Ok(Err(Skipped::TooLarge {
+                // An oversized file is never loaded.
+                let (bytes, id) = match snapshot.content(path, max_file) {
+                    Ok(Content::Read { bytes, id }) => (bytes, id),
+                    Ok(Content::TooLarge(size)) => {
+                        let skip = Skipped::TooLarge {
                             size,
                             limit: max_file,
-                        }))
-                    } else {
-                        snapshot.read_limited(path, max_file).map(Ok)
+                        };
+                        return Ok((Document::skipped(path, skip), None));
                     }
-                });
-                let bytes = match read {
-                    Ok(Ok(bytes)) => bytes,
-                    Ok(Err(skip)) => return Ok((Document::skipped(path, skip), None)),
                     Err(e) => {
                         return match e
                             .get_ref()
@@ -481,7 +477,7 @@ impl Session {
                     }
                 };
                 // A parse of the same bytes made earlier serves any depth.
-                let key = cache.and_then(|_| match snapshot.content_id(path, bytes.len()) {
+                let key = cache.and_then(|_| match id {
                     Some(id) => Key::new(path, id.as_bytes()).or_else(|| Key::of(path, &bytes)),
                     None => Key::of(path, &bytes),
                 });

@@ -52,13 +52,6 @@ pub fn inside(root: &Path, rel: &Path) -> io::Result<PathBuf> {
     Ok(full)
 }
 
-/// Whether `rel` is a regular file under `root`, reached without any symbolic link.
-pub fn is_regular_inside(root: &Path, rel: &Path) -> bool {
-    inside(root, rel)
-        .and_then(std::fs::symlink_metadata)
-        .is_ok_and(|meta| meta.file_type().is_file())
-}
-
 /// Opens `path` for reading if it is a regular file, not a symbolic link. A FIFO is opened
 /// without blocking and then refused, so a read never waits for a writer.
 pub fn open_regular(path: &Path) -> io::Result<std::fs::File> {
@@ -82,9 +75,7 @@ pub fn open_regular(path: &Path) -> io::Result<std::fs::File> {
         e
     })?;
     if !file.metadata()?.file_type().is_file() {
-        return Err(refused(
-            "it is not a regular file (a folder, FIFO, socket or device)",
-        ));
+        return Err(not_regular());
     }
     Ok(file)
 }
@@ -93,6 +84,332 @@ pub fn open_regular(path: &Path) -> io::Result<std::fs::File> {
 pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     let file = open_regular(path)?;
     let size = file.metadata()?.len();
+    read_open(file, size, limit)
+}
+
+/// What docsteward compares of a file's stat data with an index entry, and its kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stat {
+    pub kind: Kind,
+    pub size: u64,
+    /// Modification time: seconds since the epoch and nanoseconds.
+    pub mtime: (i64, u32),
+    /// Inode change time (zero where the platform has none).
+    pub ctime: (i64, u32),
+    /// Inode number (zero where the platform has none).
+    pub ino: u64,
+}
+
+/// What a directory entry is, not following a symbolic link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+    Symlink,
+    Other,
+}
+
+impl Stat {
+    /// The modification time, when the platform can represent it.
+    pub fn modified(&self) -> Option<std::time::SystemTime> {
+        let seconds = u64::try_from(self.mtime.0).ok()?;
+        std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(seconds, self.mtime.1))
+    }
+}
+
+impl From<&std::fs::Metadata> for Stat {
+    fn from(meta: &std::fs::Metadata) -> Stat {
+        let kind = if meta.file_type().is_symlink() {
+            Kind::Symlink
+        } else if meta.is_dir() {
+            Kind::Dir
+        } else if meta.is_file() {
+            Kind::File
+        } else {
+            Kind::Other
+        };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Stat {
+                kind,
+                size: meta.len(),
+                mtime: (meta.mtime(), meta.mtime_nsec() as u32),
+                ctime: (meta.ctime(), meta.ctime_nsec() as u32),
+                ino: meta.ino(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let since = meta
+                .modified()
+                .ok()
+                .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+                .unwrap_or_default();
+            Stat {
+                kind,
+                size: meta.len(),
+                mtime: (since.as_secs() as i64, since.subsec_nanos()),
+                ctime: (0, 0),
+                ino: 0,
+            }
+        }
+    }
+}
+
+/// A file of a [`Tree`] opened for reading, or the target of the symbolic link found in
+/// its place (which the caller may follow, or not).
+pub enum Opened {
+    File(std::fs::File, Stat),
+    Link(PathBuf),
+}
+
+/// How many folder handles a [`Tree`] keeps open at most.
+#[cfg(unix)]
+const MAX_OPEN_FOLDERS: usize = 256;
+
+/// A folder (a work tree) read through handles: each folder on the way to a file is opened
+/// once, relative to its parent's handle and without following a symbolic link, and files
+/// are opened relative to their folder's handle. No path is looked up twice, and a folder
+/// swapped for a symbolic link after it was checked cannot lead a read out of the tree.
+pub struct Tree {
+    root: PathBuf,
+    #[cfg(unix)]
+    folders:
+        std::sync::Mutex<std::collections::HashMap<PathBuf, std::sync::Arc<std::os::fd::OwnedFd>>>,
+}
+
+impl std::fmt::Debug for Tree {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tree").field("root", &self.root).finish()
+    }
+}
+
+/// `rel` as a folder and a name, refusing an absolute path or one that climbs with `..`.
+fn split(rel: &Path) -> io::Result<(PathBuf, OsString)> {
+    let mut folder = PathBuf::new();
+    let mut last: Option<OsString> = None;
+    for part in rel.components() {
+        match part {
+            Component::Normal(name) => {
+                if let Some(previous) = last.replace(name.to_owned()) {
+                    folder.push(previous);
+                }
+            }
+            Component::CurDir => continue,
+            _ => return Err(refused("the path leads outside the repository")),
+        }
+    }
+    let name = last.ok_or_else(|| refused("it names no file"))?;
+    Ok((folder, name))
+}
+
+impl Tree {
+    pub fn new(root: PathBuf) -> Tree {
+        Tree {
+            root,
+            #[cfg(unix)]
+            folders: std::sync::Mutex::default(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Opens the regular file `rel` (relative to the root), or tells where the symbolic
+    /// link in its place points. Refuses a symbolic link to a folder on the way, a FIFO
+    /// (opened without blocking), a device, a socket and a folder.
+    pub fn open(&self, rel: &Path) -> io::Result<Opened> {
+        let (folder, name) = split(rel)?;
+        #[cfg(unix)]
+        {
+            let dir = self.folder(&folder)?;
+            let file = match openat(
+                &dir,
+                &name,
+                libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC,
+            ) {
+                Ok(fd) => std::fs::File::from(fd),
+                Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+                    return readlinkat(&dir, &name).map(Opened::Link)
+                }
+                Err(e) => return Err(e),
+            };
+            let stat = Stat::from(&file.metadata()?);
+            if stat.kind != Kind::File {
+                return Err(not_regular());
+            }
+            Ok(Opened::File(file, stat))
+        }
+        #[cfg(not(unix))]
+        {
+            let full = inside(&self.root, &folder)?.join(&name);
+            let meta = std::fs::symlink_metadata(&full)?;
+            if meta.file_type().is_symlink() {
+                return std::fs::read_link(&full).map(Opened::Link);
+            }
+            let file = open_regular(&full)?;
+            let stat = Stat::from(&file.metadata()?);
+            Ok(Opened::File(file, stat))
+        }
+    }
+
+    /// The stat data of `rel` itself (a symbolic link is not followed; one to a folder on
+    /// the way is an error).
+    pub fn lstat(&self, rel: &Path) -> io::Result<Stat> {
+        let (folder, name) = split(rel)?;
+        #[cfg(unix)]
+        {
+            let dir = self.folder(&folder)?;
+            fstatat(&dir, &name)
+        }
+        #[cfg(not(unix))]
+        {
+            let full = inside(&self.root, &folder)?.join(&name);
+            std::fs::symlink_metadata(full).map(|meta| Stat::from(&meta))
+        }
+    }
+
+    /// The handle of `folder` (relative to the root; empty for the root), opened once.
+    #[cfg(unix)]
+    fn folder(&self, folder: &Path) -> io::Result<std::sync::Arc<std::os::fd::OwnedFd>> {
+        use std::sync::Arc;
+        let lock = || self.folders.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(fd) = lock().get(folder) {
+            return Ok(Arc::clone(fd));
+        }
+        let fd = match (folder.parent(), folder.file_name()) {
+            (Some(parent), Some(name)) => {
+                let parent_fd = self.folder(parent)?;
+                openat(
+                    &parent_fd,
+                    name,
+                    libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+                )
+                .map_err(|e| match e.raw_os_error() {
+                    Some(libc::ELOOP | libc::ENOTDIR) => {
+                        let full = self.root.join(folder);
+                        match fstatat(&parent_fd, name) {
+                            Ok(stat) if stat.kind == Kind::Symlink => refused(format!(
+                                "{} is a symbolic link to a folder, which docsteward does not follow",
+                                full.display()
+                            )),
+                            _ => io::Error::new(
+                                io::ErrorKind::NotFound,
+                                format!("{} is not a folder", full.display()),
+                            ),
+                        }
+                    }
+                    _ => e,
+                })?
+            }
+            // The root itself may be reached through symbolic links: it is where the user
+            // pointed.
+            _ => std::fs::File::open(&self.root)?.into(),
+        };
+        let fd = Arc::new(fd);
+        let mut folders = lock();
+        if folders.len() >= MAX_OPEN_FOLDERS {
+            folders.clear();
+        }
+        folders.insert(folder.to_path_buf(), Arc::clone(&fd));
+        Ok(fd)
+    }
+}
+
+#[cfg(unix)]
+fn c_name(name: &std::ffi::OsStr) -> io::Result<std::ffi::CString> {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::CString::new(name.as_bytes())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a file name with a NUL byte"))
+}
+
+#[cfg(unix)]
+fn openat(
+    dir: &std::os::fd::OwnedFd,
+    name: &std::ffi::OsStr,
+    flags: libc::c_int,
+) -> io::Result<std::os::fd::OwnedFd> {
+    use std::os::fd::{AsRawFd, FromRawFd};
+    let name = c_name(name)?;
+    // SAFETY: `dir` is an open descriptor and `name` a NUL-terminated string; a descriptor
+    // returned is owned by nothing else.
+    let fd = unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), flags) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` was just opened and is not shared.
+    Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
+}
+
+#[cfg(unix)]
+fn fstatat(dir: &std::os::fd::OwnedFd, name: &std::ffi::OsStr) -> io::Result<Stat> {
+    use std::os::fd::AsRawFd;
+    let name = c_name(name)?;
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: valid descriptor, NUL-terminated name, and a buffer of the size fstatat fills.
+    let rc = unsafe {
+        libc::fstatat(
+            dir.as_raw_fd(),
+            name.as_ptr(),
+            st.as_mut_ptr(),
+            libc::AT_SYMLINK_NOFOLLOW,
+        )
+    };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: fstatat succeeded, so it filled the buffer.
+    let st = unsafe { st.assume_init() };
+    let kind = match st.st_mode & libc::S_IFMT {
+        libc::S_IFREG => Kind::File,
+        libc::S_IFDIR => Kind::Dir,
+        libc::S_IFLNK => Kind::Symlink,
+        _ => Kind::Other,
+    };
+    #[allow(clippy::unnecessary_cast)]
+    Ok(Stat {
+        kind,
+        size: st.st_size as u64,
+        mtime: (st.st_mtime as i64, st.st_mtime_nsec as u32),
+        ctime: (st.st_ctime as i64, st.st_ctime_nsec as u32),
+        ino: st.st_ino as u64,
+    })
+}
+
+#[cfg(unix)]
+fn readlinkat(dir: &std::os::fd::OwnedFd, name: &std::ffi::OsStr) -> io::Result<PathBuf> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::ffi::OsStringExt;
+    let name = c_name(name)?;
+    let mut buf = vec![0u8; 4096];
+    // SAFETY: valid descriptor, NUL-terminated name, and a buffer of `buf.len()` bytes.
+    let n = unsafe {
+        libc::readlinkat(
+            dir.as_raw_fd(),
+            name.as_ptr(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+        )
+    };
+    let n = usize::try_from(n).map_err(|_| io::Error::last_os_error())?;
+    if n >= buf.len() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "symbolic link target too long",
+        ));
+    }
+    buf.truncate(n);
+    Ok(PathBuf::from(OsString::from_vec(buf)))
+}
+
+fn not_regular() -> io::Error {
+    refused("it is not a regular file (a folder, FIFO, socket or device)")
+}
+
+/// The bytes of `file` (of `size` bytes by its stat data), refusing more than `limit`.
+pub fn read_open(file: impl Read, size: u64, limit: u64) -> io::Result<Vec<u8>> {
     if size > limit {
         return Err(too_large(size, limit));
     }
@@ -105,7 +422,7 @@ pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn too_large(size: u64, limit: u64) -> io::Error {
+pub fn too_large(size: u64, limit: u64) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidData,
         format!("it has {size} bytes, more than the {limit} docsteward reads"),
@@ -252,13 +569,77 @@ mod tests {
         assert!(read_regular(&root.join("a.txt"), 0).is_err());
         assert!(inside(root, Path::new("link/b.txt")).is_err());
         assert!(inside(root, Path::new("../x")).is_err());
-        assert!(is_regular_inside(root, Path::new("real/b.txt")));
-        assert!(!is_regular_inside(root, Path::new("link/b.txt")));
         let fifo = root.join("fifo");
         let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
         // SAFETY: a valid NUL-terminated path.
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
         assert!(read_regular(&fifo, 10).is_err());
+    }
+
+    fn read(tree: &Tree, rel: &str) -> io::Result<Vec<u8>> {
+        match tree.open(Path::new(rel))? {
+            Opened::File(file, stat) => read_open(file, stat.size, 100),
+            Opened::Link(target) => Err(io::Error::other(format!("link to {}", target.display()))),
+        }
+    }
+
+    #[test]
+    fn a_tree_opens_each_folder_without_following_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+        std::fs::create_dir_all(root.join("real/deeper")).unwrap();
+        std::fs::write(root.join("real/b.txt"), "b").unwrap();
+        std::fs::write(root.join("real/deeper/c.txt"), "c").unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("out")).unwrap();
+        std::os::unix::fs::symlink("real", root.join("link")).unwrap();
+        std::os::unix::fs::symlink("real/b.txt", root.join("b-link")).unwrap();
+        let tree = Tree::new(root.to_path_buf());
+        assert_eq!(read(&tree, "real/b.txt").unwrap(), b"b");
+        assert_eq!(read(&tree, "./real/deeper/c.txt").unwrap(), b"c");
+        // A link in the file's place is told, not followed; one on the way is refused.
+        assert_eq!(
+            read(&tree, "b-link").unwrap_err().to_string(),
+            "link to real/b.txt"
+        );
+        let e = read(&tree, "out/secret.txt").unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::PermissionDenied);
+        assert!(e.to_string().contains("symbolic link to a folder"), "{e}");
+        assert!(read(&tree, "link/b.txt").is_err());
+        assert!(tree.lstat(Path::new("out/secret.txt")).is_err());
+        let e = read(&tree, "real/b.txt/x").unwrap_err();
+        assert!(e.to_string().contains("is not a folder"), "{e}");
+        assert!(read(&tree, "../x").is_err());
+        assert!(read(&tree, "real").is_err());
+        assert!(read(&tree, "missing/x").is_err());
+        assert_eq!(tree.lstat(Path::new("real")).unwrap().kind, Kind::Dir);
+        assert_eq!(tree.lstat(Path::new("b-link")).unwrap().kind, Kind::Symlink);
+        let stat = tree.lstat(Path::new("real/b.txt")).unwrap();
+        assert_eq!((stat.kind, stat.size), (Kind::File, 1));
+        assert_eq!(
+            stat,
+            Stat::from(&std::fs::symlink_metadata(root.join("real/b.txt")).unwrap())
+        );
+        // A folder replaced by a link after it was opened: its handle still reads the folder.
+        assert_eq!(read(&tree, "real/deeper/c.txt").unwrap(), b"c");
+        std::fs::rename(root.join("real"), root.join("moved")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("real")).unwrap();
+        assert!(read(&tree, "real/secret.txt").is_err());
+        let fifo = root.join("moved/fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(read(&tree, "moved/fifo").is_err());
+        // More folders than handles are kept: every one still opens.
+        for i in 0..(MAX_OPEN_FOLDERS + 10) {
+            std::fs::create_dir(root.join(format!("f{i}"))).unwrap();
+            std::fs::write(root.join(format!("f{i}/x")), "x").unwrap();
+        }
+        for i in 0..(MAX_OPEN_FOLDERS + 10) {
+            assert_eq!(read(&tree, &format!("f{i}/x")).unwrap(), b"x");
+        }
+        assert!(tree.folders.lock().unwrap().len() <= MAX_OPEN_FOLDERS);
     }
 
     #[test]

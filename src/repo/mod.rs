@@ -21,7 +21,7 @@ pub use history::{Chain, History, HistoryKey, Ignore, Known, KnownStart, LastCha
 use rayon::prelude::*;
 pub use renames::Renames;
 use snapshot::WorktreeFiles;
-pub use snapshot::{Blob, CorruptObject, MissingObject, Mode, Snapshot};
+pub use snapshot::{Blob, Content, CorruptObject, MissingObject, Mode, Snapshot};
 
 /// Process-wide libgit2 settings for a docsteward run: no object cache and bounded pack
 /// mappings, which keep peak memory low without costing time (measured in the README's
@@ -202,10 +202,11 @@ impl Repo {
             }
         }
         // An entry assumed unchanged is not reported deleted either: look for it on the disk.
-        deleted.extend(gone(&root, &tracked, &raw_names));
+        let tree = crate::fs::Tree::new(root);
+        deleted.extend(gone(&tree, &tracked, &raw_names));
         tracked.retain(|p| !deleted.contains(p));
         Ok(Snapshot::worktree(WorktreeFiles {
-            root,
+            root: tree,
             git_dir: self.repo.path().to_owned(),
             tracked,
             untracked,
@@ -433,13 +434,13 @@ impl Repo {
                 if *sparse {
                     return (*path, Some(false));
                 }
-                let Ok(meta) = snapshot.disk_metadata(path) else {
+                let Ok(stat) = snapshot.disk_stat(path) else {
                     return (*path, Some(true));
                 };
-                if snapshot::stat_matches(entry, &meta, index_time) {
+                if snapshot::stat_matches(entry, &stat, index_time) {
                     return (*path, Some(false));
                 }
-                if !meta.file_type().is_file() || meta.len() > max_file_size {
+                if stat.kind != crate::fs::Kind::File || stat.size > max_file_size {
                     return (*path, None);
                 }
                 let changed = match snapshot.read_limited(path, max_file_size) {
@@ -526,10 +527,14 @@ const GITLINK: u32 = 0o160000;
 
 /// The index flag git sets on the files a sparse checkout leaves out of the work tree.
 const SKIP_WORKTREE: u16 = 1 << 14;
-/// Which of the `tracked` files are no longer in the work tree at `root` as git's status
+/// Which of the `tracked` files are no longer in the work tree `tree` as git's status
 /// sees it: missing, replaced by a folder, or behind a folder that is now a symbolic link
-/// (or no folder at all). Each folder is looked at once.
-fn gone(root: &Path, tracked: &[String], raw_names: &HashMap<String, Vec<u8>>) -> Vec<String> {
+/// (or no folder at all). Each folder is opened once.
+fn gone(
+    tree: &crate::fs::Tree,
+    tracked: &[String],
+    raw_names: &HashMap<String, Vec<u8>>,
+) -> Vec<String> {
     let disk = |path: &str| -> PathBuf {
         #[cfg(unix)]
         if let Some(raw) = raw_names.get(path) {
@@ -538,21 +543,12 @@ fn gone(root: &Path, tracked: &[String], raw_names: &HashMap<String, Vec<u8>>) -
         }
         PathBuf::from(path)
     };
-    let mut folders: HashMap<PathBuf, bool> = HashMap::new();
     tracked
         .iter()
         .filter(|path| {
-            let rel = disk(path);
-            let folder = rel.parent().unwrap_or(Path::new("")).to_path_buf();
-            let folder_ok = *folders.entry(folder).or_insert_with_key(|folder| {
-                folder.as_os_str().is_empty()
-                    || crate::fs::inside(root, folder)
-                        .and_then(std::fs::symlink_metadata)
-                        .is_ok_and(|meta| meta.is_dir())
-            });
-            let present = folder_ok
-                && std::fs::symlink_metadata(root.join(&rel)).is_ok_and(|meta| !meta.is_dir());
-            !present
+            !tree
+                .lstat(&disk(path))
+                .is_ok_and(|stat| stat.kind != crate::fs::Kind::Dir)
         })
         .cloned()
         .collect()

@@ -22,8 +22,8 @@ pub enum Mode {
 /// Where a snapshot's bytes come from.
 #[derive(Debug)]
 struct Reader {
-    /// The work tree, for the files read from disk (work-tree snapshots only).
-    disk: Option<PathBuf>,
+    /// Whether files not among `blobs` are read from the work tree (work-tree snapshots).
+    disk: bool,
     /// The repository's git dir, for the files read from the object database.
     git_dir: PathBuf,
     /// The files read as blobs: every file of an index or tree snapshot; in a work-tree
@@ -64,10 +64,25 @@ impl IndexStat {
     }
 }
 
-/// Where one file's bytes are.
+/// Where one file's bytes are: a file of the work tree, opened, or a blob. `direct` when
+/// no symbolic link was followed to it.
 enum Located {
-    Disk(PathBuf),
-    Object(Oid),
+    Disk {
+        file: std::fs::File,
+        stat: crate::fs::Stat,
+        direct: bool,
+    },
+    Object {
+        oid: Oid,
+        direct: bool,
+    },
+}
+
+/// A file's bytes and, when known without hashing them, their git blob id (see
+/// [`Snapshot::content`]); or only its size, when that is over the limit asked.
+pub enum Content {
+    Read { bytes: Vec<u8>, id: Option<Oid> },
+    TooLarge(u64),
 }
 
 /// A blob and whether git records it as a symbolic link.
@@ -93,8 +108,9 @@ pub struct Snapshot {
     /// first use.
     by_folder: OnceLock<HashMap<String, Vec<String>>>,
     reader: Reader,
-    /// The work tree, for telling "on disk but not in this snapshot".
-    workdir: Option<PathBuf>,
+    /// The work tree: where a work-tree snapshot's files are read, and what tells "on disk
+    /// but not in this snapshot".
+    workdir: Option<crate::fs::Tree>,
     /// Submodule paths (gitlinks).
     submodules: Vec<String>,
 }
@@ -118,7 +134,7 @@ const MAX_LINK_HOPS: usize = 8;
 
 /// What a work-tree snapshot is made of, as [`super::Repo::worktree`] lists it.
 pub(super) struct WorktreeFiles {
-    pub root: PathBuf,
+    pub root: crate::fs::Tree,
     pub git_dir: PathBuf,
     /// Tracked files on disk.
     pub tracked: Vec<String>,
@@ -143,7 +159,7 @@ impl Snapshot {
             files,
             untracked_set,
             Reader {
-                disk: Some(listed.root.clone()),
+                disk: true,
                 git_dir: listed.git_dir,
                 blobs: listed.sparse,
                 raw_names: listed.raw_names,
@@ -161,12 +177,13 @@ impl Snapshot {
         workdir: Option<PathBuf>,
     ) -> Snapshot {
         let files = blobs.keys().cloned().collect();
+        let workdir = workdir.map(crate::fs::Tree::new);
         Snapshot::new(
             mode,
             files,
             HashSet::new(),
             Reader {
-                disk: None,
+                disk: false,
                 git_dir,
                 blobs,
                 raw_names: HashMap::new(),
@@ -182,7 +199,7 @@ impl Snapshot {
         mut files: Vec<String>,
         untracked: HashSet<String>,
         reader: Reader,
-        workdir: Option<PathBuf>,
+        workdir: Option<crate::fs::Tree>,
     ) -> Snapshot {
         files.sort_unstable();
         files.dedup();
@@ -238,7 +255,7 @@ impl Snapshot {
 
     /// Whether `path` is a tracked file that a sparse checkout keeps out of the work tree.
     pub fn is_sparse(&self, path: &str) -> bool {
-        self.reader.disk.is_some() && self.reader.blobs.contains_key(path)
+        self.reader.disk && self.reader.blobs.contains_key(path)
     }
 
     pub fn is_untracked(&self, path: &str) -> bool {
@@ -288,22 +305,17 @@ impl Snapshot {
     /// Whether `path` is a regular file in the work tree, reached without a symbolic link,
     /// although this snapshot does not have it (a git-ignored or an unstaged file).
     pub fn on_disk(&self, path: &str) -> bool {
-        self.workdir
-            .as_ref()
-            .is_some_and(|w| crate::fs::is_regular_inside(w, Path::new(path)))
+        self.workdir.as_ref().is_some_and(|w| {
+            w.lstat(Path::new(path))
+                .is_ok_and(|stat| stat.kind == crate::fs::Kind::File)
+        })
     }
 
     /// The file's size in bytes, without reading it (an object header for blobs).
     pub fn size(&self, path: &str) -> io::Result<u64> {
         match self.locate(path)? {
-            Located::Disk(full) => {
-                let meta = std::fs::symlink_metadata(&full)?;
-                if !meta.file_type().is_file() {
-                    return Err(not_regular());
-                }
-                Ok(meta.len())
-            }
-            Located::Object(oid) => blob_size(&self.reader.git_dir, oid),
+            Located::Disk { stat, .. } => Ok(stat.size),
+            Located::Object { oid, .. } => blob_size(&self.reader.git_dir, oid),
         }
     }
 
@@ -328,17 +340,52 @@ impl Snapshot {
     /// symbolic link to a folder; a symbolic link file is followed only to another of the
     /// snapshot's files.
     pub fn read_limited(&self, path: &str, limit: u64) -> io::Result<Vec<u8>> {
+        match self.content(path, limit)? {
+            Content::Read { bytes, .. } => Ok(bytes),
+            Content::TooLarge(size) => Err(crate::fs::too_large(size, limit)),
+        }
+    }
+
+    /// [`Snapshot::read_limited`], with the git blob id of the bytes read when it is known
+    /// without hashing them: the blob's, for a file read from the object database; the
+    /// index's, for a file on disk whose stat data (looked at after the read) still matches
+    /// its index entry, as git decides that a file is unchanged. A file over `limit` is not
+    /// read: its size is returned instead.
+    pub fn content(&self, path: &str, limit: u64) -> io::Result<Content> {
         match self.locate(path)? {
-            Located::Disk(full) => crate::fs::read_regular(&full, limit),
-            Located::Object(oid) => {
+            Located::Object { oid, direct } => {
                 let size = blob_size(&self.reader.git_dir, oid)?;
                 if size > limit {
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!("it has {size} bytes, more than the {limit} docsteward reads"),
-                    ));
+                    return Ok(Content::TooLarge(size));
                 }
-                read_blob(&self.reader.git_dir, oid)
+                let bytes = read_blob(&self.reader.git_dir, oid)?;
+                Ok(Content::Read {
+                    bytes,
+                    id: direct.then_some(oid),
+                })
+            }
+            Located::Disk { file, stat, direct } => {
+                if stat.size > limit {
+                    return Ok(Content::TooLarge(stat.size));
+                }
+                // Looked at again once read: a write during the read shows in it.
+                let (bytes, after) = {
+                    let mut file = file;
+                    let bytes = crate::fs::read_open(&mut file, stat.size, limit)?;
+                    let after = crate::fs::Stat::from(&file.metadata()?);
+                    (bytes, after)
+                };
+                let id = self
+                    .reader
+                    .entries
+                    .get(path)
+                    .filter(|entry| {
+                        direct
+                            && u64::from(entry.size) == (bytes.len() as u64 & 0xFFFF_FFFF)
+                            && stat_matches(entry, &after, self.reader.index_time)
+                    })
+                    .map(|entry| entry.id);
+                Ok(Content::Read { bytes, id })
             }
         }
     }
@@ -347,7 +394,8 @@ impl Snapshot {
     /// files.
     fn locate(&self, path: &str) -> io::Result<Located> {
         let mut path = path.to_owned();
-        for _ in 0..MAX_LINK_HOPS {
+        for hop in 0..MAX_LINK_HOPS {
+            let direct = hop == 0;
             if !self.contains(&path) {
                 return Err(io::Error::new(
                     io::ErrorKind::NotFound,
@@ -356,22 +404,26 @@ impl Snapshot {
             }
             let target = if let Some(blob) = self.reader.blobs.get(&path) {
                 if !blob.symlink {
-                    return Ok(Located::Object(blob.oid));
+                    return Ok(Located::Object {
+                        oid: blob.oid,
+                        direct,
+                    });
                 }
                 let bytes = read_blob(&self.reader.git_dir, blob.oid)?;
                 String::from_utf8(bytes).map_err(|_| outside())?
             } else {
-                let Some(root) = &self.reader.disk else {
+                let Some(tree) = self.workdir.as_ref().filter(|_| self.reader.disk) else {
                     return Err(io::Error::other("no work tree to read from"));
                 };
-                let full = crate::fs::inside(root, &self.disk_name(&path))?;
-                if !std::fs::symlink_metadata(&full)?.file_type().is_symlink() {
-                    return Ok(Located::Disk(full));
+                match tree.open(&self.disk_name(&path))? {
+                    crate::fs::Opened::File(file, stat) => {
+                        return Ok(Located::Disk { file, stat, direct })
+                    }
+                    crate::fs::Opened::Link(target) => target
+                        .into_os_string()
+                        .into_string()
+                        .map_err(|_| outside())?,
                 }
-                std::fs::read_link(&full)?
-                    .into_os_string()
-                    .into_string()
-                    .map_err(|_| outside())?
             };
             // An absolute target names the file system's root, never the repository's.
             if target.starts_with('/') {
@@ -382,33 +434,16 @@ impl Snapshot {
         Err(io::Error::other("too many levels of symbolic links"))
     }
 
-    /// The git blob id of `path`'s content, `len` bytes just read, when it is known without
-    /// hashing them: the blob's, for a file read from the object database; the index's, for
-    /// a file on disk whose stat data (looked at after the read) still matches its index
-    /// entry, as git decides that a file is unchanged. `None` when only hashing can tell.
-    pub fn content_id(&self, path: &str, len: usize) -> Option<Oid> {
-        if let Some(blob) = self.reader.blobs.get(path) {
-            return (!blob.symlink).then_some(blob.oid);
-        }
-        let entry = self.reader.entries.get(path)?;
-        if u64::from(entry.size) != (len as u64 & 0xFFFF_FFFF) {
-            return None;
-        }
-        let meta = self.disk_metadata(path).ok()?;
-        (meta.file_type().is_file() && stat_matches(entry, &meta, self.reader.index_time))
-            .then_some(entry.id)
-    }
-
-    /// The metadata of the work tree's `path` itself (a symbolic link is not followed), for
-    /// a comparison with what the index recorded; an error for a file not on the disk.
-    pub(super) fn disk_metadata(&self, path: &str) -> io::Result<std::fs::Metadata> {
-        let Some(root) = &self.reader.disk else {
+    /// The stat data of the work tree's `path` itself (a symbolic link is not followed),
+    /// for a comparison with what the index recorded; an error for a file not on the disk.
+    pub(super) fn disk_stat(&self, path: &str) -> io::Result<crate::fs::Stat> {
+        let Some(tree) = self.workdir.as_ref().filter(|_| self.reader.disk) else {
             return Err(io::Error::other("no work tree to read from"));
         };
         if self.reader.blobs.contains_key(path) {
             return Err(io::Error::other("read from the index, not the work tree"));
         }
-        std::fs::symlink_metadata(crate::fs::inside(root, &self.disk_name(path))?)
+        tree.lstat(&self.disk_name(path))
     }
 
     /// The name of `path` on disk: its original bytes when they are not UTF-8.
@@ -428,40 +463,30 @@ impl Snapshot {
 /// moment without its stat data showing it (git's "racily clean").
 pub(super) fn stat_matches(
     entry: &IndexStat,
-    meta: &std::fs::Metadata,
+    stat: &crate::fs::Stat,
     index_time: Option<std::time::SystemTime>,
 ) -> bool {
-    let Ok(modified) = meta.modified() else {
+    let Some(modified) = stat.modified() else {
         return false;
     };
-    let Ok(since) = modified.duration_since(std::time::UNIX_EPOCH) else {
-        return false;
-    };
-    let same_time =
-        u64::from(entry.seconds) == since.as_secs() && entry.nanoseconds == since.subsec_nanos();
+    let same_time = i64::from(entry.seconds) == stat.mtime.0 && entry.nanoseconds == stat.mtime.1;
     let racy = index_time.is_none_or(|index| modified >= index);
     #[cfg(unix)]
-    let same_file = {
-        use std::os::unix::fs::MetadataExt;
-        entry.ino == meta.ino() as u32
-            && entry.ctime == (meta.ctime() as u32, meta.ctime_nsec() as u32)
-    };
+    let same_file =
+        entry.ino == stat.ino as u32 && entry.ctime == (stat.ctime.0 as u32, stat.ctime.1);
     #[cfg(not(unix))]
     let same_file = true;
-    same_time && same_file && !racy && u64::from(entry.size) == (meta.len() & 0xFFFF_FFFF)
+    stat.kind == crate::fs::Kind::File
+        && same_time
+        && same_file
+        && !racy
+        && u64::from(entry.size) == (stat.size & 0xFFFF_FFFF)
 }
 
 fn outside() -> io::Error {
     io::Error::new(
         io::ErrorKind::PermissionDenied,
         "symbolic link points to a file that is not in the repository's snapshot",
-    )
-}
-
-fn not_regular() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::PermissionDenied,
-        "it is not a regular file (a folder, FIFO, socket or device)",
     )
 }
 
