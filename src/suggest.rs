@@ -270,16 +270,37 @@ fn shared<K: std::hash::Hash + Eq>(
 /// An input prepared for distances to many candidates: for inputs of up to 128 characters,
 /// where each of its letters occurs, as bits, for Hyyrö's bit-parallel algorithm.
 struct Pattern {
-    masks: Option<(HashMap<char, u128>, usize)>,
+    masks: Option<(Masks, usize)>,
+}
+
+/// Where each character occurs in a pattern, as bits: ASCII in a table, the rest in a map.
+struct Masks {
+    ascii: [u128; 128],
+    other: HashMap<char, u128>,
+}
+
+impl Masks {
+    fn get(&self, c: char) -> u128 {
+        match usize::try_from(u32::from(c)) {
+            Ok(i) if i < 128 => self.ascii[i],
+            _ => self.other.get(&c).copied().unwrap_or(0),
+        }
+    }
 }
 
 impl Pattern {
     fn new(lower: &str) -> Pattern {
         let len = lower.chars().count();
         let masks = (1..=128).contains(&len).then(|| {
-            let mut masks: HashMap<char, u128> = HashMap::new();
+            let mut masks = Masks {
+                ascii: [0; 128],
+                other: HashMap::new(),
+            };
             for (i, c) in lower.chars().enumerate() {
-                *masks.entry(c).or_insert(0) |= 1 << i;
+                match usize::try_from(u32::from(c)) {
+                    Ok(a) if a < 128 => masks.ascii[a] |= 1 << i,
+                    _ => *masks.other.entry(c).or_insert(0) |= 1 << i,
+                }
             }
             (masks, len)
         });
@@ -299,12 +320,12 @@ impl Pattern {
 /// by where each character occurs, and `text`: Hyyrö's bit-vector algorithm ("A bit-vector
 /// algorithm for computing Levenshtein and Damerau edit distances", 2003), one column of the
 /// table per character of `text` in a few word operations.
-fn osa_bits(masks: &HashMap<char, u128>, len: usize, text: &str) -> usize {
+fn osa_bits(masks: &Masks, len: usize, text: &str) -> usize {
     let last = 1u128 << (len - 1);
     let (mut vp, mut vn, mut d0, mut previous) = (!0u128, 0u128, 0u128, 0u128);
     let mut distance = len;
     for c in text.chars() {
-        let pm = masks.get(&c).copied().unwrap_or(0);
+        let pm = masks.get(c);
         let transposed = ((!d0 & pm) << 1) & previous;
         d0 = ((((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn) | transposed;
         let hp = vn | !(d0 | vp);
