@@ -70,7 +70,7 @@ pub struct TermRef {
 }
 
 pub struct Index<'a> {
-    documents: HashMap<&'a str, &'a Document>,
+    documents: crate::FastMap<&'a str, &'a Document>,
     /// Each document's references and anchors.
     resolved: PerDocument<'a>,
     /// Slug -> documents defining it.
@@ -92,7 +92,7 @@ pub struct Index<'a> {
 }
 
 /// A document's anchors: borrowed from it, or made by the site's heading ids.
-pub type AnchorSet<'a> = HashSet<Cow<'a, str>>;
+pub type AnchorSet<'a> = crate::FastSet<Cow<'a, str>>;
 
 /// What the index holds of one document on its own: its references resolved and its
 /// anchors. Apart from the document, it depends only on the snapshot, the settings, the
@@ -151,11 +151,11 @@ impl Resolved<'_> {
 }
 
 /// Resolutions kept by path between indexes (see [`Index::with_resolved`]).
-pub type Resolutions = HashMap<String, Resolved<'static>>;
+pub type Resolutions = crate::FastMap<String, Resolved<'static>>;
 
 /// The per-document part of an index: resolved by [`Index::new`], or kept by the caller.
 enum PerDocument<'a> {
-    Owned(HashMap<&'a str, Resolved<'a>>),
+    Owned(crate::FastMap<&'a str, Resolved<'a>>),
     Borrowed(&'a Resolutions),
 }
 
@@ -325,7 +325,7 @@ impl<'a> Index<'a> {
     }
 
     /// The anchors of a parsed document, `None` when `path` is not one.
-    pub fn anchors(&self, path: &str) -> Option<&HashSet<Cow<'a, str>>> {
+    pub fn anchors(&self, path: &str) -> Option<&AnchorSet<'a>> {
         self.resolved.get(path)?.anchors.as_ref()
     }
 

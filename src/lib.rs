@@ -43,3 +43,9 @@ pub use app::{run, ExitStatus};
 pub use check::{check, CheckOptions, Outcome};
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
+
+/// A hash map with a fast, per-process seeded hasher, for the maps keyed by path that every
+/// reference is looked up in.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// A hash set with the hasher of [`FastMap`].
+pub type FastSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;

@@ -70,7 +70,7 @@ impl Workspace {
             positions: HashMap::new(),
             edges: HashMap::new(),
             findings: HashMap::new(),
-            resolved: Resolutions::new(),
+            resolved: Resolutions::default(),
         };
         ws.locate();
         ws.resolve_all();
