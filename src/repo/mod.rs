@@ -163,14 +163,32 @@ impl Repo {
         let index_time = std::fs::metadata(self.repo.path().join("index"))
             .and_then(|m| m.modified())
             .ok();
+        // Each tracked file looked at once, in parallel: gone, or whether its stat data is
+        // still what the index recorded.
+        let tree = crate::fs::Tree::new(root);
+        let looked = look_at(&tree, &tracked, &raw_names, &stat, index_time);
+        let clean: crate::FastSet<String> = looked
+            .iter()
+            .filter(|(_, look)| *look == Look::Clean)
+            .map(|(path, _)| (*path).to_owned())
+            .collect();
+        let gone: Vec<String> = looked
+            .iter()
+            .filter(|(_, look)| *look == Look::Gone)
+            .map(|(path, _)| (*path).to_owned())
+            .collect();
         // Only which files are gone and which are new matters here: every tracked file is read
         // from the disk anyway. A file whose stat data differs from the index's (every file,
         // after a copy or a checkout by another tool) would have libgit2 read and hash it to
         // tell whether its content changed, and git would then rewrite the index; docsteward
         // writes nothing, so it would pay that on every run. Marked "assume unchanged" in the
-        // index held in memory (never written), they are only stat'ed.
+        // index held in memory (never written), they are only stat'ed. Those whose stat data
+        // matches need no mark (and marking costs an index insertion each).
         for mut e in entries {
-            if e.flags & ASSUME_VALID == 0 {
+            if e.flags & ASSUME_VALID == 0
+                && !(e.flags & STAGE_MASK == 0
+                    && clean.contains(paths::from_bytes(&e.path).as_ref()))
+            {
                 e.flags |= ASSUME_VALID;
                 // An entry libgit2 will not take back is left as it was: hashed, not skipped.
                 let _ = index.add(&e);
@@ -202,8 +220,7 @@ impl Repo {
             }
         }
         // An entry assumed unchanged is not reported deleted either: look for it on the disk.
-        let tree = crate::fs::Tree::new(root);
-        deleted.extend(gone(&tree, &tracked, &raw_names));
+        deleted.extend(gone);
         tracked.retain(|p| !deleted.contains(p));
         Ok(Snapshot::worktree(WorktreeFiles {
             root: tree,
@@ -214,6 +231,7 @@ impl Repo {
             raw_names,
             entries: stat,
             index_time,
+            clean,
         })
         .with_submodules(submodules))
     }
@@ -434,6 +452,9 @@ impl Repo {
                 if *sparse {
                     return (*path, Some(false));
                 }
+                if snapshot.listed_clean(path) == Some(committed.oid) {
+                    return (*path, Some(false));
+                }
                 let Ok(stat) = snapshot.disk_stat(path) else {
                     return (*path, Some(true));
                 };
@@ -527,14 +548,27 @@ const GITLINK: u32 = 0o160000;
 
 /// The index flag git sets on the files a sparse checkout leaves out of the work tree.
 const SKIP_WORKTREE: u16 = 1 << 14;
-/// Which of the `tracked` files are no longer in the work tree `tree` as git's status
-/// sees it: missing, replaced by a folder, or behind a folder that is now a symbolic link
-/// (or no folder at all). Each folder is opened once.
-fn gone(
+/// What one look at a tracked file found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Look {
+    /// No longer in the work tree as git's status sees it: missing, replaced by a folder, or
+    /// behind a folder that is now a symbolic link (or no folder at all).
+    Gone,
+    /// There, with the stat data its index entry records (see [`snapshot::stat_matches`]).
+    Clean,
+    /// There, changed or not.
+    There,
+}
+
+/// Each of the `tracked` files of the work tree `tree` looked at once, in parallel (each
+/// folder is opened once), against its index entry in `stat` when it has one.
+fn look_at<'t>(
     tree: &crate::fs::Tree,
-    tracked: &[String],
+    tracked: &'t [String],
     raw_names: &HashMap<String, Vec<u8>>,
-) -> Vec<String> {
+    stat: &HashMap<String, snapshot::IndexStat>,
+    index_time: Option<std::time::SystemTime>,
+) -> Vec<(&'t str, Look)> {
     let disk = |path: &str| -> PathBuf {
         #[cfg(unix)]
         if let Some(raw) = raw_names.get(path) {
@@ -544,13 +578,17 @@ fn gone(
         PathBuf::from(path)
     };
     tracked
-        .iter()
-        .filter(|path| {
-            !tree
-                .lstat(&disk(path))
-                .is_ok_and(|stat| stat.kind != crate::fs::Kind::Dir)
+        .par_iter()
+        .map(|path| {
+            let look = match tree.lstat(&disk(path)) {
+                Ok(found) if found.kind != crate::fs::Kind::Dir => match stat.get(path.as_str()) {
+                    Some(entry) if snapshot::stat_matches(entry, &found, index_time) => Look::Clean,
+                    _ => Look::There,
+                },
+                _ => Look::Gone,
+            };
+            (path.as_str(), look)
         })
-        .cloned()
         .collect()
 }
 

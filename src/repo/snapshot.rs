@@ -36,6 +36,9 @@ struct Reader {
     /// tells, as git tells it, that a file is still what the index recorded.
     entries: HashMap<String, IndexStat>,
     index_time: Option<std::time::SystemTime>,
+    /// The tracked files whose stat data matched their index entry when the work tree was
+    /// listed.
+    clean: crate::FastSet<String>,
 }
 
 /// What an index entry records of its file's stat data, and its blob.
@@ -96,10 +99,10 @@ pub struct Blob {
 pub struct Snapshot {
     mode: Mode,
     files: Vec<String>,
-    set: HashSet<String>,
+    set: crate::FastSet<String>,
     untracked: HashSet<String>,
     /// Every folder that holds a file, without a trailing `/`.
-    dirs: HashSet<String>,
+    dirs: crate::FastSet<String>,
     /// Lower-cased path -> files and folders as git has them, built on first use.
     folded: OnceLock<HashMap<String, Vec<String>>>,
     /// File name -> the files of that name, in path order, built on first use.
@@ -146,6 +149,8 @@ pub(super) struct WorktreeFiles {
     /// The index entries of `tracked`, and the index file's modification time.
     pub entries: HashMap<String, IndexStat>,
     pub index_time: Option<std::time::SystemTime>,
+    /// Those of `tracked` whose stat data matched their entry of `entries` when listed.
+    pub clean: crate::FastSet<String>,
 }
 
 impl Snapshot {
@@ -165,6 +170,7 @@ impl Snapshot {
                 raw_names: listed.raw_names,
                 entries: listed.entries,
                 index_time: listed.index_time,
+                clean: listed.clean,
             },
             Some(listed.root),
         )
@@ -189,6 +195,7 @@ impl Snapshot {
                 raw_names: HashMap::new(),
                 entries: HashMap::new(),
                 index_time: None,
+                clean: crate::FastSet::default(),
             },
             workdir,
         )
@@ -203,7 +210,7 @@ impl Snapshot {
     ) -> Snapshot {
         files.sort_unstable();
         files.dedup();
-        let mut dirs = HashSet::new();
+        let mut dirs = crate::FastSet::default();
         for f in &files {
             let mut path = f.as_str();
             while let Some(i) = path.rfind('/') {
@@ -432,6 +439,16 @@ impl Snapshot {
             path = crate::paths::join(&crate::paths::parent(&path), &target).ok_or_else(outside)?;
         }
         Err(io::Error::other("too many levels of symbolic links"))
+    }
+
+    /// The blob of the work tree's `path` when, as the snapshot was made, its stat data was
+    /// what its index entry records: git takes it for the entry's blob without reading it.
+    pub(super) fn listed_clean(&self, path: &str) -> Option<Oid> {
+        self.reader
+            .clean
+            .contains(path)
+            .then(|| self.reader.entries.get(path).map(|e| e.id))
+            .flatten()
     }
 
     /// The stat data of the work tree's `path` itself (a symbolic link is not followed),
