@@ -547,39 +547,9 @@ impl Session {
         Ok(self.assess(&plan, &history, paths))
     }
 
-    /// What a staleness judgement of `paths` asks of history: the commit to walk from, and
-    /// which of them are committed as they are (the others are as fresh as `as_of`). Known
-    /// before any document is parsed, so that the walk can run beside the parsing.
+    /// [`walk_plan`] on this session's repository.
     fn walk_plan(&self, options: &CheckOptions, paths: &HashSet<&str>) -> Result<Plan, Error> {
-        if self.repo.is_shallow() && !options.allow_shallow {
-            return Err(Error::Shallow);
-        }
-        let as_of = options.as_of.unwrap_or_else(stale::dates::today);
-        let rev = match &options.source {
-            Source::Rev(rev) => Some(rev.as_str()),
-            _ => None,
-        };
-        let start = self.repo.start_commit(rev)?;
-        let uncommitted: HashSet<String> = match (&options.source, start) {
-            (_, None) => paths.iter().map(|p| (*p).to_owned()).collect(),
-            (Source::Rev(_), Some(_)) => HashSet::new(),
-            (Source::Worktree, Some(_)) => {
-                let paths: Vec<&str> = paths.iter().copied().collect();
-                self.repo
-                    .uncommitted(&self.snapshot, &paths, self.settings.limits.max_file_size)?
-            }
-            (source, Some(_)) => self.repo.changes("HEAD", source)?.changed,
-        };
-        let committed: Vec<String> = paths
-            .iter()
-            .filter(|p| !uncommitted.contains(**p))
-            .map(|p| (*p).to_owned())
-            .collect();
-        Ok(Plan {
-            as_of,
-            start,
-            committed,
-        })
+        walk_plan(&self.repo, &self.snapshot, &self.settings, options, paths)
     }
 
     /// Each of `paths` judged, from what the walk of `plan` found (`history`, in the order
@@ -641,7 +611,47 @@ impl Session {
     }
 }
 
-/// What [`Session::walk_plan`] found.
+/// What a staleness judgement of `paths` asks of history: the commit to walk from, and which
+/// of them are committed as they are (the others are as fresh as `as_of`). Known before the
+/// walk, and made on the thread that walks, beside the parsing.
+fn walk_plan(
+    repo: &Repo,
+    snapshot: &Snapshot,
+    settings: &Settings,
+    options: &CheckOptions,
+    paths: &HashSet<&str>,
+) -> Result<Plan, Error> {
+    if repo.is_shallow() && !options.allow_shallow {
+        return Err(Error::Shallow);
+    }
+    let as_of = options.as_of.unwrap_or_else(stale::dates::today);
+    let rev = match &options.source {
+        Source::Rev(rev) => Some(rev.as_str()),
+        _ => None,
+    };
+    let start = repo.start_commit(rev)?;
+    let uncommitted: HashSet<String> = match (&options.source, start) {
+        (_, None) => paths.iter().map(|p| (*p).to_owned()).collect(),
+        (Source::Rev(_), Some(_)) => HashSet::new(),
+        (Source::Worktree, Some(_)) => {
+            let paths: Vec<&str> = paths.iter().copied().collect();
+            repo.uncommitted(snapshot, &paths, settings.limits.max_file_size)?
+        }
+        (source, Some(_)) => repo.changes("HEAD", source)?.changed,
+    };
+    let committed: Vec<String> = paths
+        .iter()
+        .filter(|p| !uncommitted.contains(**p))
+        .map(|p| (*p).to_owned())
+        .collect();
+    Ok(Plan {
+        as_of,
+        start,
+        committed,
+    })
+}
+
+/// What [`walk_plan`] found.
 struct Plan {
     as_of: jiff::civil::Date,
     start: Option<git2::Oid>,
@@ -771,8 +781,8 @@ pub fn check_with_progress(
     // document reported because the change broke a reference in it is no staler for it, and
     // judging it would walk history on every renaming commit.
     let judged: HashSet<&str> = direct.iter().map(String::as_str).collect();
-    let plan = if session.settings.level(crate::rules::stale::age::ID) == Level::Off {
-        None
+    let judge = if session.settings.level(crate::rules::stale::age::ID) == Level::Off {
+        false
     } else if session.repo.is_shallow() && !options.allow_shallow && !options.refuse_shallow {
         // Every other rule can still run; the report says what was left out, and how to
         // have it.
@@ -780,18 +790,16 @@ pub fn check_with_progress(
             crate::rules::stale::age::ID,
             &Error::Shallow,
         ));
-        None
+        false
     } else {
-        Some(session.walk_plan(options, &judged)?)
+        true
     };
-    // The history walk runs beside the parsing, on its own handle on the repository.
-    let walker = match &plan {
-        Some(Plan {
-            start: Some(start),
-            committed,
-            ..
-        }) if !committed.is_empty() => Some((session.repo.reopen()?, *start, committed)),
-        _ => None,
+    // Which documents are committed as they are, and the history walk for them, run beside
+    // the parsing, on a handle of their own on the repository.
+    let walker = if judge {
+        Some(session.repo.reopen()?)
+    } else {
+        None
     };
     let walked = std::sync::atomic::AtomicUsize::new(0);
     let (breaks, history) = std::thread::scope(|scope| {
@@ -801,17 +809,22 @@ pub fn check_with_progress(
             cache: session.history_cache.as_ref(),
             notices: &session.cache_notices,
         };
-        let walk = walker.map(|(repo, start, committed)| {
-            let walked = &walked;
+        let walk = walker.map(|repo| {
+            let (walked, judged) = (&walked, &judged);
             scope.spawn(move || {
-                last_changes(
-                    &repo,
-                    &parts,
-                    start,
-                    committed,
-                    Reach::LastChange,
-                    &mut |n| walked.store(n, std::sync::atomic::Ordering::Relaxed),
-                )
+                let plan = walk_plan(&repo, parts.snapshot, parts.settings, options, judged)?;
+                let history = match plan.start {
+                    Some(start) if !plan.committed.is_empty() => last_changes(
+                        &repo,
+                        &parts,
+                        start,
+                        &plan.committed,
+                        Reach::LastChange,
+                        &mut |n| walked.store(n, std::sync::atomic::Ordering::Relaxed),
+                    )?,
+                    _ => Vec::new(),
+                };
+                Ok::<_, Error>((plan, history))
             })
         });
         let parsed = session.parsed(full.as_ref()).map(|documents| {
@@ -870,12 +883,9 @@ pub fn check_with_progress(
     let whole = (session.targets.is_empty() && changes.is_none())
         || (!session.known.is_empty()
             && session.known.iter().all(|p| reported.contains(p.as_str())));
-    let staleness = match &plan {
-        Some(plan) => {
-            Some(session.assess(plan, &history.transpose()?.unwrap_or_default(), &judged))
-        }
-        None => None,
-    };
+    let staleness = history
+        .transpose()?
+        .map(|(plan, history)| session.assess(&plan, &history, &judged));
     // The search of history for repairs runs on its own handle on the repository while the
     // rules judge every document that cannot ask for one; the others are judged after it.
     let wanted = RepairsWanted::new(&session, options, &index, &reported);
@@ -1090,10 +1100,8 @@ impl<'i> RepairsWanted<'i> {
     ) -> HashSet<&'r str> {
         let settings = &session.settings;
         let searched: HashSet<&str> = self.versions.iter().copied().collect();
-        let documents: HashMap<&str, &Document> =
-            session.documents.iter().map(|d| (d.path(), d)).collect();
         reported
-            .iter()
+            .par_iter()
             .copied()
             .filter(|path| {
                 let broken = index.links(path).iter().any(|link| {
@@ -1103,7 +1111,7 @@ impl<'i> RepairsWanted<'i> {
                             .is_some_and(|(_, target)| searched.contains(target))
                 });
                 broken
-                    || documents.get(path).is_some_and(|doc| {
+                    || index.document(path).is_some_and(|doc| {
                         crate::index::term_references(settings, doc)
                             .iter()
                             .any(|r| index.term(&r.slug).is_empty())
@@ -1184,37 +1192,36 @@ fn renamed_wanted(
     reported: &HashSet<&str>,
 ) -> HashSet<String> {
     let settings = &session.settings;
-    let mut wanted: HashSet<String> = HashSet::new();
-    if settings.level(crate::rules::links::missing_file::ID) != Level::Off {
-        for path in reported {
-            for link in index.links(path) {
-                if let Resolved::Missing {
-                    path,
-                    route: None,
-                    unstaged: false,
-                } = &link.resolution.outcome
-                {
-                    wanted.insert(path.clone());
+    let files = settings.level(crate::rules::links::missing_file::ID) != Level::Off;
+    let terms = settings.level(crate::rules::terms::unknown::ID) != Level::Off;
+    reported
+        .par_iter()
+        .flat_map_iter(|path| {
+            let mut wanted = Vec::new();
+            if files {
+                for link in index.links(path) {
+                    if let Resolved::Missing {
+                        path,
+                        route: None,
+                        unstaged: false,
+                    } = &link.resolution.outcome
+                    {
+                        wanted.push(path.clone());
+                    }
                 }
             }
-        }
-    }
-    if settings.level(crate::rules::terms::unknown::ID) != Level::Off {
-        for doc in session
-            .documents
-            .iter()
-            .filter(|d| reported.contains(d.path()))
-        {
-            for r in crate::index::term_references(settings, doc) {
-                if index.term(&r.slug).is_empty() {
-                    wanted.extend(crate::rules::terms::unknown::renamed_term_candidates(
-                        index, &r.slug,
-                    ));
+            if let Some(doc) = index.document(path).filter(|_| terms) {
+                for r in crate::index::term_references(settings, doc) {
+                    if index.term(&r.slug).is_empty() {
+                        wanted.extend(crate::rules::terms::unknown::renamed_term_candidates(
+                            index, &r.slug,
+                        ));
+                    }
                 }
             }
-        }
-    }
-    wanted
+            wanted
+        })
+        .collect()
 }
 
 /// The commit whose history the snapshot has: `--rev`'s, else `HEAD`; `None` before the
@@ -1244,20 +1251,18 @@ fn versions_wanted<'i>(
     {
         return Vec::new();
     }
-    let mut wanted: HashSet<&str> = HashSet::new();
-    for path in reported {
-        for link in index.links(path) {
-            let Some((fragment, target)) = link.fragment_target(path) else {
-                continue;
-            };
-            if index
-                .anchors(target)
-                .is_some_and(|a| !a.contains(fragment) && fragment != "top")
-            {
-                wanted.insert(target);
-            }
-        }
-    }
+    let wanted: HashSet<&str> = reported
+        .par_iter()
+        .flat_map_iter(|path| {
+            index.links(path).iter().filter_map(|link| {
+                let (fragment, target) = link.fragment_target(path)?;
+                index
+                    .anchors(target)
+                    .is_some_and(|a| !a.contains(fragment) && fragment != "top")
+                    .then_some(target)
+            })
+        })
+        .collect();
     let mut wanted: Vec<&str> = wanted.into_iter().collect();
     wanted.sort_unstable();
     wanted
