@@ -567,14 +567,15 @@ impl Session {
             .map(String::as_str)
             .zip(history.iter())
             .collect();
+        let settings = &self.settings;
         self.documents
-            .iter()
+            .par_iter()
             .filter(|d| paths.contains(d.path()))
             .map(|d| {
                 let last = by_path.get(d.path()).and_then(|c| c.as_ref());
                 (
                     d.path().to_owned(),
-                    stale::assess(&self.settings, &owners, d, last, plan.as_of),
+                    stale::assess(settings, &owners, d, last, plan.as_of),
                 )
             })
             .collect()

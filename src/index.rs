@@ -438,11 +438,14 @@ impl<'a> Index<'a> {
 
     /// The files of `folder` indexed for suggestions, the first time one is asked for there.
     fn folder_candidates(&self, folder: String, files: &[String]) -> Arc<Candidates> {
-        let mut near_files = self.near_files.lock().unwrap_or_else(|e| e.into_inner());
-        let near = near_files
-            .entry(folder)
-            .or_insert_with(|| Arc::new(Candidates::new(files.iter().map(String::as_str))));
-        Arc::clone(near)
+        let lock = || self.near_files.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(near) = lock().get(&folder) {
+            return Arc::clone(near);
+        }
+        // Built without the lock, so that threads asking about other folders need not wait;
+        // two asking about the same folder at once may both build it, and the first kept.
+        let built = Arc::new(Candidates::new(files.iter().map(String::as_str)));
+        Arc::clone(lock().entry(folder).or_insert(built))
     }
 }
 

@@ -7,7 +7,7 @@
 //! first, and the search stops when no bound can beat the closest found. A typo is thus
 //! checked against about one candidate, not all of them.
 
-use std::collections::HashMap;
+use crate::FastMap as HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How many suggestions one file may ask for: past them a finding has no "did you mean". A
@@ -110,8 +110,8 @@ impl Candidates {
             })
             .collect();
         entries.sort_by_key(|e| e.len);
-        let mut letters: HashMap<char, Vec<(u32, u32)>> = HashMap::new();
-        let mut pairs: HashMap<(char, char), Vec<(u32, u32)>> = HashMap::new();
+        let mut letters: HashMap<char, Vec<(u32, u32)>> = HashMap::default();
+        let mut pairs: HashMap<(char, char), Vec<(u32, u32)>> = HashMap::default();
         for (i, e) in entries.iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             let (l, p) = grams(&e.lower);
@@ -229,8 +229,8 @@ impl Candidates {
 type Grams = (HashMap<char, u32>, HashMap<(char, char), u32>);
 
 fn grams(text: &str) -> Grams {
-    let mut letters = HashMap::new();
-    let mut pairs = HashMap::new();
+    let mut letters = HashMap::default();
+    let mut pairs = HashMap::default();
     let mut previous = None;
     for c in text.chars() {
         *letters.entry(c).or_insert(0) += 1;
@@ -294,7 +294,7 @@ impl Pattern {
         let masks = (1..=128).contains(&len).then(|| {
             let mut masks = Masks {
                 ascii: [0; 128],
-                other: HashMap::new(),
+                other: HashMap::default(),
             };
             for (i, c) in lower.chars().enumerate() {
                 match usize::try_from(u32::from(c)) {
