@@ -1,7 +1,8 @@
 //! The one gate between docsteward and the file system. Reads open only regular files, never
 //! follow a symbolic link, and never wait on a FIFO or a device; paths inside the repository
 //! are walked one component at a time so that a committed symbolic link to a folder cannot
-//! lead out of it. Writes go to a temporary file in the destination's folder and are renamed
+//! lead out of it. The work tree's files are read through a [`Tree`], which opens each folder
+//! once (relative to its parent, not following a link) and each file relative to its folder. Writes go to a temporary file in the destination's folder and are renamed
 //! into place, never through a symbolic link. Everything that turns a path into bytes, or
 //! bytes into a file, calls this module.
 

@@ -509,3 +509,55 @@ fn a_work_tree_whose_every_file_looks_touched_is_read_as_it_is() {
         "{report:#}"
     );
 }
+
+#[test]
+fn a_file_rewritten_behind_its_stat_data_has_uncommitted_changes() {
+    let repo = TestRepo::new();
+    repo.write("a.md", "# A\n").write("b.md", "# B\n");
+    // Written well before the index, so that the index's stat data is trusted (an entry as
+    // new as the index is hashed whatever its stat data says).
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let set_modified = |file: &str| {
+        std::fs::File::options()
+            .write(true)
+            .open(repo.path(file))
+            .unwrap()
+            .set_modified(past)
+            .unwrap();
+    };
+    set_modified("a.md");
+    set_modified("b.md");
+    repo.commit("base");
+    let dates = || -> Vec<(String, serde_json::Value)> {
+        let out = repo.run(&["stale", "--format", "json", "--as-of", "2024-06-01"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.json()["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                let date = d["last_change"]["date"].clone();
+                (d["path"].as_str().unwrap().to_owned(), date)
+            })
+            .collect()
+    };
+    let committed = serde_json::json!("2023-11-14");
+    assert_eq!(
+        dates(),
+        [
+            ("a.md".to_owned(), committed.clone()),
+            ("b.md".to_owned(), committed.clone())
+        ]
+    );
+    // The same size, and the modification time set back to what the index recorded: only
+    // the inode's change time tells that the file is no longer what was committed.
+    std::fs::write(repo.path("b.md"), "# C\n").unwrap();
+    set_modified("b.md");
+    assert_eq!(
+        dates(),
+        [
+            ("a.md".to_owned(), committed),
+            ("b.md".to_owned(), serde_json::Value::Null)
+        ]
+    );
+}
