@@ -1195,10 +1195,11 @@ fn renamed_wanted(
     let settings = &session.settings;
     let files = settings.level(crate::rules::links::missing_file::ID) != Level::Off;
     let terms = settings.level(crate::rules::terms::unknown::ID) != Level::Off;
+    // Each thread gathers into a set of its own (a document of a million broken links to one
+    // file holds one copy, not a million), and the sets are merged.
     reported
         .par_iter()
-        .flat_map_iter(|path| {
-            let mut wanted = Vec::new();
+        .fold(HashSet::new, |mut wanted: HashSet<String>, path| {
             if files {
                 for link in index.links(path) {
                     if let Resolved::Missing {
@@ -1207,7 +1208,9 @@ fn renamed_wanted(
                         unstaged: false,
                     } = &link.resolution.outcome
                     {
-                        wanted.push(path.clone());
+                        if !wanted.contains(path) {
+                            wanted.insert(path.clone());
+                        }
                     }
                 }
             }
@@ -1222,7 +1225,11 @@ fn renamed_wanted(
             }
             wanted
         })
-        .collect()
+        .reduce(HashSet::new, |a, b| {
+            let (mut large, small) = if a.len() < b.len() { (b, a) } else { (a, b) };
+            large.extend(small);
+            large
+        })
 }
 
 /// The commit whose history the snapshot has: `--rev`'s, else `HEAD`; `None` before the
