@@ -43,6 +43,31 @@ fn stage(repo: &TestRepo, path: &str, contents: &str) {
     index.write().unwrap();
 }
 
+/// Sets the modification time of the work tree's `file`.
+fn set_modified(repo: &TestRepo, file: &str, time: std::time::SystemTime) {
+    std::fs::File::options()
+        .write(true)
+        .open(repo.path(file))
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
+}
+
+/// Each document's last change date as `stale` reports it (null: uncommitted changes).
+fn last_change_dates(repo: &TestRepo) -> Vec<(String, serde_json::Value)> {
+    let out = repo.run(&["stale", "--format", "json", "--as-of", "2024-06-01"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.json()["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let date = d["last_change"]["date"].clone();
+            (d["path"].as_str().unwrap().to_owned(), date)
+        })
+        .collect()
+}
+
 #[test]
 fn staged_defect_is_found_even_when_the_work_tree_fixed_it() {
     let repo = TestRepo::new();
@@ -463,12 +488,7 @@ fn a_work_tree_whose_every_file_looks_touched_is_read_as_it_is() {
     // repository, or `touch`): git would hash each file to learn whether it changed.
     let later = std::time::UNIX_EPOCH + std::time::Duration::from_secs(4_000_000_000);
     for file in ["a.md", "b.md", "c.md"] {
-        std::fs::File::options()
-            .write(true)
-            .open(repo.path(file))
-            .unwrap()
-            .set_modified(later)
-            .unwrap();
+        set_modified(&repo, file, later);
     }
     let before = state(repo.root());
     for _ in 0..2 {
@@ -487,26 +507,13 @@ fn a_work_tree_whose_every_file_looks_touched_is_read_as_it_is() {
     }
     // Age: the touched file is as old as its commit; the edited one and the new one have
     // uncommitted changes (no last commit: as fresh as the day of the report).
-    let out = repo.run(&["stale", "--format", "json", "--as-of", "2024-06-01"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let report = out.json();
-    let dates: Vec<(String, serde_json::Value)> = report["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            let date = d["last_change"]["date"].clone();
-            (d["path"].as_str().unwrap().to_owned(), date)
-        })
-        .collect();
     assert_eq!(
-        dates,
+        last_change_dates(&repo),
         [
             ("a.md".to_owned(), serde_json::json!("2023-11-14")),
             ("b.md".to_owned(), serde_json::Value::Null),
             ("c.md".to_owned(), serde_json::Value::Null),
-        ],
-        "{report:#}"
+        ]
     );
 }
 
@@ -517,33 +524,12 @@ fn a_file_rewritten_behind_its_stat_data_has_uncommitted_changes() {
     // Written well before the index, so that the index's stat data is trusted (an entry as
     // new as the index is hashed whatever its stat data says).
     let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-    let set_modified = |file: &str| {
-        std::fs::File::options()
-            .write(true)
-            .open(repo.path(file))
-            .unwrap()
-            .set_modified(past)
-            .unwrap();
-    };
-    set_modified("a.md");
-    set_modified("b.md");
+    set_modified(&repo, "a.md", past);
+    set_modified(&repo, "b.md", past);
     repo.commit("base");
-    let dates = || -> Vec<(String, serde_json::Value)> {
-        let out = repo.run(&["stale", "--format", "json", "--as-of", "2024-06-01"]);
-        assert_eq!(out.code, 0, "{}", out.stderr);
-        out.json()["documents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| {
-                let date = d["last_change"]["date"].clone();
-                (d["path"].as_str().unwrap().to_owned(), date)
-            })
-            .collect()
-    };
     let committed = serde_json::json!("2023-11-14");
     assert_eq!(
-        dates(),
+        last_change_dates(&repo),
         [
             ("a.md".to_owned(), committed.clone()),
             ("b.md".to_owned(), committed.clone())
@@ -552,9 +538,9 @@ fn a_file_rewritten_behind_its_stat_data_has_uncommitted_changes() {
     // The same size, and the modification time set back to what the index recorded: only
     // the inode's change time tells that the file is no longer what was committed.
     std::fs::write(repo.path("b.md"), "# C\n").unwrap();
-    set_modified("b.md");
+    set_modified(&repo, "b.md", past);
     assert_eq!(
-        dates(),
+        last_change_dates(&repo),
         [
             ("a.md".to_owned(), committed),
             ("b.md".to_owned(), serde_json::Value::Null)
