@@ -318,14 +318,6 @@ impl Snapshot {
         })
     }
 
-    /// The file's size in bytes, without reading it (an object header for blobs).
-    pub fn size(&self, path: &str) -> io::Result<u64> {
-        match self.locate(path)? {
-            Located::Disk { stat, .. } => Ok(stat.size),
-            Located::Object { oid, .. } => blob_size(&self.reader.git_dir, oid),
-        }
-    }
-
     /// Whether `path` is inside a submodule (whose files belong to another repository).
     pub fn in_submodule(&self, path: &str) -> bool {
         self.submodules.iter().any(|s| {
