@@ -569,18 +569,10 @@ fn look_at<'t>(
     stat: &HashMap<String, snapshot::IndexStat>,
     index_time: Option<std::time::SystemTime>,
 ) -> Vec<(&'t str, Look)> {
-    let disk = |path: &str| -> PathBuf {
-        #[cfg(unix)]
-        if let Some(raw) = raw_names.get(path) {
-            use std::os::unix::ffi::OsStringExt;
-            return PathBuf::from(std::ffi::OsString::from_vec(raw.clone()));
-        }
-        PathBuf::from(path)
-    };
     tracked
         .par_iter()
         .map(|path| {
-            let look = match tree.lstat(&disk(path)) {
+            let look = match tree.lstat(&snapshot::disk_name(raw_names, path)) {
                 Ok(found) if found.kind != crate::fs::Kind::Dir => match stat.get(path.as_str()) {
                     Some(entry) if snapshot::stat_matches(entry, &found, index_time) => Look::Clean,
                     _ => Look::There,

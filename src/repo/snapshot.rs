@@ -457,16 +457,21 @@ impl Snapshot {
 
     /// The name of `path` on disk: its original bytes when they are not UTF-8.
     fn disk_name(&self, path: &str) -> PathBuf {
-        #[cfg(unix)]
-        if let Some(raw) = self.reader.raw_names.get(path) {
-            use std::os::unix::ffi::OsStringExt;
-            return PathBuf::from(std::ffi::OsString::from_vec(raw.clone()));
-        }
-        PathBuf::from(path)
+        disk_name(&self.reader.raw_names, path)
     }
 }
 
-/// Whether the file `meta` describes is, by its stat data, the one the index `entry`
+/// The name of `path` on disk: its original bytes (from `raw_names`) when they are not UTF-8.
+pub(super) fn disk_name(raw_names: &HashMap<String, Vec<u8>>, path: &str) -> PathBuf {
+    #[cfg(unix)]
+    if let Some(raw) = raw_names.get(path) {
+        use std::os::unix::ffi::OsStringExt;
+        return PathBuf::from(std::ffi::OsString::from_vec(raw.clone()));
+    }
+    PathBuf::from(path)
+}
+
+/// Whether the file `stat` describes is, by its stat data, the one the index `entry`
 /// recorded (modification and change times, size, inode), and the entry is older than the index file
 /// (`index_time`): an entry as new as the index may have changed again within the same
 /// moment without its stat data showing it (git's "racily clean").
