@@ -256,6 +256,8 @@ suite() {
       rss=""
       if [ "$job" = check ]; then
         rss=$(peak_rss env DOCSTEWARD_CACHE_DIR="$hc" "$DS" -C "$dir" check --format json --as-of "$AS_OF")
+        local run_bytes; run_bytes=$(find "$hc/runs" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')
+        note "- Run cache ($section): $run_bytes bytes for the findings of one check of $n_md documents ($(python3 -c "print(round($run_bytes / $n_md * 1000 / 1024))") KiB per 1,000 documents); the warm check above is answered from it."
       fi
       row "$section" "$job-warm" "caches" "docsteward $job --format json --as-of $AS_OF (cached at HEAD)" "$m" "$rss" ""
       # The caches as a run before the last commit, or 100 first-parent commits back (what

@@ -25,6 +25,7 @@ use crate::repo::{
 };
 use crate::resolve::Outcome as Resolved;
 use crate::rules::{Context, RULES};
+use crate::run_cache::{self, RunCache};
 use crate::scope::{self, Breaks};
 use crate::site::{self, Model, Site};
 use crate::source::SourceFile;
@@ -181,6 +182,10 @@ pub struct Session {
     pub cache_notices: std::sync::Mutex<Vec<String>>,
     /// Earlier parses, by content, when caching is on.
     parse_cache: Option<ParseCache>,
+    /// The configuration file's name and text, as the settings were built from them (empty
+    /// for the defaults); `None` when the settings were given, or read files outside the
+    /// repository, which no key of the run cache covers.
+    config_text: Option<String>,
     /// What this session's parses took from the parse cache and added to it: written back
     /// once all are done (see [`Session::save_parses`]).
     parses: std::sync::Mutex<CacheUse>,
@@ -257,8 +262,8 @@ impl Session {
                     .unwrap_or_default(),
             ),
         };
-        let settings = match settings {
-            Some(settings) => settings,
+        let (settings, config_text) = match settings {
+            Some(settings) => (settings, None),
             None => load_settings(&repo, &snapshot, options, &start)?,
         };
         let known: Vec<&str> = snapshot
@@ -306,6 +311,7 @@ impl Session {
             cache_notices: std::sync::Mutex::new(notices),
             parse_cache,
             parses: std::sync::Mutex::new(CacheUse::default()),
+            config_text,
         })
     }
 
@@ -739,6 +745,28 @@ pub fn check_with_progress(
     progress: &mut dyn FnMut(usize),
 ) -> Result<Outcome, Error> {
     let mut session = Session::load(options, None)?;
+    // Nothing changed since the last check: its findings, as they were.
+    let run_cache = run_key(&session, options);
+    if let Some((cache, key, _)) = &run_cache {
+        let mut notices = Vec::new();
+        let stored = cache.get(key, &mut notices);
+        session
+            .cache_notices
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(notices);
+        if let Some(mut outcome) = stored.and_then(|run| cached_outcome(&session, run)) {
+            outcome.cache_notices = session.take_cache_notices();
+            let selected = &session.selected;
+            let whole = session.targets.is_empty()
+                || (!session.known.is_empty()
+                    && session.known.iter().all(|p| selected.contains(p)));
+            apply_baseline(&session, options, &mut outcome, |p| {
+                whole || selected.contains(p)
+            })?;
+            return Ok(outcome);
+        }
+    }
     // A staged check looks at what the commit would change; so does --changed-since.
     let changes: Option<Changes> = match (&options.changed_since, &options.source) {
         (Some(base), source) => Some(session.repo.changes(base, source)?),
@@ -946,23 +974,12 @@ pub fn check_with_progress(
         notices,
         cache_notices: session.take_cache_notices(),
     };
-    if let Some((file, path)) = baseline_location(&session, options) {
-        let text = crate::fs::read_regular(&path, baseline::MAX_SIZE)
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?;
-        let baseline = Baseline::parse(&text).map_err(|message| Error::Baseline {
-            file: file.clone(),
-            message,
-        })?;
-        // Entries can only be judged stale for what this run looked at.
-        let applied = baseline.apply(&file, &path, &mut outcome, |p| {
-            whole || reported.contains(p)
-        });
-        outcome.baseline = Some(applied);
+    if let Some((cache, key, head)) = run_cache {
+        save_run(&session, &cache, &key, head, &mut outcome);
     }
+    apply_baseline(&session, options, &mut outcome, |p| {
+        whole || reported.contains(p)
+    })?;
     // Freeing every parsed document of a large knowledge base takes a tenth of a second:
     // the answer need not wait for it.
     drop((cx, reported));
@@ -1298,6 +1315,141 @@ fn earlier_documents(
 }
 
 /// The baseline file a check uses, as named to the user and on disk.
+/// The baseline, when there is one, applied to `outcome`: entries can only be judged stale
+/// for what the run `looked_at`.
+fn apply_baseline(
+    session: &Session,
+    options: &CheckOptions,
+    outcome: &mut Outcome,
+    looked_at: impl Fn(&str) -> bool,
+) -> Result<(), Error> {
+    let Some((file, path)) = baseline_location(session, options) else {
+        return Ok(());
+    };
+    let text = crate::fs::read_regular(&path, baseline::MAX_SIZE)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+    let baseline = Baseline::parse(&text).map_err(|message| Error::Baseline {
+        file: file.clone(),
+        message,
+    })?;
+    outcome.baseline = Some(baseline.apply(&file, &path, outcome, looked_at));
+    Ok(())
+}
+
+/// The run cache of this check and its key (see [`crate::run_cache`]), when it may have
+/// one: a check of the work tree, not `--changed-since`, with caching on, settings read
+/// from the repository, in a repository that is not a shallow clone (a fetch deepens its
+/// history without moving `HEAD`), and no file changed within the last moments (see
+/// [`Snapshot::fingerprint`]). Also the commit `HEAD` named.
+fn run_key(
+    session: &Session,
+    options: &CheckOptions,
+) -> Option<(RunCache, run_cache::Key, Option<git2::Oid>)> {
+    let dir = options.history_cache.as_ref()?;
+    if options.source != Source::Worktree
+        || options.changed_since.is_some()
+        || session.repo.is_shallow()
+    {
+        return None;
+    }
+    let config = session.config_text.as_ref()?;
+    let head = session.repo.start_commit(None).ok()?;
+    let fingerprint = session.snapshot.fingerprint()?;
+    let as_of = options.as_of.unwrap_or_else(stale::dates::today);
+    let mut material = format!(
+        "docsteward check\0{}\0{:?}\0{:?}\0{:?}\0{as_of}\0{}\0{}\0{:?}\0{head:?}\0{}\0{config}\0",
+        env!("DOCSTEWARD_VERSION"),
+        options.cwd,
+        options.config,
+        options.paths,
+        options.allow_shallow,
+        options.refuse_shallow,
+        options.repair_history,
+        session.repo.root().display(),
+    )
+    .into_bytes();
+    material.extend_from_slice(&fingerprint);
+    let key = run_cache::Key::of(&material)?;
+    let cache = RunCache::new(dir, &session.repo.cache_stem(), &session.repo.root());
+    Some((cache, key, head))
+}
+
+/// The outcome of the run `run` stored, if what it looked at outside the snapshot is still
+/// as it was and the documents it shows text of read back as they were.
+fn cached_outcome(session: &Session, run: run_cache::Run) -> Option<Outcome> {
+    let snapshot = &session.snapshot;
+    if run
+        .disk
+        .iter()
+        .any(|(path, answer)| snapshot.on_disk(path) != *answer)
+    {
+        return None;
+    }
+    let max_file = session.settings.limits.max_file_size;
+    let sources = run
+        .sources
+        .par_iter()
+        .map(|source| {
+            // A document that was not parsed (binary, too large) shows no text.
+            let text = if source.len == 0 {
+                String::new()
+            } else {
+                match snapshot.content(&source.path, max_file).ok()? {
+                    Content::Read { bytes, .. } => crate::document::decode(&bytes).0,
+                    Content::TooLarge(_) => return None,
+                }
+            };
+            (run_cache::Source::of(&source.path, &text) == *source).then(|| {
+                let file = SourceFile::new(&source.path, text);
+                (source.path.clone(), Arc::new(file))
+            })
+        })
+        .collect::<Option<HashMap<_, _>>>()?;
+    Some(Outcome {
+        diagnostics: run.diagnostics,
+        sources,
+        documents: run.documents,
+        baseline: None,
+        notices: run.notices,
+        cache_notices: Vec::new(),
+    })
+}
+
+/// Keeps `outcome` (before any baseline) in the run cache under `key`, unless `HEAD` moved
+/// away from `head` during the run or it asked too much of the disk; a failure is a notice.
+fn save_run(
+    session: &Session,
+    cache: &RunCache,
+    key: &run_cache::Key,
+    head: Option<git2::Oid>,
+    outcome: &mut Outcome,
+) {
+    let Some(disk) = session.snapshot.disk_answers() else {
+        return;
+    };
+    if session.repo.start_commit(None).ok() != Some(head) {
+        return;
+    }
+    let run = run_cache::Run {
+        disk,
+        documents: outcome.documents,
+        diagnostics: outcome.diagnostics.clone(),
+        sources: outcome
+            .sources
+            .iter()
+            .map(|(path, source)| run_cache::Source::of(path, &source.text))
+            .collect(),
+        notices: outcome.notices.clone(),
+    };
+    if let Err(problem) = cache.save(key, &run) {
+        outcome.cache_notices.push(cache.not_written(&problem));
+    }
+}
+
 fn baseline_location(session: &Session, options: &CheckOptions) -> Option<(String, PathBuf)> {
     match &options.baseline {
         BaselineChoice::Off => None,
@@ -1314,13 +1466,14 @@ fn baseline_location(session: &Session, options: &CheckOptions) -> Option<(Strin
 }
 
 /// `--config FILE`, else the nearest `docsteward.toml` from `start` up to the root, else
-/// the defaults.
+/// the defaults; and the file's name and text (see [`Session::config_text`]).
 fn load_settings(
     repo: &Repo,
     snapshot: &Arc<Snapshot>,
     options: &CheckOptions,
     start: &str,
-) -> Result<Settings, Error> {
+) -> Result<(Settings, Option<String>), Error> {
+    let read_from = |name: &str, text: &str| Some(format!("{name}\0{text}"));
     if let Some(config) = &options.config {
         let full = options.cwd.join(config);
         let text = crate::fs::read_regular(&full, crate::fs::MAX_AUXILIARY)
@@ -1332,7 +1485,8 @@ fn load_settings(
         return match repo.relative(&options.cwd, config) {
             Ok(rel) => {
                 let base = paths::parent(&rel);
-                Settings::load(&text, &rel, &base, &in_snapshot(snapshot))
+                let settings = Settings::load(&text, &rel, &base, &in_snapshot(snapshot))?;
+                Ok((settings, read_from(&rel, &text)))
             }
             Err(_) => {
                 // A configuration kept outside the repository reads its schemas beside itself.
@@ -1342,7 +1496,8 @@ fn load_settings(
                         .and_then(|full| crate::fs::read_regular(&full, crate::fs::MAX_AUXILIARY))
                         .ok()
                 };
-                Settings::load(&text, &config.display().to_string(), "", &read)
+                let settings = Settings::load(&text, &config.display().to_string(), "", &read)?;
+                Ok((settings, None))
             }
         };
     }
@@ -1355,10 +1510,11 @@ fn load_settings(
                 source,
             })?;
             let text = String::from_utf8_lossy(&bytes);
-            return Settings::load(&text, &candidate, &dir, &in_snapshot(snapshot));
+            let settings = Settings::load(&text, &candidate, &dir, &in_snapshot(snapshot))?;
+            return Ok((settings, read_from(&candidate, &text)));
         }
         if dir.is_empty() {
-            return Ok(Settings::defaults(""));
+            return Ok((Settings::defaults(""), Some(String::new())));
         }
         dir = paths::parent(dir.trim_end_matches('/'));
     }

@@ -53,7 +53,7 @@ pub struct Diagnostic {
 }
 
 /// Whether `check --fix` applies a fix by itself, or only with `--unsafe-fixes`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Safety {
     /// A guess (a single "did you mean" candidate): applied only with `--unsafe-fixes`.
@@ -63,14 +63,14 @@ pub enum Safety {
 }
 
 /// One replacement: the bytes `span` of the file become `replacement`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edit {
     pub span: Range<usize>,
     pub replacement: String,
 }
 
 /// The edits that repair one finding, applied together or not at all.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     pub safety: Safety,
     pub edits: Vec<Edit>,

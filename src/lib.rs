@@ -29,6 +29,7 @@ pub mod repo;
 pub mod report;
 pub mod resolve;
 pub mod rules;
+pub mod run_cache;
 pub mod schema;
 pub mod scope;
 pub mod sink;

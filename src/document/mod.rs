@@ -258,7 +258,9 @@ fn front_matter(
     frontmatter::parse_wanted(text, max, wanted)
 }
 
-fn decode(bytes: &[u8]) -> (String, Option<InvalidUtf8>) {
+/// `bytes` as text (lossily, the first byte that is not UTF-8 remembered), as a document's
+/// text is made.
+pub(crate) fn decode(bytes: &[u8]) -> (String, Option<InvalidUtf8>) {
     match std::str::from_utf8(bytes) {
         Ok(text) => (text.to_owned(), None),
         Err(e) => {

@@ -166,6 +166,7 @@ impl Repo {
         // Each tracked file looked at once, in parallel: gone, or whether its stat data is
         // still what the index recorded.
         let tree = crate::fs::Tree::new(root);
+        let listed_at = std::time::SystemTime::now();
         let looked = look_at(&tree, &tracked, &raw_names, &stat, index_time);
         let clean: crate::FastSet<String> = looked
             .iter()
@@ -176,6 +177,13 @@ impl Repo {
             .iter()
             .filter(|(_, look)| *look == Look::Gone)
             .map(|(path, _)| (*path).to_owned())
+            .collect();
+        let mut changed: crate::FastMap<String, crate::fs::Stat> = looked
+            .iter()
+            .filter_map(|(path, look)| match look {
+                Look::There(stat) => Some(((*path).to_owned(), *stat)),
+                _ => None,
+            })
             .collect();
         // Only which files are gone and which are new matters here: every tracked file is read
         // from the disk anyway. A file whose stat data differs from the index's (every file,
@@ -222,6 +230,18 @@ impl Repo {
         // An entry assumed unchanged is not reported deleted either: look for it on the disk.
         deleted.extend(gone);
         tracked.retain(|p| !deleted.contains(p));
+        changed.retain(|p, _| !deleted.contains(p));
+        // The untracked files' stat data, as the tracked ones' above: what tells, on the
+        // next run, that one of them changed (see `Snapshot::fingerprint`).
+        changed.extend(
+            untracked
+                .par_iter()
+                .filter_map(|path| {
+                    let stat = tree.lstat(&snapshot::disk_name(&raw_names, path)).ok()?;
+                    Some((path.clone(), stat))
+                })
+                .collect::<Vec<_>>(),
+        );
         Ok(Snapshot::worktree(WorktreeFiles {
             root: tree,
             git_dir: self.repo.path().to_owned(),
@@ -232,6 +252,8 @@ impl Repo {
             entries: stat,
             index_time,
             clean,
+            changed,
+            listed_at,
         })
         .with_submodules(submodules))
     }
@@ -556,8 +578,8 @@ enum Look {
     Gone,
     /// There, with the stat data its index entry records (see [`snapshot::stat_matches`]).
     Clean,
-    /// There, changed or not.
-    There,
+    /// There, changed or not, with its stat data as listed.
+    There(crate::fs::Stat),
 }
 
 /// Each of the `tracked` files of the work tree `tree` looked at once, in parallel (each
@@ -575,7 +597,7 @@ fn look_at<'t>(
             let look = match tree.lstat(&snapshot::disk_name(raw_names, path)) {
                 Ok(found) if found.kind != crate::fs::Kind::Dir => match stat.get(path.as_str()) {
                     Some(entry) if snapshot::stat_matches(entry, &found, index_time) => Look::Clean,
-                    _ => Look::There,
+                    _ => Look::There(found),
                 },
                 _ => Look::Gone,
             };

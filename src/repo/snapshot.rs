@@ -39,6 +39,10 @@ struct Reader {
     /// The tracked files whose stat data matched their index entry when the work tree was
     /// listed.
     clean: crate::FastSet<String>,
+    /// The stat data, as listed, of the other files read from the work tree (changed
+    /// tracked files, symbolic links, untracked files), and when the listing began.
+    changed: crate::FastMap<String, crate::fs::Stat>,
+    listed_at: Option<std::time::SystemTime>,
 }
 
 /// What an index entry records of its file's stat data, and its blob.
@@ -116,6 +120,10 @@ pub struct Snapshot {
     workdir: Option<crate::fs::Tree>,
     /// Submodule paths (gitlinks).
     submodules: Vec<String>,
+    /// What [`Snapshot::on_disk`] was asked and answered: the answers that depend on files
+    /// outside the snapshot (see [`Snapshot::disk_answers`]); `None` once there were more
+    /// than [`MAX_DISK_ANSWERS`].
+    asked_on_disk: std::sync::Mutex<Option<crate::FastMap<String, bool>>>,
 }
 
 /// `files` grouped by `key`, each group in the files' order.
@@ -131,6 +139,13 @@ thread_local! {
     /// git2 repositories are not `Sync`: each reading thread opens its own.
     static OPEN: RefCell<Option<(PathBuf, Repository)>> = const { RefCell::new(None) };
 }
+
+/// How long after a write a file's stat data is not taken to tell its content (see
+/// [`Snapshot::fingerprint`]).
+const UNTRUSTED_FOR: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// How many questions of [`Snapshot::on_disk`] a snapshot keeps the answers to.
+const MAX_DISK_ANSWERS: usize = 10_000;
 
 /// How many symbolic links in a row a read follows.
 const MAX_LINK_HOPS: usize = 8;
@@ -151,6 +166,9 @@ pub(super) struct WorktreeFiles {
     pub index_time: Option<std::time::SystemTime>,
     /// Those of `tracked` whose stat data matched their entry of `entries` when listed.
     pub clean: crate::FastSet<String>,
+    /// The stat data of the others and of `untracked`, and when the listing began.
+    pub changed: crate::FastMap<String, crate::fs::Stat>,
+    pub listed_at: std::time::SystemTime,
 }
 
 impl Snapshot {
@@ -171,6 +189,8 @@ impl Snapshot {
                 entries: listed.entries,
                 index_time: listed.index_time,
                 clean: listed.clean,
+                changed: listed.changed,
+                listed_at: Some(listed.listed_at),
             },
             Some(listed.root),
         )
@@ -196,6 +216,8 @@ impl Snapshot {
                 entries: HashMap::new(),
                 index_time: None,
                 clean: crate::FastSet::default(),
+                changed: crate::FastMap::default(),
+                listed_at: None,
             },
             workdir,
         )
@@ -233,6 +255,7 @@ impl Snapshot {
             reader,
             workdir,
             submodules: Vec::new(),
+            asked_on_disk: std::sync::Mutex::new(Some(crate::FastMap::default())),
         }
     }
 
@@ -312,10 +335,92 @@ impl Snapshot {
     /// Whether `path` is a regular file in the work tree, reached without a symbolic link,
     /// although this snapshot does not have it (a git-ignored or an unstaged file).
     pub fn on_disk(&self, path: &str) -> bool {
-        self.workdir.as_ref().is_some_and(|w| {
+        let answer = self.workdir.as_ref().is_some_and(|w| {
             w.lstat(Path::new(path))
                 .is_ok_and(|stat| stat.kind == crate::fs::Kind::File)
-        })
+        });
+        let mut asked = self.asked_on_disk.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(answers) = asked.as_mut() {
+            if answers.len() < MAX_DISK_ANSWERS || answers.contains_key(path) {
+                answers.insert(path.to_owned(), answer);
+            } else {
+                *asked = None;
+            }
+        }
+        answer
+    }
+
+    /// Every path [`Snapshot::on_disk`] was asked about so far, with its answer, sorted:
+    /// besides the snapshot's own files (see [`Snapshot::fingerprint`]), what a run's
+    /// findings depended on. `None` when there were too many to keep.
+    pub fn disk_answers(&self) -> Option<Vec<(String, bool)>> {
+        let asked = self.asked_on_disk.lock().unwrap_or_else(|e| e.into_inner());
+        let mut answers: Vec<(String, bool)> = asked
+            .as_ref()?
+            .iter()
+            .map(|(path, answer)| (path.clone(), *answer))
+            .collect();
+        answers.sort_unstable();
+        Some(answers)
+    }
+
+    /// What the snapshot's files are, as they were listed: each path with its blob id (a
+    /// file read from the object database, or one of the work tree whose stat data matched
+    /// its index entry) or its stat data (any other file of the work tree), and the
+    /// submodules. Two listings with the same fingerprint have the same files with the same
+    /// content: a file changed after it was listed changes its stat data (its inode change
+    /// time, which no tool can set back) and so the next listing's fingerprint. `None` when
+    /// that does not hold: a file changed within two seconds of the listing (the clock that
+    /// stamps files is coarse, and a second write within the same tick leaves its times as
+    /// they were), or one whose stat data is not known.
+    pub fn fingerprint(&self) -> Option<Vec<u8>> {
+        let recent = |stat: &crate::fs::Stat| {
+            let listed_at = self.reader.listed_at?;
+            let newest = stat.mtime.max(stat.ctime);
+            let newest = std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(
+                u64::try_from(newest.0).ok()?,
+                newest.1,
+            ))?;
+            Some(
+                listed_at
+                    .duration_since(newest)
+                    .is_ok_and(|age| age < UNTRUSTED_FOR),
+            )
+            .map(|young| young || newest > listed_at)
+        };
+        let mut out = Vec::with_capacity(self.files.len() * 64);
+        out.push(self.mode as u8);
+        for path in &self.files {
+            out.extend_from_slice(path.as_bytes());
+            out.push(0);
+            out.push(u8::from(self.untracked.contains(path)));
+            if let Some(blob) = self.reader.blobs.get(path) {
+                out.push(b'b');
+                out.extend_from_slice(blob.oid.as_bytes());
+                out.push(u8::from(blob.symlink));
+            } else if let Some(id) = self.listed_clean(path) {
+                out.push(b'c');
+                out.extend_from_slice(id.as_bytes());
+            } else {
+                let stat = self.reader.changed.get(path)?;
+                if recent(stat) != Some(false) {
+                    return None;
+                }
+                out.push(b's');
+                out.push(stat.kind as u8);
+                out.extend_from_slice(&stat.size.to_le_bytes());
+                out.extend_from_slice(&stat.mtime.0.to_le_bytes());
+                out.extend_from_slice(&stat.mtime.1.to_le_bytes());
+                out.extend_from_slice(&stat.ctime.0.to_le_bytes());
+                out.extend_from_slice(&stat.ctime.1.to_le_bytes());
+                out.extend_from_slice(&stat.ino.to_le_bytes());
+            }
+        }
+        for submodule in &self.submodules {
+            out.extend_from_slice(submodule.as_bytes());
+            out.push(0);
+        }
+        Some(out)
     }
 
     /// Whether `path` is inside a submodule (whose files belong to another repository).
