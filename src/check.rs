@@ -180,8 +180,11 @@ pub struct Session {
     /// What went wrong with the history or parse cache so far (see
     /// [`Outcome::cache_notices`]).
     pub cache_notices: std::sync::Mutex<Vec<String>>,
-    /// Earlier parses, by content, when caching is on.
-    parse_cache: Option<ParseCache>,
+    /// Earlier parses, by content, when caching is on: opened when first needed (a check
+    /// answered from the run cache parses nothing), from the folder, repository stem and
+    /// parse settings in `parse_cache_at`.
+    parse_cache: std::sync::OnceLock<Option<ParseCache>>,
+    parse_cache_at: Option<(PathBuf, String, String)>,
     /// The configuration file's name and text, as the settings were built from them (empty
     /// for the defaults); `None` when the settings were given, or read files outside the
     /// repository, which no key of the run cache covers.
@@ -289,15 +292,14 @@ impl Session {
         let known: HashSet<String> = known.into_iter().map(str::to_owned).collect();
         let model = site::load(&settings, &snapshot)?;
         let history_cache = options.history_cache.clone().map(HistoryCache::new);
-        let mut notices = Vec::new();
         // What a parse depends on besides the bytes and the name: the front matter limit.
         let parse_settings = format!(
             "max-front-matter-size={}",
             settings.limits.max_front_matter_size
         );
-        let parse_cache = history_cache
+        let parse_cache_at = history_cache
             .as_ref()
-            .map(|c| ParseCache::open(c.dir(), &repo.cache_stem(), parse_settings, &mut notices));
+            .map(|c| (c.dir().to_owned(), repo.cache_stem(), parse_settings));
         Ok(Session {
             repo,
             snapshot,
@@ -308,8 +310,9 @@ impl Session {
             known,
             model,
             history_cache,
-            cache_notices: std::sync::Mutex::new(notices),
-            parse_cache,
+            cache_notices: std::sync::Mutex::new(Vec::new()),
+            parse_cache: std::sync::OnceLock::new(),
+            parse_cache_at,
             parses: std::sync::Mutex::new(CacheUse::default()),
             config_text,
         })
@@ -389,9 +392,25 @@ impl Session {
         Ok(documents)
     }
 
+    /// The parse cache, opened on first use; a file that cannot be used is a notice.
+    fn parse_cache(&self) -> Option<&ParseCache> {
+        self.parse_cache
+            .get_or_init(|| {
+                let (dir, stem, settings) = self.parse_cache_at.as_ref()?;
+                let mut notices = Vec::new();
+                let cache = ParseCache::open(dir, stem, settings.clone(), &mut notices);
+                self.cache_notices
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(notices);
+                Some(cache)
+            })
+            .as_ref()
+    }
+
     /// Writes what this session parsed anew into the parse cache (a problem is a notice).
     fn save_parses(&self) {
-        let Some(cache) = &self.parse_cache else {
+        let Some(cache) = self.parse_cache.get().and_then(Option::as_ref) else {
             return;
         };
         let parses = std::mem::take(&mut *self.parses.lock().unwrap_or_else(|e| e.into_inner()));
@@ -451,7 +470,7 @@ impl Session {
             .chain(settings.terms.reference_keys.iter().map(String::as_str))
             .chain(settings.links.front_matter_keys.iter().map(String::as_str))
             .collect();
-        let cache = self.parse_cache.as_ref();
+        let cache = self.parse_cache();
         let parsed = to_parse
             .par_iter()
             .map(|path| {
