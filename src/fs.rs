@@ -497,6 +497,28 @@ pub fn write_atomic(
 }
 
 /// [`write_atomic`] of a byte string.
+/// Writes a cache file `rel` under the cache folder `dir`: `magic`, the CRC-32 of `body`,
+/// then `body`; atomically, never through a symbolic link, creating the folders on the way.
+/// The history cache is JSON; the parse and run caches are written this way.
+pub fn write_framed(dir: &Path, rel: &Path, magic: &[u8], body: &[u8]) -> Result<(), String> {
+    let mut bytes = Vec::with_capacity(magic.len() + 4 + body.len());
+    bytes.extend_from_slice(magic);
+    bytes.extend_from_slice(&crc32fast::hash(body).to_le_bytes());
+    bytes.extend_from_slice(body);
+    let path = dir.join(rel);
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
+    }
+    write_file(&path, Some(dir), 0o600, &bytes).map_err(|e| e.to_string())
+}
+
+/// The body of a file [`write_framed`] wrote with `magic`, when it starts with `magic` and
+/// its checksum matches.
+pub fn framed_body<'b>(bytes: &'b [u8], magic: &[u8]) -> Option<&'b [u8]> {
+    let (sum, body) = bytes.strip_prefix(magic)?.split_first_chunk::<4>()?;
+    (u32::from_le_bytes(*sum) == crc32fast::hash(body)).then_some(body)
+}
+
 pub fn write_file(dest: &Path, root: Option<&Path>, mode: u32, bytes: &[u8]) -> io::Result<()> {
     write_atomic(dest, root, mode, |out| out.write_all(bytes))
 }

@@ -138,11 +138,7 @@ impl ParseCache {
     /// other settings, `Err(Some(problem))` for one that is damaged.
     fn index(&self, bytes: &[u8]) -> Result<HashMap<Key, Range<usize>>, Option<String>> {
         let damaged = |what: &str| Some(format!("not a parse cache: {what}"));
-        let body = bytes
-            .strip_prefix(MAGIC.as_slice())
-            .and_then(|rest| rest.split_first_chunk::<4>())
-            .filter(|(sum, body)| u32::from_le_bytes(**sum) == crc32fast::hash(body))
-            .map(|(_, body)| body)
+        let body = crate::fs::framed_body(bytes, MAGIC)
             .ok_or_else(|| damaged("its checksum does not match"))?;
         let file: CacheFile<'_> =
             postcard::from_bytes(body).map_err(|e| damaged(&e.to_string()))?;
@@ -248,15 +244,7 @@ impl ParseCache {
             entries,
         };
         let body = postcard::to_allocvec(&file).map_err(|e| e.to_string())?;
-        let mut bytes = Vec::with_capacity(MAGIC.len() + 4 + body.len());
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
-        bytes.extend_from_slice(&body);
-        let path = self.dir.join(&self.rel);
-        if let Some(folder) = path.parent() {
-            std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
-        }
-        crate::fs::write_file(&path, Some(&self.dir), 0o600, &bytes).map_err(|e| e.to_string())
+        crate::fs::write_framed(&self.dir, &self.rel, MAGIC, &body)
     }
 
     /// Says why [`ParseCache::save`] failed.

@@ -159,12 +159,9 @@ impl RunCache {
                 return None;
             }
         };
-        let file: CacheFile = match bytes
-            .strip_prefix(MAGIC.as_slice())
-            .and_then(|rest| rest.split_first_chunk::<4>())
-            .filter(|(sum, body)| u32::from_le_bytes(**sum) == crc32fast::hash(body))
+        let file: CacheFile = match crate::fs::framed_body(&bytes, MAGIC)
             .ok_or_else(|| "its checksum does not match".to_owned())
-            .and_then(|(_, body)| postcard::from_bytes(body).map_err(|e| e.to_string()))
+            .and_then(|body| postcard::from_bytes(body).map_err(|e| e.to_string()))
         {
             Ok(file) => file,
             Err(problem) => {
@@ -252,15 +249,7 @@ impl RunCache {
         if body.len() as u64 > MAX_SIZE - 1024 {
             return Err(format!("{} bytes of findings is too many", body.len()));
         }
-        let mut bytes = Vec::with_capacity(MAGIC.len() + 4 + body.len());
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
-        bytes.extend_from_slice(&body);
-        let path = self.dir.join(&self.rel);
-        if let Some(folder) = path.parent() {
-            std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
-        }
-        crate::fs::write_file(&path, Some(&self.dir), 0o600, &bytes).map_err(|e| e.to_string())
+        crate::fs::write_framed(&self.dir, &self.rel, MAGIC, &body)
     }
 
     /// Says why [`RunCache::save`] failed.
