@@ -89,6 +89,62 @@ struct CacheFile {
     notices: Vec<StoredNotice>,
 }
 
+/// [`CacheFile`] as [`RunCache::save`] writes it: the same encoding, borrowed from the
+/// findings rather than copied (a run of ten thousand findings would copy each twice).
+#[derive(Serialize)]
+struct CacheFileRef<'a, D, N> {
+    format: u32,
+    docsteward: &'a str,
+    key: [u8; 20],
+    disk: &'a [(String, bool)],
+    documents: usize,
+    diagnostics: D,
+    sources: &'a [Source],
+    notices: N,
+}
+
+/// [`StoredDiagnostic`], borrowed.
+#[derive(Serialize)]
+struct DiagnosticRef<'a> {
+    rule: &'a str,
+    severity: Severity,
+    path: &'a str,
+    span: &'a Range<usize>,
+    message: &'a str,
+    help: Option<&'a str>,
+    labels: &'a [Label],
+    fix: Option<&'a Fix>,
+}
+
+/// [`StoredNotice`], borrowed.
+#[derive(Serialize)]
+struct NoticeRef<'a> {
+    rule: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+/// A slice written as the sequence of what `.1` makes of each of its items.
+struct Seq<'a, T, F>(&'a [T], F);
+
+/// [`Seq`], with `each`'s argument typed.
+fn seq<'a, T, F, R>(items: &'a [T], each: F) -> Seq<'a, T, F>
+where
+    F: Fn(&'a T) -> R,
+{
+    Seq(items, each)
+}
+
+impl<'a, T, F, R> Serialize for Seq<'a, T, F>
+where
+    F: Fn(&'a T) -> R,
+    R: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(&self.1))
+    }
+}
+
 /// A document the findings are in: what its text was (its length in bytes and CRC-32), so
 /// that the text read again for the report is known to be the same.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,6 +175,30 @@ pub struct Run {
     /// The documents the report shows text of.
     pub sources: Vec<Source>,
     pub notices: Vec<Notice>,
+}
+
+/// A run's findings as [`RunCache::save`] takes them: borrowed.
+#[derive(Clone, Copy, Debug)]
+pub struct RunRef<'a> {
+    pub disk: &'a [(String, bool)],
+    pub documents: usize,
+    pub diagnostics: &'a [Diagnostic],
+    pub sources: &'a [Source],
+    pub notices: &'a [Notice],
+}
+
+#[cfg(test)]
+impl Run {
+    /// The run, borrowed, as [`RunCache::save`] takes it.
+    pub fn view(&self) -> RunRef<'_> {
+        RunRef {
+            disk: &self.disk,
+            documents: self.documents,
+            diagnostics: &self.diagnostics,
+            sources: &self.sources,
+            notices: &self.notices,
+        }
+    }
 }
 
 /// The rule id docsteward knows by `id`, as the findings carry it.
@@ -213,37 +293,29 @@ impl RunCache {
 
     /// Stores `run` under `key`, replacing what the file held; atomically, never through a
     /// symbolic link.
-    pub fn save(&self, key: &Key, run: &Run) -> Result<(), String> {
-        let file = CacheFile {
+    pub fn save(&self, key: &Key, run: RunRef<'_>) -> Result<(), String> {
+        let file = CacheFileRef {
             format: FORMAT,
-            docsteward: env!("DOCSTEWARD_VERSION").to_owned(),
+            docsteward: env!("DOCSTEWARD_VERSION"),
             key: key.0,
-            disk: run.disk.clone(),
+            disk: run.disk,
             documents: run.documents,
-            diagnostics: run
-                .diagnostics
-                .iter()
-                .map(|d| StoredDiagnostic {
-                    rule: d.rule.to_owned(),
-                    severity: d.severity,
-                    path: d.path.clone(),
-                    span: d.span.clone(),
-                    message: d.message.clone(),
-                    help: d.help.clone(),
-                    labels: d.labels.clone(),
-                    fix: d.fix.clone(),
-                })
-                .collect(),
-            sources: run.sources.clone(),
-            notices: run
-                .notices
-                .iter()
-                .map(|n| StoredNotice {
-                    rule: n.rule.to_owned(),
-                    message: n.message.clone(),
-                    help: n.help.clone(),
-                })
-                .collect(),
+            diagnostics: seq(run.diagnostics, |d| DiagnosticRef {
+                rule: d.rule,
+                severity: d.severity,
+                path: &d.path,
+                span: &d.span,
+                message: &d.message,
+                help: d.help.as_deref(),
+                labels: &d.labels,
+                fix: d.fix.as_ref(),
+            }),
+            sources: run.sources,
+            notices: seq(run.notices, |n| NoticeRef {
+                rule: n.rule,
+                message: &n.message,
+                help: n.help.as_deref(),
+            }),
         };
         let body = postcard::to_allocvec(&file).map_err(|e| e.to_string())?;
         if body.len() as u64 > MAX_SIZE - 1024 {
@@ -299,7 +371,7 @@ mod tests {
         let key = Key::of(b"one").unwrap();
         let mut notices = Vec::new();
         assert!(cache.get(&key, &mut notices).is_none());
-        cache.save(&key, &run()).unwrap();
+        cache.save(&key, run().view()).unwrap();
         let back = cache.get(&key, &mut notices).unwrap();
         assert_eq!(back.diagnostics, run().diagnostics);
         assert_eq!(back.notices, run().notices);
@@ -320,7 +392,7 @@ mod tests {
         let key = Key::of(b"k").unwrap();
         let mut unknown = run();
         unknown.diagnostics[0].rule = "links/no-such-rule";
-        cache.save(&key, &unknown).unwrap();
+        cache.save(&key, unknown.view()).unwrap();
         let mut notices = Vec::new();
         assert!(cache.get(&key, &mut notices).is_none());
         assert!(notices.is_empty());
