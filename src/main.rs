@@ -12,6 +12,10 @@ use clap::Parser;
 use docsteward::cli::Cli;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// mimalloc: see Cargo.toml for why.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // SAFETY: no thread has been started and no repository opened yet.
