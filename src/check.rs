@@ -194,6 +194,29 @@ pub struct Session {
     parses: std::sync::Mutex<CacheUse>,
 }
 
+/// See [`Session::parse_saver`].
+struct ParseSaver<'s> {
+    cache: Option<&'s ParseCache>,
+    parses: &'s std::sync::Mutex<CacheUse>,
+    documents: usize,
+    notices: &'s std::sync::Mutex<Vec<String>>,
+}
+
+impl ParseSaver<'_> {
+    fn save(self) {
+        let Some(cache) = self.cache else {
+            return;
+        };
+        let parses = std::mem::take(&mut *self.parses.lock().unwrap_or_else(|e| e.into_inner()));
+        if let Err(problem) = cache.save(&parses.used, &parses.fresh, self.documents) {
+            self.notices
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(cache.not_written(&problem));
+        }
+    }
+}
+
 /// What a document's parse has to do with the parse cache.
 enum Cached {
     /// Taken from it.
@@ -329,10 +352,12 @@ impl Session {
     /// front matter only.
     pub fn parse(&mut self, full: Option<&HashSet<String>>) -> Result<(), Error> {
         self.documents = self.parsed(full)?;
+        self.save_parses();
         Ok(())
     }
 
-    /// What [`Session::parse`] keeps, returned.
+    /// What [`Session::parse`] keeps, returned; the parses made anew are not yet written to
+    /// the parse cache (see [`Session::save_parses`]).
     fn parsed(&self, full: Option<&HashSet<String>>) -> Result<Vec<Document>, Error> {
         let (settings, snapshot, known) = (&self.settings, &*self.snapshot, &self.known);
         // A scoped run reads, besides its own documents, only those that may define terms,
@@ -388,7 +413,6 @@ impl Session {
                 documents.extend(reparsed);
             }
         }
-        self.save_parses();
         Ok(documents)
     }
 
@@ -410,16 +434,17 @@ impl Session {
 
     /// Writes what this session parsed anew into the parse cache (a problem is a notice).
     fn save_parses(&self) {
-        let Some(cache) = self.parse_cache.get().and_then(Option::as_ref) else {
-            return;
-        };
-        let parses = std::mem::take(&mut *self.parses.lock().unwrap_or_else(|e| e.into_inner()));
-        let documents = self.known.len().max(self.selected.len());
-        if let Err(problem) = cache.save(&parses.used, &parses.fresh, documents) {
-            self.cache_notices
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(cache.not_written(&problem));
+        self.parse_saver().save();
+    }
+
+    /// What [`Session::save_parses`] needs of the session: unlike the session (whose
+    /// repository handle is not), it can be shared with another thread.
+    fn parse_saver(&self) -> ParseSaver<'_> {
+        ParseSaver {
+            cache: self.parse_cache.get().and_then(Option::as_ref),
+            parses: &self.parses,
+            documents: self.known.len().max(self.selected.len()),
+            notices: &self.cache_notices,
         }
     }
 
@@ -911,102 +936,111 @@ pub fn check_with_progress(
     });
     let breaks = breaks?;
     drop(before);
-    let settings = &session.settings;
-    let site = Site::new(&*session.model, &session.snapshot, &session.documents);
-    let index = Index::new(&session.documents, settings, &session.snapshot, &site);
-    let pool = if options.changed_since.is_none() {
-        &session.known
-    } else {
-        &session.selected
-    };
-    let mut reported: HashSet<&str> = direct.iter().map(String::as_str).collect();
-    reported.extend(scope::broken_by(
-        &index,
-        settings,
-        pool.iter().map(String::as_str),
-        &breaks,
-    ));
-    // Every document of the knowledge base: what applies to the whole snapshot (files that
-    // are not documents, a baseline's every entry) can be judged too.
-    let whole = (session.targets.is_empty() && changes.is_none())
-        || (!session.known.is_empty()
-            && session.known.iter().all(|p| reported.contains(p.as_str())));
-    let staleness = history
-        .transpose()?
-        .map(|(plan, history)| session.assess(&plan, &history, &judged));
-    // The search of history for repairs runs on its own handle on the repository while the
-    // rules judge every document that cannot ask for one; the others are judged after it.
-    let wanted = RepairsWanted::new(&session, options, &index, &reported);
-    let askers = if wanted.any() {
-        wanted.askers(&session, &index, &reported)
-    } else {
-        HashSet::new()
-    };
-    let rest: HashSet<&str> = reported.difference(&askers).copied().collect();
-    let other = if wanted.any() {
-        Some(session.repo.reopen()?)
-    } else {
-        None
-    };
-    let cx = |renames, earlier| Context {
-        settings,
-        snapshot: &session.snapshot,
-        index: &index,
-        staleness: staleness.as_ref(),
-        site: &site,
-        renames,
-        earlier,
-    };
-    let (mut diagnostics, (renames, earlier)) = std::thread::scope(|scope| {
-        let search = other.map(|repo| {
-            let index = &index;
-            scope.spawn(move || repairs_of(&repo, settings, options, index, wanted))
+    // The parses made anew are written to the parse cache while the documents are judged.
+    let outcome = std::thread::scope(|background| {
+        let saver = session.parse_saver();
+        let saving = background.spawn(move || saver.save());
+        let settings = &session.settings;
+        let site = Site::new(&*session.model, &session.snapshot, &session.documents);
+        let index = Index::new(&session.documents, settings, &session.snapshot, &site);
+        let pool = if options.changed_since.is_none() {
+            &session.known
+        } else {
+            &session.selected
+        };
+        let mut reported: HashSet<&str> = direct.iter().map(String::as_str).collect();
+        reported.extend(scope::broken_by(
+            &index,
+            settings,
+            pool.iter().map(String::as_str),
+            &breaks,
+        ));
+        // Every document of the knowledge base: what applies to the whole snapshot (files that
+        // are not documents, a baseline's every entry) can be judged too.
+        let whole = (session.targets.is_empty() && changes.is_none())
+            || (!session.known.is_empty()
+                && session.known.iter().all(|p| reported.contains(p.as_str())));
+        let staleness = history
+            .transpose()?
+            .map(|(plan, history)| session.assess(&plan, &history, &judged));
+        // The search of history for repairs runs on its own handle on the repository while the
+        // rules judge every document that cannot ask for one; the others are judged after it.
+        let wanted = RepairsWanted::new(&session, options, &index, &reported);
+        let askers = if wanted.any() {
+            wanted.askers(&session, &index, &reported)
+        } else {
+            HashSet::new()
+        };
+        let rest: HashSet<&str> = reported.difference(&askers).copied().collect();
+        let other = if wanted.any() {
+            Some(session.repo.reopen()?)
+        } else {
+            None
+        };
+        let cx = |renames, earlier| Context {
+            settings,
+            snapshot: &session.snapshot,
+            index: &index,
+            staleness: staleness.as_ref(),
+            site: &site,
+            renames,
+            earlier,
+        };
+        let (mut diagnostics, (renames, earlier)) = std::thread::scope(|scope| {
+            let search = other.map(|repo| {
+                let index = &index;
+                scope.spawn(move || repairs_of(&repo, settings, options, index, wanted))
+            });
+            let first = run_rules(&cx(None, None), &session.documents, &rest, false);
+            let found = search
+                .map(|s| {
+                    s.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .unwrap_or_default();
+            (first, found)
         });
-        let first = run_rules(&cx(None, None), &session.documents, &rest, false);
-        let found = search
-            .map(|s| {
-                s.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        diagnostics.extend(run_rules(
+            &cx(renames.as_ref(), earlier.as_ref()),
+            &session.documents,
+            &askers,
+            whole,
+        ));
+        sort_diagnostics(&mut diagnostics);
+        let with_findings: HashSet<&str> = diagnostics.iter().map(|d| d.path.as_str()).collect();
+        let sources = session
+            .documents
+            .iter()
+            .filter(|d| with_findings.contains(d.path()))
+            .map(|d| (d.path().to_owned(), Arc::clone(&d.source)))
+            .collect();
+        saving
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let mut outcome = Outcome {
+            diagnostics,
+            sources,
+            documents: reported.len(),
+            baseline: None,
+            notices,
+            cache_notices: session.take_cache_notices(),
+        };
+        std::thread::scope(|scope| {
+            // Freeing the index of a large knowledge base takes as long as storing its findings:
+            // the two run at once.
+            scope.spawn(move || drop((index, site)));
+            if let Some((cache, key, head)) = run_cache {
+                save_run(&session, &cache, &key, head, &mut outcome);
+            }
+            apply_baseline(&session, options, &mut outcome, |p| {
+                whole || reported.contains(p)
             })
-            .unwrap_or_default();
-        (first, found)
+        })?;
+        Ok(outcome)
     });
-    diagnostics.extend(run_rules(
-        &cx(renames.as_ref(), earlier.as_ref()),
-        &session.documents,
-        &askers,
-        whole,
-    ));
-    sort_diagnostics(&mut diagnostics);
-    let with_findings: HashSet<&str> = diagnostics.iter().map(|d| d.path.as_str()).collect();
-    let sources = session
-        .documents
-        .iter()
-        .filter(|d| with_findings.contains(d.path()))
-        .map(|d| (d.path().to_owned(), Arc::clone(&d.source)))
-        .collect();
-    let mut outcome = Outcome {
-        diagnostics,
-        sources,
-        documents: reported.len(),
-        baseline: None,
-        notices,
-        cache_notices: session.take_cache_notices(),
-    };
-    std::thread::scope(|scope| {
-        // Freeing the index of a large knowledge base takes as long as storing its findings:
-        // the two run at once.
-        scope.spawn(move || drop((index, site)));
-        if let Some((cache, key, head)) = run_cache {
-            save_run(&session, &cache, &key, head, &mut outcome);
-        }
-        apply_baseline(&session, options, &mut outcome, |p| {
-            whole || reported.contains(p)
-        })
-    })?;
     // Freeing every parsed document takes a tenth of a second: the answer need not wait.
     std::thread::spawn(move || drop(session));
-    Ok(outcome)
+    outcome
 }
 
 /// Every rule that is on, over the documents of `reported` (and, when `whole`, over the

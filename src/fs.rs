@@ -441,6 +441,26 @@ pub fn write_atomic(
     mode: u32,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
+    replace(dest, root, mode, Durable::Yes, write)
+}
+
+/// Whether [`replace`] waits for the new file to reach the disk before putting it in place.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Durable {
+    Yes,
+    /// A cache file, checksummed and rebuilt when it does not check out: after a crash it may
+    /// be empty or old, never wrong.
+    No,
+}
+
+/// [`write_atomic`], syncing the file or not.
+fn replace(
+    dest: &Path,
+    root: Option<&Path>,
+    mode: u32,
+    durable: Durable,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let dest = absolute(dest)?;
     let parent = dest
         .parent()
@@ -487,7 +507,9 @@ pub fn write_atomic(
         let mut out = io::BufWriter::new(file);
         write(&mut out)?;
         let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
-        file.sync_all()?;
+        if durable == Durable::Yes {
+            file.sync_all()?;
+        }
         std::fs::rename(&temp, &dest)
     })();
     if result.is_err() {
@@ -496,20 +518,22 @@ pub fn write_atomic(
     result
 }
 
-/// [`write_atomic`] of a byte string.
 /// Writes a cache file `rel` under the cache folder `dir`: `magic`, the CRC-32 of `body`,
 /// then `body`; atomically, never through a symbolic link, creating the folders on the way.
 /// The history cache is JSON; the parse and run caches are written this way.
 pub fn write_framed(dir: &Path, rel: &Path, magic: &[u8], body: &[u8]) -> Result<(), String> {
-    let mut bytes = Vec::with_capacity(magic.len() + 4 + body.len());
-    bytes.extend_from_slice(magic);
-    bytes.extend_from_slice(&crc32fast::hash(body).to_le_bytes());
-    bytes.extend_from_slice(body);
+    let sum = crc32fast::hash(body).to_le_bytes();
     let path = dir.join(rel);
     if let Some(folder) = path.parent() {
         std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
     }
-    write_file(&path, Some(dir), 0o600, &bytes).map_err(|e| e.to_string())
+    // Written in three parts: a cache's body is megabytes, not worth copying once more.
+    replace(&path, Some(dir), 0o600, Durable::No, |out| {
+        out.write_all(magic)?;
+        out.write_all(&sum)?;
+        out.write_all(body)
+    })
+    .map_err(|e| e.to_string())
 }
 
 /// The body of a file [`write_framed`] wrote with `magic`, when it starts with `magic` and
@@ -519,6 +543,7 @@ pub fn framed_body<'b>(bytes: &'b [u8], magic: &[u8]) -> Option<&'b [u8]> {
     (u32::from_le_bytes(*sum) == crc32fast::hash(body)).then_some(body)
 }
 
+/// [`write_atomic`] of a byte string.
 pub fn write_file(dest: &Path, root: Option<&Path>, mode: u32, bytes: &[u8]) -> io::Result<()> {
     write_atomic(dest, root, mode, |out| out.write_all(bytes))
 }

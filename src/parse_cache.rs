@@ -243,7 +243,10 @@ impl ParseCache {
             settings: &self.settings,
             entries,
         };
-        let body = postcard::to_allocvec(&file).map_err(|e| e.to_string())?;
+        // Sized beforehand: grown by doubling, the buffer of megabytes would be copied over
+        // and over.
+        let buffer = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 4096);
+        let body = postcard::to_extend(&file, buffer).map_err(|e| e.to_string())?;
         crate::fs::write_framed(&self.dir, &self.rel, MAGIC, &body)
     }
 
