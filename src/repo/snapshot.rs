@@ -122,7 +122,8 @@ pub struct Snapshot {
     submodules: Vec<String>,
     /// What [`Snapshot::on_disk`] was asked and answered: the answers that depend on files
     /// outside the snapshot (see [`Snapshot::disk_answers`]); `None` once there were more
-    /// than [`MAX_DISK_ANSWERS`].
+    /// than [`MAX_DISK_ANSWERS`], and for a snapshot of the index or a revision, whose
+    /// findings are never kept in the run cache.
     asked_on_disk: std::sync::Mutex<Option<crate::FastMap<String, bool>>>,
 }
 
@@ -243,6 +244,8 @@ impl Snapshot {
             }
         }
         let set = files.iter().cloned().collect();
+        // Only a check of the work tree is kept in the run cache.
+        let asked_on_disk = std::sync::Mutex::new(reader.disk.then(crate::FastMap::default));
         Snapshot {
             mode,
             files,
@@ -255,7 +258,7 @@ impl Snapshot {
             reader,
             workdir,
             submodules: Vec::new(),
-            asked_on_disk: std::sync::Mutex::new(Some(crate::FastMap::default())),
+            asked_on_disk,
         }
     }
 
@@ -374,19 +377,19 @@ impl Snapshot {
     /// stamps files is coarse, and a second write within the same tick leaves its times as
     /// they were), or one whose stat data is not known.
     pub fn fingerprint(&self) -> Option<Vec<u8>> {
+        // Written within UNTRUSTED_FOR of the listing, or after it; unknown counts as recent.
         let recent = |stat: &crate::fs::Stat| {
-            let listed_at = self.reader.listed_at?;
             let newest = stat.mtime.max(stat.ctime);
-            let newest = std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(
-                u64::try_from(newest.0).ok()?,
-                newest.1,
-            ))?;
-            Some(
-                listed_at
-                    .duration_since(newest)
-                    .is_ok_and(|age| age < UNTRUSTED_FOR),
-            )
-            .map(|young| young || newest > listed_at)
+            let written = u64::try_from(newest.0).ok().and_then(|seconds| {
+                std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(seconds, newest.1))
+            });
+            let (Some(listed_at), Some(written)) = (self.reader.listed_at, written) else {
+                return true;
+            };
+            written > listed_at
+                || listed_at
+                    .duration_since(written)
+                    .is_ok_and(|age| age < UNTRUSTED_FOR)
         };
         let mut out = Vec::with_capacity(self.files.len() * 64);
         out.push(self.mode as u8);
@@ -403,7 +406,7 @@ impl Snapshot {
                 out.extend_from_slice(id.as_bytes());
             } else {
                 let stat = self.reader.changed.get(path)?;
-                if recent(stat) != Some(false) {
+                if recent(stat) {
                     return None;
                 }
                 out.push(b's');
