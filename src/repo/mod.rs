@@ -192,6 +192,7 @@ impl Repo {
         // writes nothing, so it would pay that on every run. Marked "assume unchanged" in the
         // index held in memory (never written), they are only stat'ed. Those whose stat data
         // matches need no mark (and marking costs an index insertion each).
+        let mut marked = false;
         for mut e in entries {
             if e.flags & ASSUME_VALID == 0
                 && !(e.flags & STAGE_MASK == 0
@@ -200,6 +201,7 @@ impl Repo {
                 e.flags |= ASSUME_VALID;
                 // An entry libgit2 will not take back is left as it was: hashed, not skipped.
                 let _ = index.add(&e);
+                marked = true;
             }
         }
         let mut opts = StatusOptions::new();
@@ -213,8 +215,12 @@ impl Repo {
             .include_unmodified(false);
         let statuses = self.repo.statuses(Some(&mut opts));
         // The repository's index is back as on the disk for whatever reads it next (a diff
-        // against the work tree, `--changed-since`, must see modified files as modified).
-        index.read(true)?;
+        // against the work tree, `--changed-since`, must see modified files as modified);
+        // with no entry marked it never left it (the status does not refresh it), and reading
+        // ten thousand entries again is on every run's path.
+        if marked {
+            index.read(true)?;
+        }
         let statuses = statuses?;
         let mut deleted = HashSet::new();
         let mut untracked = Vec::new();
