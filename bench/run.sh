@@ -198,6 +198,15 @@ row() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$ROWS"; }
 
 q() { printf '%q' "$1"; }
 
+# dir_bytes DIR: the bytes of the files under DIR, 0 when there is no DIR.
+dir_bytes() {
+  if [ -d "$1" ]; then
+    find "$1" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}'
+  else
+    echo 0
+  fi
+}
+
 # suite SECTION DIR SYNTHETIC: every measurement on one repository.
 suite() {
   local section=$1 dir=$2 synthetic=$3
@@ -244,42 +253,45 @@ suite() {
   row "$section" stale "history" "docsteward stale --format json --as-of $AS_OF --no-cache" "$m" "$rss" ""
 
   # (h) the history cache: cached at HEAD (nothing to walk), and cached 100 first-parent
-  # commits back (what a CI run after a day of merges sees), restored before each run.
-  if [ "$synthetic" = 1 ]; then
-    local hc=$WORK/history-cache-$section
-    local hcq; hcq=$(q "$hc")
-    local job
-    for job in stale check; do
-      rm -rf "$hc"
-      DOCSTEWARD_CACHE_DIR=$hc "$DS" -C "$dir" "$job" --format json --as-of "$AS_OF" >/dev/null || true
+  # commits back (what a CI run after a day of merges sees), restored before each run; on
+  # a real repository too (issue 20's warm targets hold for any), as far back as it goes.
+  local hc=$WORK/history-cache-$section
+  local hcq; hcq=$(q "$hc")
+  local job
+  for job in stale check; do
+    rm -rf "$hc"
+    DOCSTEWARD_CACHE_DIR=$hc "$DS" -C "$dir" "$job" --format json --as-of "$AS_OF" >/dev/null || true
+    cmd="DOCSTEWARD_CACHE_DIR=$hcq $DSQ -C $d $job --format json --as-of $AS_OF"
+    m=$(measure "$section-$job-warm" "$RUNS" "$WARMUP" "$cmd")
+    rss=""
+    if [ "$job" = check ]; then
+      rss=$(peak_rss env DOCSTEWARD_CACHE_DIR="$hc" "$DS" -C "$dir" check --format json --as-of "$AS_OF")
+      local run_bytes; run_bytes=$(dir_bytes "$hc/runs")
+      note "- Run cache ($section): $run_bytes bytes for the findings of one check of $n_md documents ($(python3 -c "print(round($run_bytes / $n_md * 1000 / 1024))") KiB per 1,000 documents); the warm check above is answered from it."
+    fi
+    row "$section" "$job-warm" "caches" "docsteward $job --format json --as-of $AS_OF (cached at HEAD)" "$m" "$rss" ""
+    # The caches as a run before the last commit, or 100 first-parent commits back (what
+    # a CI run after a day of merges sees), left them: restored before each run.
+    local back
+    for back in 1 100; do
+      [ "$job" = stale ] && [ "$back" = 1 ] && continue
+      git -C "$dir" rev-parse -q --verify "HEAD~$back^{commit}" >/dev/null || continue
+      rm -rf "$hc" "$hc.back"
+      DOCSTEWARD_CACHE_DIR=$hc.back "$DS" -C "$dir" "$job" --rev "HEAD~$back" --format json --as-of "$AS_OF" >/dev/null || true
       cmd="DOCSTEWARD_CACHE_DIR=$hcq $DSQ -C $d $job --format json --as-of $AS_OF"
-      m=$(measure "$section-$job-warm" "$RUNS" "$WARMUP" "$cmd")
-      rss=""
-      if [ "$job" = check ]; then
-        rss=$(peak_rss env DOCSTEWARD_CACHE_DIR="$hc" "$DS" -C "$dir" check --format json --as-of "$AS_OF")
-        local run_bytes; run_bytes=$(find "$hc/runs" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')
-        note "- Run cache ($section): $run_bytes bytes for the findings of one check of $n_md documents ($(python3 -c "print(round($run_bytes / $n_md * 1000 / 1024))") KiB per 1,000 documents); the warm check above is answered from it."
-      fi
-      row "$section" "$job-warm" "caches" "docsteward $job --format json --as-of $AS_OF (cached at HEAD)" "$m" "$rss" ""
-      # The caches as a run before the last commit, or 100 first-parent commits back (what
-      # a CI run after a day of merges sees), left them: restored before each run.
-      local back
-      for back in 1 100; do
-        [ "$job" = stale ] && [ "$back" = 1 ] && continue
-        rm -rf "$hc" "$hc.back"
-        DOCSTEWARD_CACHE_DIR=$hc.back "$DS" -C "$dir" "$job" --rev "HEAD~$back" --format json --as-of "$AS_OF" >/dev/null || true
-        cmd="DOCSTEWARD_CACHE_DIR=$hcq $DSQ -C $d $job --format json --as-of $AS_OF"
-        m=$(measure "$section-$job-warm-back-$back" "$RUNS" "$WARMUP" "$cmd" "rm -rf $hcq && cp -r $hcq.back $hcq")
-        row "$section" "$job-warm-back-$back" "caches" \
-          "docsteward $job --format json --as-of $AS_OF (cached at HEAD~$back)" "$m" "" ""
-      done
+      m=$(measure "$section-$job-warm-back-$back" "$RUNS" "$WARMUP" "$cmd" "rm -rf $hcq && cp -r $hcq.back $hcq")
+      row "$section" "$job-warm-back-$back" "caches" \
+        "docsteward $job --format json --as-of $AS_OF (cached at HEAD~$back)" "$m" "" ""
     done
-    local bytes; bytes=$(find "$hc.back/history" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
-    note "- History cache ($section): $bytes bytes for one start commit of $n_md documents ($(python3 -c "print(round($bytes / $n_md * 1000 / 1024))") KiB per 1,000 documents)."
-    bytes=$(find "$hc.back/parse" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
-    note "- Parse cache ($section): $bytes bytes for $n_md documents ($(python3 -c "print(round($bytes / $n_md * 1000 / 1024))") KiB per 1,000 documents)."
-    rm -rf "$hc" "$hc.back"
+  done
+  local bytes
+  bytes=$(dir_bytes "$hc.back/history")
+  if [ "$bytes" -gt 0 ]; then note "- History cache ($section): $bytes bytes for one start commit of $n_md documents ($(python3 -c "print(round($bytes / $n_md * 1000 / 1024))") KiB per 1,000 documents)."; fi
+  bytes=$(dir_bytes "$hc.back/parse")
+  if [ "$bytes" -gt 0 ]; then note "- Parse cache ($section): $bytes bytes for $n_md documents ($(python3 -c "print(round($bytes / $n_md * 1000 / 1024))") KiB per 1,000 documents)."; fi
+  rm -rf "$hc" "$hc.back"
 
+  if [ "$synthetic" = 1 ]; then
     # A stat-dirty index: the same repository copied (every file's stat data now differs
     # from what its index records), checked without history.
     local copy=$WORK/copy-$section
