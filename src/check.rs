@@ -966,17 +966,15 @@ pub fn check_with_progress(
         // The search of history for repairs runs on its own handle on the repository while the
         // rules judge every document that cannot ask for one; the others are judged after it.
         let wanted = RepairsWanted::new(&session, options, &index, &reported);
-        let askers = if wanted.any() {
-            wanted.askers(&session, &index, &reported)
-        } else {
-            HashSet::new()
-        };
-        let rest: HashSet<&str> = reported.difference(&askers).copied().collect();
         let other = if wanted.any() {
             Some(session.repo.reopen()?)
         } else {
             None
         };
+        // Which documents may ask for a repair is worked out while the search begins.
+        let searched: Option<HashSet<&str>> = wanted
+            .any()
+            .then(|| wanted.versions.iter().copied().collect());
         let cx = |renames, earlier| Context {
             settings,
             snapshot: &session.snapshot,
@@ -986,11 +984,16 @@ pub fn check_with_progress(
             renames,
             earlier,
         };
-        let (mut diagnostics, (renames, earlier)) = std::thread::scope(|scope| {
+        let (mut diagnostics, (renames, earlier), askers) = std::thread::scope(|scope| {
             let search = other.map(|repo| {
                 let index = &index;
                 scope.spawn(move || repairs_of(&repo, settings, options, index, wanted))
             });
+            let askers = match &searched {
+                Some(searched) => askers(settings, &index, &reported, searched),
+                None => HashSet::new(),
+            };
+            let rest: HashSet<&str> = reported.difference(&askers).copied().collect();
             let first = run_rules(&cx(None, None), &session.documents, &rest, false);
             let found = search
                 .map(|s| {
@@ -998,7 +1001,7 @@ pub fn check_with_progress(
                         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
                 })
                 .unwrap_or_default();
-            (first, found)
+            (first, found, askers)
         });
         diagnostics.extend(run_rules(
             &cx(renames.as_ref(), earlier.as_ref()),
@@ -1161,37 +1164,36 @@ impl<'i> RepairsWanted<'i> {
     fn any(&self) -> bool {
         self.start.is_some()
     }
+}
 
-    /// Which of the `reported` documents a repair may be asked for: those with a reference
-    /// that leads nowhere, a `#fragment` into a document whose earlier versions are searched,
-    /// or an unknown term. Their rules wait for the search; the others' need not.
-    fn askers<'r>(
-        &self,
-        session: &Session,
-        index: &Index<'_>,
-        reported: &HashSet<&'r str>,
-    ) -> HashSet<&'r str> {
-        let settings = &session.settings;
-        let searched: HashSet<&str> = self.versions.iter().copied().collect();
-        reported
-            .par_iter()
-            .copied()
-            .filter(|path| {
-                let broken = index.links(path).iter().any(|link| {
-                    matches!(link.resolution.outcome, Resolved::Missing { .. })
-                        || link
-                            .fragment_target(path)
-                            .is_some_and(|(_, target)| searched.contains(target))
-                });
-                broken
-                    || index.document(path).is_some_and(|doc| {
-                        crate::index::term_references(settings, doc)
-                            .iter()
-                            .any(|r| index.term(&r.slug).is_empty())
-                    })
-            })
-            .collect()
-    }
+/// Which of the `reported` documents a repair may be asked for: those with a reference
+/// that leads nowhere, a `#fragment` into a document whose earlier versions are searched,
+/// or an unknown term. Their rules wait for the search; the others' need not.
+/// `searched` holds the documents whose earlier versions the search reads.
+fn askers<'r>(
+    settings: &Settings,
+    index: &Index<'_>,
+    reported: &HashSet<&'r str>,
+    searched: &HashSet<&str>,
+) -> HashSet<&'r str> {
+    reported
+        .par_iter()
+        .copied()
+        .filter(|path| {
+            let broken = index.links(path).iter().any(|link| {
+                matches!(link.resolution.outcome, Resolved::Missing { .. })
+                    || link
+                        .fragment_target(path)
+                        .is_some_and(|(_, target)| searched.contains(target))
+            });
+            broken
+                || index.document(path).is_some_and(|doc| {
+                    crate::index::term_references(settings, doc)
+                        .iter()
+                        .any(|r| index.term(&r.slug).is_empty())
+                })
+        })
+        .collect()
 }
 
 /// [`repairs`] for `wanted`, on `repo`.
