@@ -940,110 +940,164 @@ pub fn check_with_progress(
     let outcome = std::thread::scope(|background| {
         let saver = session.parse_saver();
         let saving = background.spawn(move || saver.save());
-        let settings = &session.settings;
-        let site = Site::new(&*session.model, &session.snapshot, &session.documents);
-        let index = Index::new(&session.documents, settings, &session.snapshot, &site);
-        let pool = if options.changed_since.is_none() {
-            &session.known
-        } else {
-            &session.selected
-        };
-        let mut reported: HashSet<&str> = direct.iter().map(String::as_str).collect();
-        reported.extend(scope::broken_by(
-            &index,
-            settings,
-            pool.iter().map(String::as_str),
-            &breaks,
-        ));
-        // Every document of the knowledge base: what applies to the whole snapshot (files that
-        // are not documents, a baseline's every entry) can be judged too.
-        let whole = (session.targets.is_empty() && changes.is_none())
-            || (!session.known.is_empty()
-                && session.known.iter().all(|p| reported.contains(p.as_str())));
-        let staleness = history
-            .transpose()?
-            .map(|(plan, history)| session.assess(&plan, &history, &judged));
-        // The search of history for repairs runs on its own handle on the repository while the
-        // rules judge every document that cannot ask for one; the others are judged after it.
-        let wanted = RepairsWanted::new(&session, options, &index, &reported);
-        let other = if wanted.any() {
-            Some(session.repo.reopen()?)
-        } else {
-            None
-        };
-        // Which documents may ask for a repair is worked out while the search begins.
-        let searched: Option<HashSet<&str>> = wanted
-            .any()
-            .then(|| wanted.versions.iter().copied().collect());
-        let cx = |renames, earlier| Context {
-            settings,
-            snapshot: &session.snapshot,
-            index: &index,
-            staleness: staleness.as_ref(),
-            site: &site,
-            renames,
-            earlier,
-        };
-        let (mut diagnostics, (renames, earlier), askers) = std::thread::scope(|scope| {
-            let search = other.map(|repo| {
-                let index = &index;
-                scope.spawn(move || repairs_of(&repo, settings, options, index, wanted))
-            });
-            let askers = match &searched {
-                Some(searched) => askers(settings, &index, &reported, searched),
-                None => HashSet::new(),
-            };
-            let rest: HashSet<&str> = reported.difference(&askers).copied().collect();
-            let first = run_rules(&cx(None, None), &session.documents, &rest, false);
-            let found = search
-                .map(|s| {
-                    s.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .unwrap_or_default();
-            (first, found, askers)
-        });
-        diagnostics.extend(run_rules(
-            &cx(renames.as_ref(), earlier.as_ref()),
-            &session.documents,
-            &askers,
-            whole,
-        ));
-        sort_diagnostics(&mut diagnostics);
-        let with_findings: HashSet<&str> = diagnostics.iter().map(|d| d.path.as_str()).collect();
-        let sources = session
-            .documents
-            .iter()
-            .filter(|d| with_findings.contains(d.path()))
-            .map(|d| (d.path().to_owned(), Arc::clone(&d.source)))
-            .collect();
-        saving
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let mut outcome = Outcome {
-            diagnostics,
-            sources,
-            documents: reported.len(),
-            baseline: None,
+        let gathered = Gathered {
+            change: changes.is_some(),
+            direct: &direct,
+            judged: &judged,
+            breaks,
+            history,
             notices,
-            cache_notices: session.take_cache_notices(),
+            run_cache,
         };
-        std::thread::scope(|scope| {
-            // Freeing the index of a large knowledge base takes as long as storing its findings:
-            // the two run at once.
-            scope.spawn(move || drop((index, site)));
-            if let Some((cache, key, head)) = run_cache {
-                save_run(&session, &cache, &key, head, &mut outcome);
-            }
-            apply_baseline(&session, options, &mut outcome, |p| {
-                whole || reported.contains(p)
-            })
-        })?;
-        Ok(outcome)
+        judge_documents(&session, options, gathered, || {
+            saving
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        })
     });
     // Freeing every parsed document takes a tenth of a second: the answer need not wait.
     std::thread::spawn(move || drop(session));
     outcome
+}
+
+/// The staleness plan, and what the history walk found for its documents.
+type Walked = (Plan, Vec<Option<LastChange>>);
+
+/// What [`check_with_progress`] has found before the documents are judged (see
+/// [`judge_documents`]).
+struct Gathered<'g> {
+    /// Whether the run looks at a change (`--staged`, `--changed-since`).
+    change: bool,
+    /// The documents reported for themselves.
+    direct: &'g HashSet<String>,
+    /// The documents whose age is judged.
+    judged: &'g HashSet<&'g str>,
+    /// What the change broke.
+    breaks: Breaks,
+    /// The staleness plan and the history walk's answers, when age is judged.
+    history: Option<Result<Walked, Error>>,
+    notices: Vec<Notice>,
+    /// Where and under which key the findings are stored, when they are.
+    run_cache: Option<(RunCache, run_cache::Key, Option<git2::Oid>)>,
+}
+
+/// The documents of `session` judged: the index built, the reported documents' findings
+/// found (the repairs searched for beside the rules), stored in the run cache and filtered by
+/// the baseline. `saved` waits for the parse cache to be written, before its notices are
+/// taken.
+fn judge_documents(
+    session: &Session,
+    options: &CheckOptions,
+    gathered: Gathered<'_>,
+    saved: impl FnOnce(),
+) -> Result<Outcome, Error> {
+    let Gathered {
+        change,
+        direct,
+        judged,
+        breaks,
+        history,
+        notices,
+        run_cache,
+    } = gathered;
+    let settings = &session.settings;
+    let site = Site::new(&*session.model, &session.snapshot, &session.documents);
+    let index = Index::new(&session.documents, settings, &session.snapshot, &site);
+    let pool = if options.changed_since.is_none() {
+        &session.known
+    } else {
+        &session.selected
+    };
+    let mut reported: HashSet<&str> = direct.iter().map(String::as_str).collect();
+    reported.extend(scope::broken_by(
+        &index,
+        settings,
+        pool.iter().map(String::as_str),
+        &breaks,
+    ));
+    // Every document of the knowledge base: what applies to the whole snapshot (files that
+    // are not documents, a baseline's every entry) can be judged too.
+    let whole = (session.targets.is_empty() && !change)
+        || (!session.known.is_empty()
+            && session.known.iter().all(|p| reported.contains(p.as_str())));
+    let staleness = history
+        .transpose()?
+        .map(|(plan, history)| session.assess(&plan, &history, judged));
+    // The search of history for repairs runs on its own handle on the repository while the
+    // rules judge every document that cannot ask for one; the others are judged after it.
+    let wanted = RepairsWanted::new(session, options, &index, &reported);
+    let other = if wanted.any() {
+        Some(session.repo.reopen()?)
+    } else {
+        None
+    };
+    // Which documents may ask for a repair is worked out while the search begins.
+    let searched: Option<HashSet<&str>> = wanted
+        .any()
+        .then(|| wanted.versions.iter().copied().collect());
+    let cx = |renames, earlier| Context {
+        settings,
+        snapshot: &session.snapshot,
+        index: &index,
+        staleness: staleness.as_ref(),
+        site: &site,
+        renames,
+        earlier,
+    };
+    let (mut diagnostics, (renames, earlier), askers) = std::thread::scope(|scope| {
+        let search = other.map(|repo| {
+            let index = &index;
+            scope.spawn(move || repairs_of(&repo, settings, options, index, wanted))
+        });
+        let askers = match &searched {
+            Some(searched) => askers(settings, &index, &reported, searched),
+            None => HashSet::new(),
+        };
+        let rest: HashSet<&str> = reported.difference(&askers).copied().collect();
+        let first = run_rules(&cx(None, None), &session.documents, &rest, false);
+        let found = search
+            .map(|s| {
+                s.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .unwrap_or_default();
+        (first, found, askers)
+    });
+    diagnostics.extend(run_rules(
+        &cx(renames.as_ref(), earlier.as_ref()),
+        &session.documents,
+        &askers,
+        whole,
+    ));
+    sort_diagnostics(&mut diagnostics);
+    let with_findings: HashSet<&str> = diagnostics.iter().map(|d| d.path.as_str()).collect();
+    let sources = session
+        .documents
+        .iter()
+        .filter(|d| with_findings.contains(d.path()))
+        .map(|d| (d.path().to_owned(), Arc::clone(&d.source)))
+        .collect();
+    saved();
+    let mut outcome = Outcome {
+        diagnostics,
+        sources,
+        documents: reported.len(),
+        baseline: None,
+        notices,
+        cache_notices: session.take_cache_notices(),
+    };
+    std::thread::scope(|scope| {
+        // Freeing the index of a large knowledge base takes as long as storing its findings:
+        // the two run at once.
+        scope.spawn(move || drop((index, site)));
+        if let Some((cache, key, head)) = run_cache {
+            save_run(session, &cache, &key, head, &mut outcome);
+        }
+        apply_baseline(session, options, &mut outcome, |p| {
+            whole || reported.contains(p)
+        })
+    })?;
+    Ok(outcome)
 }
 
 /// Every rule that is on, over the documents of `reported` (and, when `whole`, over the
