@@ -415,9 +415,9 @@ pub fn have_tool(name: &str) -> bool {
 }
 
 /// The folder `.ci/run` builds the docsteward wheel into (with the setuptools wheel the
-/// pre-commit hook's package builds with), named by `DOCSTEWARD_WHEELHOUSE`: the wheel is a
-/// release build of minutes, made once per CI run for every test that needs it. Outside CI,
-/// without it, tests that need it skip.
+/// pre-commit hook's package builds with), named by `DOCSTEWARD_WHEELHOUSE`: the wheel is
+/// made once per CI run for every test that needs it. Outside CI, without it, tests that need
+/// it skip.
 pub fn wheelhouse() -> Option<(PathBuf, PathBuf)> {
     let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty());
     let Some(dir) = std::env::var_os("DOCSTEWARD_WHEELHOUSE").map(PathBuf::from) else {
