@@ -942,11 +942,20 @@ impl RawEntry<'_> {
 /// malformed one.
 pub(super) struct RawEntries<'a> {
     rest: &'a [u8],
+    /// The tree's bytes, for [`RawEntries::offset`].
+    len: usize,
     /// The tree's id, for the error.
     id: Oid,
 }
 
 const OID_LEN: usize = 20;
+
+impl<'a> RawEntries<'a> {
+    /// Where the next entry starts in the tree's bytes.
+    fn offset(&self) -> usize {
+        self.len - self.rest.len()
+    }
+}
 
 impl<'a> Iterator for RawEntries<'a> {
     type Item = Result<RawEntry<'a>, git2::Error>;
@@ -956,7 +965,7 @@ impl<'a> Iterator for RawEntries<'a> {
             return None;
         }
         let parsed = (|| {
-            let space = self.rest.iter().position(|&b| b == b' ')?;
+            let space = memchr::memchr(b' ', self.rest)?;
             let mut mode = 0u32;
             for &digit in &self.rest[..space] {
                 if !(b'0'..=b'7').contains(&digit) || mode > 0o7777777 {
@@ -965,7 +974,7 @@ impl<'a> Iterator for RawEntries<'a> {
                 mode = mode * 8 + u32::from(digit - b'0');
             }
             let after = &self.rest[space + 1..];
-            let nul = after.iter().position(|&b| b == 0)?;
+            let nul = memchr::memchr(0, after)?;
             let id = after.get(nul + 1..nul + 1 + OID_LEN)?;
             let entry = RawEntry {
                 mode,
@@ -991,10 +1000,67 @@ impl<'a> Iterator for RawEntries<'a> {
 }
 
 pub(super) fn entries<'a>(tree: &'a git2::OdbObject<'_>) -> RawEntries<'a> {
+    entries_from(tree, 0)
+}
+
+/// The entries of `tree` from the byte `offset`, which must be where one starts.
+fn entries_from<'a>(tree: &'a git2::OdbObject<'_>, offset: usize) -> RawEntries<'a> {
+    let data = tree.data();
     RawEntries {
-        rest: tree.data(),
+        rest: data.get(offset..).unwrap_or_default(),
+        len: data.len(),
         id: tree.id(),
     }
+}
+
+/// How many bytes `a` and `b` begin with alike.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 32;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + CHUNK <= n && a[i..i + CHUNK] == b[i..i + CHUNK] {
+        i += CHUNK;
+    }
+    i + a[i..n]
+        .iter()
+        .zip(&b[i..n])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many bytes `a` and `b` end with alike.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 32;
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut i = 0;
+    while i + CHUNK <= n && a[n - i - CHUNK..n - i] == b[n - i - CHUNK..n - i] {
+        i += CHUNK;
+    }
+    i + a[..n - i]
+        .iter()
+        .rev()
+        .zip(b[..n - i].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// The start of the last entry of `tree` that begins at or before `limit`, found by
+/// stepping over whole entries (`... NUL ID`) from the start; 0 when an entry on the way
+/// is cut short (the walk then reads them all, and reports the damage).
+fn entry_start_before(tree: &[u8], limit: usize) -> usize {
+    let mut start = 0;
+    while start < limit {
+        let Some(nul) = memchr::memchr(0, &tree[start..]) else {
+            return 0;
+        };
+        let next = start + nul + 1 + OID_LEN;
+        if next > limit {
+            break;
+        }
+        start = next;
+    }
+    start
 }
 
 /// Walks the raw trees `old` and `new` side by side (both sorted in git's tree order) below
@@ -1018,9 +1084,31 @@ fn compare(
         }
         Ok(())
     };
-    let mut olds = old.map(entries);
+    // Trees differ in few entries, and a tree is sorted: the entries both begin with, byte
+    // for byte, are the same entries, and so are those both end with. Only the entries in
+    // between are read (a folder of thousands of documents, one of them changed, costs a
+    // comparison of its bytes, not a parse of every entry twice).
+    let (old_bytes, new_bytes) = (old.map_or(&[][..], |o| o.data()), new.data());
+    let start = match old {
+        Some(_) => entry_start_before(new_bytes, common_prefix(old_bytes, new_bytes)),
+        None => 0,
+    };
+    let same_end = common_suffix(old_bytes, new_bytes);
+    let mut olds = old.map(|o| entries_from(o, start));
+    let mut old_at = start;
     let mut next_old = olds.as_mut().and_then(Iterator::next).transpose()?;
-    for entry in entries(new) {
+    let mut news = entries_from(new, start);
+    loop {
+        let new_at = news.offset();
+        // Both at an entry that starts as far from their ends, within the bytes they end
+        // with alike: the rest is the same entries.
+        let left = new_bytes.len() - new_at;
+        if left <= same_end && next_old.is_some() && old_bytes.len() - old_at == left {
+            return Ok(());
+        }
+        let Some(entry) = news.next() else {
+            break;
+        };
         let entry = entry?;
         let is_tree = entry.is_tree();
         let mut same_name = None;
@@ -1030,6 +1118,7 @@ fn compare(
                 Ordering::Equal => same_name = Some(o),
                 Ordering::Greater => break,
             }
+            old_at = olds.as_ref().map_or(0, RawEntries::offset);
             next_old = olds.as_mut().and_then(Iterator::next).transpose()?;
             if same_name.is_some() {
                 break;
@@ -1131,6 +1220,7 @@ mod tests {
     fn raw(bytes: &[u8]) -> Vec<Read> {
         RawEntries {
             rest: bytes,
+            len: bytes.len(),
             id: Oid::ZERO_SHA1,
         }
         .map(|e| {
@@ -1185,6 +1275,143 @@ mod tests {
             .collect();
         assert_eq!(ours, theirs);
         assert!(read_tree(&odb, blob).is_err(), "a blob is not a tree");
+    }
+
+    #[test]
+    fn common_ends_of_byte_strings() {
+        let long: Vec<u8> = (0..100u8).collect();
+        let mut other = long.clone();
+        other[70] = 0xff;
+        assert_eq!(common_prefix(&long, &other), 70);
+        assert_eq!(common_suffix(&long, &other), 29);
+        assert_eq!(common_prefix(&long, &long[..40]), 40);
+        assert_eq!(common_suffix(&long, &long[60..]), 40);
+        assert_eq!(common_suffix(&long, &long[..40]), 0);
+        assert_eq!(
+            (common_prefix(b"", &long), common_suffix(&long, b"")),
+            (0, 0)
+        );
+    }
+
+    /// What libgit2's own diff of two trees says of the paths of `new`, in the walk's terms.
+    fn libgit2_changes(repo: &Repository, old: Oid, new: Oid) -> Vec<(String, String)> {
+        let (old, new) = (repo.find_tree(old).unwrap(), repo.find_tree(new).unwrap());
+        let diff = repo
+            .diff_tree_to_tree(Some(&old), Some(&new), None)
+            .unwrap();
+        let deleted: HashMap<Oid, String> = diff
+            .deltas()
+            .filter(|d| d.status() == Delta::Deleted)
+            .map(|d| {
+                (
+                    d.old_file().id(),
+                    d.old_file().path().unwrap().to_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let mut changes: Vec<(String, String)> = diff
+            .deltas()
+            .filter_map(|d| {
+                let path = d.new_file().path()?.to_str()?.to_owned();
+                let kind = match d.status() {
+                    Delta::Modified => "modified".to_owned(),
+                    Delta::Added => match deleted.get(&d.new_file().id()) {
+                        Some(from) => format!("renamed from {from}"),
+                        None => "added".to_owned(),
+                    },
+                    _ => return None,
+                };
+                Some((path, kind))
+            })
+            .collect();
+        changes.sort();
+        changes
+    }
+
+    #[test]
+    fn a_diff_that_skips_the_common_ends_finds_what_libgit2_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        // Names of every length around the comparison's 32-byte chunks, and ids that hold
+        // NUL bytes (a tenth of them do), so the common ends fall anywhere in an entry.
+        let mut files: BTreeMap<String, Oid> = (0..120)
+            .map(|i| {
+                let name = format!("t/{}{i}.md", "x".repeat(i % 37));
+                (name, repo.blob(format!("v0 {i}").as_bytes()).unwrap())
+            })
+            .collect();
+        let build = |files: &BTreeMap<String, Oid>| {
+            let mut index = git2::Index::new().unwrap();
+            for (path, &id) in files {
+                let entry = git2::IndexEntry {
+                    ctime: git2::IndexTime::new(0, 0),
+                    mtime: git2::IndexTime::new(0, 0),
+                    dev: 0,
+                    ino: 0,
+                    mode: 0o100644,
+                    uid: 0,
+                    gid: 0,
+                    file_size: 0,
+                    id,
+                    flags: 0,
+                    flags_extended: 0,
+                    path: path.as_bytes().to_vec(),
+                };
+                index.add(&entry).unwrap();
+            }
+            index.write_tree_to(&repo).unwrap()
+        };
+        let mut seed = 0x2545_f491_u64;
+        let mut random = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut tree = build(&files);
+        for round in 0..300 {
+            let before = tree;
+            let names: Vec<String> = files.keys().cloned().collect();
+            for _ in 0..1 + random(3) {
+                let name = names[random(names.len())].clone();
+                match random(4) {
+                    0 => {
+                        files.insert(name, repo.blob(format!("v{round}").as_bytes()).unwrap());
+                    }
+                    1 if files.len() > 10 => {
+                        files.remove(&name);
+                    }
+                    2 => {
+                        let id = files.remove(&name).unwrap();
+                        files.insert(format!("t/{}r{round}.md", "y".repeat(random(40))), id);
+                    }
+                    _ => {
+                        let id = repo.blob(format!("new {round}").as_bytes()).unwrap();
+                        files.insert(format!("t/{}n{round}.md", "z".repeat(random(40))), id);
+                    }
+                }
+            }
+            tree = build(&files);
+            if tree == before {
+                continue;
+            }
+            let pending: Group = files.keys().cloned().zip(0..).collect();
+            let ours = diff_against(&repo, before, tree, &pending).unwrap();
+            let mut ours: Vec<(String, String)> = ours
+                .changed
+                .into_iter()
+                .map(|(path, change)| {
+                    let kind = match change {
+                        Change::Modified => "modified".to_owned(),
+                        Change::Added(_) => "added".to_owned(),
+                        Change::RenamedFrom(from) => format!("renamed from {from}"),
+                    };
+                    (path, kind)
+                })
+                .collect();
+            ours.sort();
+            assert_eq!(ours, libgit2_changes(&repo, before, tree), "round {round}");
+        }
     }
 
     #[test]
