@@ -272,8 +272,12 @@ impl Session {
     /// Opens the repository, its snapshot and settings, and selects documents, without
     /// reading any of them yet (see [`Session::parse`]).
     pub fn load(options: &CheckOptions, settings: Option<Settings>) -> Result<Session, Error> {
-        let repo = Repo::discover(&options.cwd)?;
+        let mut repo = Repo::discover(&options.cwd)?;
+        if let Some(dir) = &options.history_cache {
+            repo.remember_checks_in(dir);
+        }
         let snapshot = Arc::new(repo.snapshot(&options.source)?);
+        let object_notices = repo.take_cache_notices();
         let targets = options
             .paths
             .iter()
@@ -333,7 +337,7 @@ impl Session {
             known,
             model,
             history_cache,
-            cache_notices: std::sync::Mutex::new(Vec::new()),
+            cache_notices: std::sync::Mutex::new(object_notices),
             parse_cache: std::sync::OnceLock::new(),
             parse_cache_at,
             parses: std::sync::Mutex::new(CacheUse::default()),

@@ -108,6 +108,37 @@ fn a_truncated_loose_blob_stops_the_commands_that_read_objects() {
     assert_stops(&repo, &commands, &[&blob.to_string(), "truncated"]);
 }
 
+#[test]
+fn a_loose_object_damaged_after_a_run_that_kept_the_checks_still_stops_the_next() {
+    let (repo, head) = history();
+    let cache = tempfile::tempdir().unwrap();
+    let cache_dir = cache.path().to_str().unwrap();
+    let commands: Vec<Vec<&str>> = COMMANDS
+        .iter()
+        .map(|args| [*args, &["--cache-dir", cache_dir]].concat())
+        .collect();
+    let commands: Vec<&[&str]> = commands.iter().map(Vec::as_slice).collect();
+    // Objects written in the last two seconds are not remembered: they could change again
+    // within their timestamps.
+    std::thread::sleep(std::time::Duration::from_millis(2_200));
+    for args in &commands {
+        let out = run(&repo, args);
+        assert_eq!(out.code, 0, "{args:?}\n{}", out.stderr);
+        assert!(!out.stderr.contains("note:"), "{}", out.stderr);
+    }
+    let kept: Vec<_> = std::fs::read_dir(cache.path().join("loose"))
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let written = std::fs::metadata(&kept[0]).unwrap().modified().unwrap();
+    // Read, and left as it was, by the runs after the first.
+    let out = run(&repo, commands[0]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(std::fs::metadata(&kept[0]).unwrap().modified().unwrap(), written);
+    truncate_to_half(&repo.loose_object(head));
+    assert_stops(&repo, &commands, &[&head.to_string(), "truncated"]);
+}
+
 /// Moves every object into one pack written by libgit2's pack builder, and returns the pack.
 fn pack_everything(repo: &TestRepo) -> PathBuf {
     let git = repo.git();

@@ -74,6 +74,10 @@ pub struct Repo {
     workdir: Option<PathBuf>,
     /// Whether the object database is fit for libgit2 to read, checked on first need.
     verified: OnceLock<Result<(), Damage>>,
+    /// Where the loose objects that checked out are remembered between runs, if anywhere.
+    checked_loose: Option<objects::CheckedLoose>,
+    /// What went wrong with that file, for the run to say.
+    notices: std::sync::Mutex<Vec<String>>,
 }
 
 impl Repo {
@@ -103,7 +107,21 @@ impl Repo {
             repo,
             workdir,
             verified: OnceLock::new(),
+            checked_loose: None,
+            notices: std::sync::Mutex::new(Vec::new()),
         })
+    }
+
+    /// Keeps the loose objects that the object database's check found sound in the cache
+    /// folder `dir`, so that later runs check only new or changed ones. Call it before the
+    /// first object is read.
+    pub fn remember_checks_in(&mut self, dir: &Path) {
+        self.checked_loose = Some(objects::CheckedLoose::new(dir, &self.cache_stem()));
+    }
+
+    /// What went wrong with the cache of [`Repo::remember_checks_in`] so far, taken.
+    pub fn take_cache_notices(&self) -> Vec<String> {
+        std::mem::take(&mut *self.notices.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Whether the repository has no work tree.

@@ -9,18 +9,22 @@
 //!
 //! The pass reads every loose object, not only those the run will read: libgit2 reads commits
 //! on its own (a topological revision walk reads every reachable one before the first comes
-//! out), so no subset is known beforehand. Loose objects are few and small where it matters
-//! (git packs them past 6,700): the README gives the cost.
+//! out), so no subset is known beforehand. With a cache folder, the objects that checked out
+//! are remembered there by their stat data (as git's index remembers files), and a later run
+//! inflates only those it has not seen: git lets 6,700 accumulate before it packs them.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use flate2::{Decompress, FlushDecompress, Status};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::Repo;
 use crate::error::{Damage, Error};
+use crate::fs::Stat;
 
 /// How many alternates deep libgit2 follows (`GIT_ALTERNATES_MAX_DEPTH`).
 const MAX_ALTERNATES_DEPTH: usize = 5;
@@ -33,14 +37,140 @@ impl Repo {
     /// caller after the first gets the same answer.
     pub(crate) fn verified(&self) -> Result<(), Error> {
         self.verified
-            .get_or_init(|| verify(&self.repo.commondir().join("objects")))
+            .get_or_init(|| {
+                let mut notices = Vec::new();
+                let objects = self.repo.commondir().join("objects");
+                let remembered = self
+                    .checked_loose
+                    .as_ref()
+                    .map(|c| (c, std::time::SystemTime::now()));
+                let verdict = verify(&objects, remembered, &mut notices);
+                self.notices
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(notices);
+                verdict
+            })
             .clone()
             .map_err(Error::Damaged)
     }
 }
 
-/// Checks the loose objects and packs in `objects` and in the folders it borrows from.
-fn verify(objects: &Path) -> Result<(), Damage> {
+/// The file in the cache folder that remembers which loose object files checked out, by
+/// their stat data. Like the other caches, one that cannot be used costs the inflating and a
+/// notice, never an error and never a different answer.
+pub(crate) struct CheckedLoose {
+    dir: PathBuf,
+    rel: PathBuf,
+}
+
+/// The folder below the cache folder that holds one file per repository.
+const LOOSE: &str = "loose";
+/// What the file starts with, before the checksum of the rest.
+const MAGIC: &[u8; 8] = b"dsloose\n";
+/// The file format; a file of another is not read (and is replaced).
+const FORMAT: u32 = 1;
+/// The largest file read: 6,700 loose objects take about 400 KB.
+const MAX_SIZE: u64 = 64 * 1024 * 1024;
+/// A file changed this recently is not remembered: it could change again within the same
+/// timestamp, and its stat data would not tell (git's "racy" files).
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// What is remembered of one object file that checked out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+struct Stamp {
+    size: u64,
+    mtime: (i64, u32),
+    ctime: (i64, u32),
+    ino: u64,
+}
+
+impl From<&Stat> for Stamp {
+    fn from(stat: &Stat) -> Stamp {
+        Stamp {
+            size: stat.size,
+            mtime: stat.mtime,
+            ctime: stat.ctime,
+            ino: stat.ino,
+        }
+    }
+}
+
+/// The file, after [`MAGIC`] and the checksum: the object files by path (as the platform
+/// encodes it), sorted.
+#[derive(Serialize, Deserialize)]
+struct CheckedFile {
+    format: u32,
+    docsteward: String,
+    files: Vec<(Vec<u8>, Stamp)>,
+}
+
+impl CheckedLoose {
+    pub(crate) fn new(dir: &Path, stem: &str) -> CheckedLoose {
+        CheckedLoose {
+            dir: std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned()),
+            rel: Path::new(LOOSE).join(format!("{stem}.bin")),
+        }
+    }
+
+    fn problem(&self, what: &str) -> String {
+        format!(
+            "loose-object cache {} {what}",
+            self.dir.join(&self.rel).display()
+        )
+    }
+
+    /// What the file remembers (nothing when it is absent, of another version, or cannot
+    /// be used, which `notices` says).
+    fn load(&self, notices: &mut Vec<String>) -> Vec<(Vec<u8>, Stamp)> {
+        let bytes = match crate::fs::inside(&self.dir, &self.rel)
+            .and_then(|path| crate::fs::read_regular(&path, MAX_SIZE))
+        {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+            Err(e) => {
+                notices.push(self.problem(&format!("not used ({e})")));
+                return Vec::new();
+            }
+        };
+        match crate::fs::framed_body(&bytes, MAGIC)
+            .ok_or_else(|| "its checksum does not match".to_owned())
+            .and_then(|body| postcard::from_bytes::<CheckedFile>(body).map_err(|e| e.to_string()))
+        {
+            Ok(file) if file.format == FORMAT && file.docsteward == env!("DOCSTEWARD_VERSION") => {
+                file.files
+            }
+            Ok(_) => Vec::new(),
+            Err(problem) => {
+                notices.push(self.problem(&format!("not used (not such a cache: {problem})")));
+                Vec::new()
+            }
+        }
+    }
+
+    fn save(&self, files: Vec<(Vec<u8>, Stamp)>, notices: &mut Vec<String>) {
+        let file = CheckedFile {
+            format: FORMAT,
+            docsteward: env!("DOCSTEWARD_VERSION").to_owned(),
+            files,
+        };
+        let written = postcard::to_allocvec(&file)
+            .map_err(|e| e.to_string())
+            .and_then(|body| crate::fs::write_framed(&self.dir, &self.rel, MAGIC, &body));
+        if let Err(problem) = written {
+            notices.push(self.problem(&format!("not written: {problem}")));
+        }
+    }
+}
+
+/// Checks the loose objects and packs in `objects` and in the folders it borrows from; with
+/// `checked` (and the time it is now), only the loose objects it does not remember as they
+/// are now.
+fn verify(
+    objects: &Path,
+    checked: Option<(&CheckedLoose, std::time::SystemTime)>,
+    notices: &mut Vec<String>,
+) -> Result<(), Damage> {
     let mut folders = vec![objects.to_owned()];
     let mut level = folders.clone();
     for _ in 0..MAX_ALTERNATES_DEPTH {
@@ -51,17 +181,78 @@ fn verify(objects: &Path) -> Result<(), Damage> {
     for folder in &folders {
         check_packs(folder)?;
     }
-    let mut loose: Vec<PathBuf> = folders.iter().flat_map(|f| loose_files(f)).collect();
+    // Each file, with what the cache knows it by: its folder's place in the list and its
+    // name there.
+    let mut loose: Vec<(PathBuf, Vec<u8>)> = folders
+        .iter()
+        .enumerate()
+        .flat_map(|(i, folder)| {
+            loose_files(folder).into_iter().map(move |file| {
+                let mut key = i.to_string().into_bytes();
+                if let Ok(rel) = file.strip_prefix(folder) {
+                    key.push(b'/');
+                    key.extend_from_slice(rel.as_os_str().as_encoded_bytes());
+                }
+                (file, key)
+            })
+        })
+        .collect();
     // The first damaged object in path order, whichever thread finds it: the same report on
     // every run.
     loose.sort_unstable();
-    match loose
+    let Some((checked, now)) = checked else {
+        return match loose
+            .par_iter()
+            .find_map_first(|(file, _)| check_loose(file).err())
+        {
+            Some(damage) => Err(damage),
+            None => Ok(()),
+        };
+    };
+    let known: HashMap<Vec<u8>, Stamp> = checked.load(notices).into_iter().collect();
+    let settled = now.checked_sub(SETTLE).unwrap_or(std::time::UNIX_EPOCH);
+    // Each file's stat data, and whether it is remembered as it is now.
+    let stamped: Vec<(Option<Stat>, bool)> = loose
         .par_iter()
-        .find_map_first(|file| check_loose(file).err())
+        .map(|(file, key)| {
+            let stat = std::fs::symlink_metadata(file).ok().map(|m| Stat::from(&m));
+            let remembered = stat.is_some_and(|s| known.get(key) == Some(&Stamp::from(&s)));
+            (stat, remembered)
+        })
+        .collect();
+    if let Some(damage) = loose
+        .par_iter()
+        .zip(&stamped)
+        .filter(|(_, (_, remembered))| !remembered)
+        .find_map_first(|((file, _), _)| check_loose(file).err())
     {
-        Some(damage) => Err(damage),
-        None => Ok(()),
+        return Err(damage);
     }
+    // What to remember: the files that checked out, except those changed too recently
+    // (by the inode change time, which no one sets back; the modification time where the
+    // platform has none).
+    let settled = |s: &Stat| {
+        let changed = if s.ctime == (0, 0) { s.mtime } else { s.ctime };
+        u64::try_from(changed.0)
+            .ok()
+            .and_then(|secs| {
+                std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(secs, changed.1))
+            })
+            .is_some_and(|t| t < settled)
+    };
+    let remember: Vec<(Vec<u8>, Stamp)> = loose
+        .into_iter()
+        .zip(stamped)
+        .filter_map(|((_, key), (stat, _))| Some((key, Stamp::from(&stat.filter(settled)?))))
+        .collect();
+    let same = remember.len() == known.len()
+        && remember
+            .iter()
+            .all(|(key, stamp)| known.get(key) == Some(stamp));
+    if !same {
+        checked.save(remember, notices);
+    }
+    Ok(())
 }
 
 /// The object folders listed in `objects/info/alternates` (relative ones from `objects`).
@@ -326,6 +517,75 @@ mod tests {
             std::fs::write(&file, rejected).unwrap();
             assert!(check_loose(&file).is_ok(), "{rejected:?}");
         }
+    }
+
+    #[test]
+    fn remembered_objects_are_not_inflated_again_and_changed_ones_are() {
+        use std::time::{Duration, SystemTime};
+
+        let dir = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let ids: Vec<git2::Oid> = (0..30)
+            .map(|i| {
+                let text = format!("blob {i} {}", "words ".repeat(i * 50));
+                repo.blob(text.as_bytes()).unwrap()
+            })
+            .collect();
+        let objects = dir.path().join(".git/objects");
+        let file = |id: git2::Oid| {
+            let hex = id.to_string();
+            let rel = Path::new(&hex[..2]).join(&hex[2..]);
+            (
+                objects.join(&rel),
+                format!("0/{}", rel.display()).into_bytes(),
+            )
+        };
+        let cache = tempfile::tempdir().unwrap();
+        let checked = CheckedLoose::new(cache.path(), "repo");
+        let later = SystemTime::now() + Duration::from_secs(60);
+        let mut notices = Vec::new();
+        // Just written: checked, but not remembered, as they could change unseen.
+        assert!(verify(&objects, Some((&checked, SystemTime::now())), &mut notices).is_ok());
+        assert!(checked.load(&mut notices).is_empty());
+        // Settled: every one remembered.
+        assert!(verify(&objects, Some((&checked, later)), &mut notices).is_ok());
+        let remembered = checked.load(&mut notices);
+        assert_eq!(remembered.len(), ids.len());
+        assert!(remembered.iter().any(|(key, _)| *key == file(ids[20]).1));
+
+        // A remembered object cut short: its stat data changed, so it is checked again.
+        let (victim, key) = file(ids[20]);
+        let mut perms = std::fs::metadata(&victim).unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        std::fs::set_permissions(&victim, perms).unwrap();
+        let bytes = std::fs::read(&victim).unwrap();
+        std::fs::write(&victim, &bytes[..bytes.len() / 2]).unwrap();
+        let Err(Damage::Object { oid, .. }) =
+            verify(&objects, Some((&checked, later)), &mut notices)
+        else {
+            panic!("the damaged object passed")
+        };
+        assert_eq!(oid, ids[20].to_string());
+
+        // What the cache remembers as it is now is not read again: a damaged file that it
+        // claims (only a hand-written cache can: damage in place changes the stat data)
+        // passes, and passes nowhere else.
+        let mut remembered = checked.load(&mut notices);
+        remembered.retain(|(k, _)| *k != key);
+        let stat = Stat::from(&std::fs::symlink_metadata(&victim).unwrap());
+        remembered.push((key, Stamp::from(&stat)));
+        remembered.sort();
+        checked.save(remembered, &mut notices);
+        assert!(verify(&objects, Some((&checked, later)), &mut notices).is_ok());
+        assert!(verify(&objects, None, &mut notices).is_err());
+        assert_eq!(notices, Vec::<String>::new());
+
+        // A file that is not such a cache: said, and every object is checked.
+        std::fs::write(cache.path().join(&checked.rel), b"not a cache").unwrap();
+        assert!(verify(&objects, Some((&checked, later)), &mut notices).is_err());
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        assert!(notices[0].contains("not used"), "{notices:?}");
     }
 
     #[test]

@@ -195,6 +195,8 @@ impl Repo {
             repo: git2::Repository::open(self.repo.path())?,
             workdir: self.workdir.clone(),
             verified: self.verified.clone(),
+            checked_loose: None,
+            notices: std::sync::Mutex::new(Vec::new()),
         })
     }
 
