@@ -134,7 +134,10 @@ fn a_loose_object_damaged_after_a_run_that_kept_the_checks_still_stops_the_next(
     // Read, and left as it was, by the runs after the first.
     let out = run(&repo, commands[0]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(std::fs::metadata(&kept[0]).unwrap().modified().unwrap(), written);
+    assert_eq!(
+        std::fs::metadata(&kept[0]).unwrap().modified().unwrap(),
+        written
+    );
     truncate_to_half(&repo.loose_object(head));
     assert_stops(&repo, &commands, &[&head.to_string(), "truncated"]);
 }
