@@ -10,6 +10,7 @@
 //! the old path, and skips commits listed in an ignore-revs file.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use std::cmp::Ordering;
 
@@ -362,13 +363,18 @@ struct Visited {
     first: Option<ParentDiff>,
 }
 
-fn visit(repo: &Repository, oid: Oid, paths: &Group) -> Result<Visited, git2::Error> {
+fn visit(
+    repo: &Repository,
+    oid: Oid,
+    paths: &Group,
+    trees: &Trees,
+) -> Result<Visited, git2::Error> {
     let commit = repo.find_commit(oid)?;
     let parents: Vec<Oid> = commit.parent_ids().collect();
     let first = match parents.first() {
         Some(&parent) => {
             let old = repo.find_commit(parent)?.tree_id();
-            Some(diff_against(repo, old, commit.tree_id(), paths)?)
+            Some(diff_against(repo, old, commit.tree_id(), paths, trees)?)
         }
         None => None,
     };
@@ -390,14 +396,19 @@ thread_local! {
 }
 
 /// [`visit`] on this thread's own handle of the repository at `git_dir`.
-fn visit_here(git_dir: &std::path::Path, oid: Oid, paths: &Group) -> Result<Visited, git2::Error> {
+fn visit_here(
+    git_dir: &std::path::Path,
+    oid: Oid,
+    paths: &Group,
+    trees: &Trees,
+) -> Result<Visited, git2::Error> {
     OPEN.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.as_ref().is_none_or(|(dir, _)| dir != git_dir) {
             *slot = Some((git_dir.to_owned(), Repository::open(git_dir)?));
         }
         match slot.as_ref() {
-            Some((_, repo)) => visit(repo, oid, paths),
+            Some((_, repo)) => visit(repo, oid, paths, trees),
             None => Err(git2::Error::from_str("repository not open")),
         }
     })
@@ -419,14 +430,18 @@ struct Walk<'r> {
     /// original renamed, two branches renaming one file): from there on their histories are
     /// one, so each follows the one its group kept and is resolved with it.
     followers: HashMap<usize, Vec<usize>>,
-    /// The paths the current batch was diffed against: the changes of every blob in a
-    /// folder that holds one of them are known.
-    diffed: Group,
+    /// The paths the batch being processed was diffed against: the changes of every blob
+    /// in a folder that holds one of them are known.
+    diffed: Arc<Group>,
     /// Paths outside those folders that became pending (the old side of a rename) after
-    /// the current batch was diffed: a commit whose group holds one is diffed again.
+    /// that batch was diffed: a commit whose group holds one is diffed again.
     fresh: HashSet<String>,
+    /// The same for the next batch, diffed while this one is processed.
+    next_diffed: Option<Arc<Group>>,
+    next_fresh: HashSet<String>,
     /// Commits read so far, for the progress report.
     read: usize,
+    trees: Arc<Trees>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -454,9 +469,12 @@ fn walk<'r>(
         result: vec![None; documents.len()],
         pending: HashMap::new(),
         followers: HashMap::new(),
-        diffed: Group::new(),
+        diffed: Arc::default(),
         fresh: HashSet::new(),
+        next_diffed: None,
+        next_fresh: HashSet::new(),
         read: 0,
+        trees: Arc::default(),
     };
     let mut group = Group::new();
     for (document, path) in documents.iter().enumerate() {
@@ -534,43 +552,85 @@ impl Walk<'_> {
         let first = starts.first().copied().unwrap_or(Oid::ZERO_SHA1);
         let git_dir = self.repo.path().to_owned();
         let mut batch_size = FIRST_BATCH;
-        let mut batch: Vec<Oid> = Vec::with_capacity(MAX_BATCH);
-        loop {
-            batch.clear();
+        let mut next_batch = |order: &mut git2::Revwalk<'_>| -> Result<Vec<Oid>, Error> {
+            let mut batch = Vec::with_capacity(batch_size);
             for oid in order.by_ref() {
                 batch.push(oid.map_err(unreadable(first))?);
                 if batch.len() == batch_size {
                     break;
                 }
             }
-            if batch.is_empty() {
-                break;
-            }
             batch_size = (batch_size * 2).min(MAX_BATCH);
-            self.diffed = self
-                .pending
-                .values()
-                .flat_map(|g| g.iter().map(|(p, &d)| (p.clone(), d)))
-                .collect();
-            self.fresh.clear();
-            let paths = &self.diffed;
-            let visited: Vec<Visited> = batch
+            Ok(batch)
+        };
+        // Each batch is diffed in parallel on the thread pool, against the paths pending
+        // when it starts, while this thread processes the batch before it in order (moving
+        // documents along commits takes a handle of the repository, which stays on this
+        // thread). Paths that become pending while a batch is processed are fresh to the
+        // batch being diffed too.
+        let diff = |batch: &[Oid], paths: &Group, trees: &Trees| -> Result<Vec<Visited>, Error> {
+            trees.age();
+            batch
                 .par_iter()
-                .map(|&oid| visit_here(&git_dir, oid, paths).map_err(unreadable(oid)))
-                .collect::<Result<_, _>>()?;
-            for v in &visited {
-                let Some(group) = self.pending.remove(&v.oid) else {
-                    continue;
-                };
-                let group = self.answer(v.oid, group);
-                self.read += 1;
-                self.process(v, group).map_err(unreadable(v.oid))?;
-            }
+                .map(|&oid| visit_here(&git_dir, oid, paths, trees).map_err(unreadable(oid)))
+                .collect()
+        };
+        let batch = next_batch(&mut order)?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        self.diffed = Arc::new(self.pending_paths());
+        self.fresh.clear();
+        let mut visited = diff(&batch, &self.diffed, &self.trees)?;
+        loop {
+            let batch = next_batch(&mut order)?;
+            self.next_diffed = (!batch.is_empty()).then(|| Arc::new(self.pending_paths()));
+            self.next_fresh.clear();
+            let (processed, next) = std::thread::scope(|scope| {
+                let diffing = self.next_diffed.clone().map(|paths| {
+                    let (batch, trees, diff) = (&batch, self.trees.clone(), &diff);
+                    scope.spawn(move || diff(batch, &paths, &trees))
+                });
+                let processed = self.process_batch(&visited);
+                let next = diffing.map(|d| {
+                    d.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                });
+                (processed, next)
+            });
+            processed?;
             progress(self.read);
             // Done when every group left waits at a hidden commit (none, without any).
             if self.pending.keys().all(|c| hidden.contains(c)) {
                 break;
             }
+            let (Some(next), Some(paths)) = (next, self.next_diffed.take()) else {
+                break;
+            };
+            visited = next?;
+            self.diffed = paths;
+            self.fresh = std::mem::take(&mut self.next_fresh);
+        }
+        Ok(())
+    }
+
+    /// Every path pending at any commit.
+    fn pending_paths(&self) -> Group {
+        self.pending
+            .values()
+            .flat_map(|g| g.iter().map(|(p, &d)| (p.clone(), d)))
+            .collect()
+    }
+
+    /// Processes a diffed batch, in order.
+    fn process_batch(&mut self, visited: &[Visited]) -> Result<(), Error> {
+        for v in visited {
+            let Some(group) = self.pending.remove(&v.oid) else {
+                continue;
+            };
+            let group = self.answer(v.oid, group);
+            self.read += 1;
+            self.process(v, group).map_err(unreadable(v.oid))?;
         }
         Ok(())
     }
@@ -620,7 +680,7 @@ impl Walk<'_> {
         // A path that became pending after this commit was diffed: diff it again.
         let redone;
         let v = if self.fresh.iter().any(|p| group.contains_key(p)) {
-            redone = visit(self.repo, v.oid, &group)?;
+            redone = visit(self.repo, v.oid, &group, &self.trees)?;
             &redone
         } else {
             v
@@ -670,8 +730,14 @@ impl Walk<'_> {
                     place(&mut self.followers, &mut moved[i], path.clone(), document);
                 }
                 (None, Change::RenamedFrom(old)) => {
-                    if !holds_prefix(&self.diffed, &crate::paths::parent(old)) {
+                    let folder = crate::paths::parent(old);
+                    if !holds_prefix(&self.diffed, &folder) {
                         self.fresh.insert(old.clone());
+                    }
+                    if let Some(next) = &self.next_diffed {
+                        if !holds_prefix(next, &folder) {
+                            self.next_fresh.insert(old.clone());
+                        }
                     }
                     place(&mut self.followers, &mut moved[0], old.clone(), document);
                 }
@@ -863,12 +929,14 @@ fn diff_against(
     old: Oid,
     new: Oid,
     pending: &Group,
+    trees: &Trees,
 ) -> Result<ParentDiff, git2::Error> {
     let odb = repo.odb()?;
     let mut walked = Walked::default();
-    let (old_tree, new_tree) = (read_tree(&odb, old)?, read_tree(&odb, new)?);
+    let (old_tree, new_tree) = (trees.read(&odb, old)?, trees.read(&odb, new)?);
     compare(
         &odb,
+        trees,
         Some(&old_tree),
         &new_tree,
         &mut String::new(),
@@ -899,6 +967,71 @@ fn diff_against(
     Ok(ParentDiff {
         changed: walked.changed,
     })
+}
+
+/// The most bytes of trees [`Trees`] holds.
+const TREES_HELD: usize = 48 << 20;
+
+type TreesById = HashMap<Oid, Arc<[u8]>>;
+
+/// A tree's id and raw bytes.
+struct RawTree {
+    id: Oid,
+    data: Arc<[u8]>,
+}
+
+/// Trees the walk read once, for the one more read most of them get: a commit's trees are
+/// the new side of its own diff and the old side of its child's, and the two are diffed on
+/// either thread, in either order. A tree is handed out once from here and then forgotten;
+/// those not asked for again within the next batch are dropped, and at most
+/// [`TREES_HELD`] bytes are held.
+struct Trees {
+    /// This batch's trees and the last batch's, and their bytes.
+    held: std::sync::Mutex<([TreesById; 2], usize)>,
+    /// The most bytes held.
+    budget: usize,
+}
+
+impl Default for Trees {
+    fn default() -> Trees {
+        Trees {
+            held: std::sync::Mutex::default(),
+            budget: TREES_HELD,
+        }
+    }
+}
+
+impl Trees {
+    fn read(&self, odb: &git2::Odb<'_>, id: Oid) -> Result<RawTree, git2::Error> {
+        let lock = || self.held.lock().unwrap_or_else(|e| e.into_inner());
+        {
+            let mut held = lock();
+            let (maps, bytes) = &mut *held;
+            if let Some(data) = maps.iter_mut().find_map(|m| m.remove(&id)) {
+                *bytes -= data.len();
+                return Ok(RawTree { id, data });
+            }
+        }
+        let data: Arc<[u8]> = read_tree(odb, id)?.data().into();
+        let mut held = lock();
+        let (maps, bytes) = &mut *held;
+        if *bytes + data.len() > self.budget {
+            *bytes -= maps[1].values().map(|d| d.len()).sum::<usize>();
+            maps[1].clear();
+        }
+        if *bytes + data.len() <= self.budget && maps[0].insert(id, data.clone()).is_none() {
+            *bytes += data.len();
+        }
+        Ok(RawTree { id, data })
+    }
+
+    /// Starts a batch: the trees of the one before last go.
+    fn age(&self) {
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        let (maps, bytes) = &mut *held;
+        *bytes -= maps[1].values().map(|d| d.len()).sum::<usize>();
+        maps[1] = std::mem::take(&mut maps[0]);
+    }
 }
 
 /// A tree object's raw bytes, read past libgit2's object cache and tree parser: the walk
@@ -1000,16 +1133,16 @@ impl<'a> Iterator for RawEntries<'a> {
 }
 
 pub(super) fn entries<'a>(tree: &'a git2::OdbObject<'_>) -> RawEntries<'a> {
-    entries_from(tree, 0)
+    entries_from(tree.data(), tree.id(), 0)
 }
 
-/// The entries of `tree` from the byte `offset`, which must be where one starts.
-fn entries_from<'a>(tree: &'a git2::OdbObject<'_>, offset: usize) -> RawEntries<'a> {
-    let data = tree.data();
+/// The entries of the tree `id`, whose bytes are `data`, from the byte `offset`, which must
+/// be where one starts.
+fn entries_from(data: &[u8], id: Oid, offset: usize) -> RawEntries<'_> {
     RawEntries {
         rest: data.get(offset..).unwrap_or_default(),
         len: data.len(),
-        id: tree.id(),
+        id,
     }
 }
 
@@ -1068,8 +1201,9 @@ fn entry_start_before(tree: &[u8], limit: usize) -> usize {
 /// differing subtrees that hold pending paths.
 fn compare(
     odb: &git2::Odb<'_>,
-    old: Option<&git2::OdbObject<'_>>,
-    new: &git2::OdbObject<'_>,
+    trees: &Trees,
+    old: Option<&RawTree>,
+    new: &RawTree,
     prefix: &mut String,
     pending: &Group,
     out: &mut Walked,
@@ -1088,16 +1222,16 @@ fn compare(
     // for byte, are the same entries, and so are those both end with. Only the entries in
     // between are read (a folder of thousands of documents, one of them changed, costs a
     // comparison of its bytes, not a parse of every entry twice).
-    let (old_bytes, new_bytes) = (old.map_or(&[][..], |o| o.data()), new.data());
+    let (old_bytes, new_bytes) = (old.map_or(&[][..], |o| &o.data[..]), &new.data[..]);
     let start = match old {
         Some(_) => entry_start_before(new_bytes, common_prefix(old_bytes, new_bytes)),
         None => 0,
     };
     let same_end = common_suffix(old_bytes, new_bytes);
-    let mut olds = old.map(|o| entries_from(o, start));
+    let mut olds = old.map(|o| entries_from(&o.data, o.id, start));
     let mut old_at = start;
     let mut next_old = olds.as_mut().and_then(Iterator::next).transpose()?;
-    let mut news = entries_from(new, start);
+    let mut news = entries_from(&new.data, new.id, start);
     loop {
         let new_at = news.offset();
         // Both at an entry that starts as far from their ends, within the bytes they end
@@ -1135,12 +1269,12 @@ fn compare(
         if is_tree {
             prefix.push('/');
             if holds_prefix(pending, prefix) {
-                let new_sub = read_tree(odb, entry.oid()?)?;
+                let new_sub = trees.read(odb, entry.oid()?)?;
                 let old_sub = match same_name.filter(RawEntry::is_tree) {
-                    Some(o) => Some(read_tree(odb, o.oid()?)?),
+                    Some(o) => Some(trees.read(odb, o.oid()?)?),
                     None => None,
                 };
-                compare(odb, old_sub.as_ref(), &new_sub, prefix, pending, out)?;
+                compare(odb, trees, old_sub.as_ref(), &new_sub, prefix, pending, out)?;
             } else if same_name.is_some() {
                 out.skipped = true;
             }
@@ -1369,6 +1503,7 @@ mod tests {
             (seed % n as u64) as usize
         };
         let mut tree = build(&files);
+        let trees = Trees::default();
         for round in 0..300 {
             let before = tree;
             let names: Vec<String> = files.keys().cloned().collect();
@@ -1396,7 +1531,10 @@ mod tests {
                 continue;
             }
             let pending: Group = files.keys().cloned().zip(0..).collect();
-            let ours = diff_against(&repo, before, tree, &pending).unwrap();
+            // One cache for every round: each tree is the new side of one diff and the old
+            // side of the next.
+            trees.age();
+            let ours = diff_against(&repo, before, tree, &pending, &trees).unwrap();
             let mut ours: Vec<(String, String)> = ours
                 .changed
                 .into_iter()
@@ -1412,6 +1550,53 @@ mod tests {
             ours.sort();
             assert_eq!(ours, libgit2_changes(&repo, before, tree), "round {round}");
         }
+    }
+
+    #[test]
+    fn a_tree_is_held_for_one_more_read_within_a_batch_and_a_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let odb = repo.odb().unwrap();
+        let tree = |n: usize| {
+            let mut builder = repo.treebuilder(None).unwrap();
+            for i in 0..n {
+                let blob = repo.blob(format!("{i}").as_bytes()).unwrap();
+                builder.insert(format!("{i}.md"), blob, 0o100644).unwrap();
+            }
+            builder.write().unwrap()
+        };
+        let (small, other, large) = (tree(3), tree(4), tree(40));
+        let len = |id: Oid| odb.read(id).unwrap().data().len();
+        let trees = Trees {
+            budget: len(small) + len(other),
+            ..Trees::default()
+        };
+        let held = |trees: &Trees| trees.held.lock().unwrap().1;
+        // Read, held; read again, handed out and forgotten.
+        assert_eq!(
+            &trees.read(&odb, small).unwrap().data[..],
+            odb.read(small).unwrap().data()
+        );
+        assert_eq!(held(&trees), len(small));
+        assert_eq!(trees.read(&odb, small).unwrap().id, small);
+        assert_eq!(held(&trees), 0);
+        // Held through the next batch, not the one after.
+        trees.read(&odb, small).unwrap();
+        trees.age();
+        trees.read(&odb, other).unwrap();
+        assert_eq!(held(&trees), len(small) + len(other));
+        trees.age();
+        trees.age();
+        assert_eq!(held(&trees), 0);
+        // Never more than the budget: a tree larger than it is read, not held.
+        let read = trees.read(&odb, large).unwrap();
+        assert_eq!(&read.data[..], odb.read(large).unwrap().data());
+        assert_eq!(held(&trees), 0);
+        trees.read(&odb, small).unwrap();
+        trees.age();
+        trees.read(&odb, other).unwrap();
+        trees.read(&odb, large).unwrap();
+        assert!(held(&trees) <= len(small) + len(other), "{}", held(&trees));
     }
 
     #[test]
