@@ -5,7 +5,6 @@ use std::io::{self, Write};
 use clap::CommandFactory;
 use std::path::PathBuf;
 
-use std::collections::HashSet;
 use std::path::Path;
 
 use crate::baseline::{self, Baseline};
@@ -313,12 +312,11 @@ fn run_stale(
         ..history_options(directory, config, args.paths, &args.history)?
     };
     let mut cache_notices = Vec::new();
-    let report = match Session::open_for_staleness(&options).and_then(|session| {
-        let selected: HashSet<&str> = session.selected.iter().map(String::as_str).collect();
+    let report = match Session::load(&options, None).and_then(|mut session| {
         let as_of = options.as_of.unwrap_or_else(stale::dates::today);
         let days = stale::trend::days(as_of, args.months);
         let depth = stale::trend::walk_since(&days).map_or(Reach::LastChange, Reach::Since);
-        let entries = session.staleness(&options, &selected, depth, progress);
+        let entries = session.staleness(&options, depth, progress);
         cache_notices = session.take_cache_notices();
         let entries = entries?;
         Ok(stale::report::Report::new(

@@ -251,17 +251,6 @@ impl Session {
         Session::open_with(options, None)
     }
 
-    /// [`Session::load`], then the selected documents parsed for a staleness report only
-    /// (see [`Depth::Title`]).
-    pub fn open_for_staleness(options: &CheckOptions) -> Result<Session, Error> {
-        let mut session = Session::load(options, None)?;
-        let mut to_parse: Vec<&str> = session.selected.iter().map(String::as_str).collect();
-        to_parse.sort_unstable();
-        session.documents = session.read_and_parse(&to_parse, &|_| Depth::Title)?;
-        session.save_parses();
-        Ok(session)
-    }
-
     /// [`Session::open`] with `settings` instead of the configuration file, when given.
     pub fn open_with(options: &CheckOptions, settings: Option<Settings>) -> Result<Session, Error> {
         let mut session = Session::load(options, settings)?;
@@ -582,28 +571,55 @@ impl Session {
         Ok(documents)
     }
 
-    /// Staleness of `paths` (documents of this session) as of `as_of`, from one walk over
-    /// history. Documents with uncommitted changes are as fresh as `as_of`.
+    /// Staleness of the selected documents as of `as_of`, from one walk over history (back
+    /// as far as `reach`), with their titles. Documents with uncommitted changes are as fresh
+    /// as `as_of`.
     pub fn staleness(
-        &self,
+        &mut self,
         options: &CheckOptions,
-        paths: &HashSet<&str>,
         reach: Reach,
         progress: &mut dyn FnMut(usize),
     ) -> Result<HashMap<String, Entry>, Error> {
-        let plan = self.walk_plan(options, paths)?;
-        let history = match plan.start {
-            Some(start) if !plan.committed.is_empty() => {
-                self.last_changes(start, &plan.committed, reach, progress)?
+        let mut to_parse: Vec<&str> = self.selected.iter().map(String::as_str).collect();
+        to_parse.sort_unstable();
+        let paths: HashSet<&str> = to_parse.iter().copied().collect();
+        // History is walked on a handle of its own on the repository, while the documents'
+        // titles are read: the walk leaves a core idle while it orders commits and moves
+        // documents along them.
+        let walker = self.repo.reopen()?;
+        let walked = std::sync::atomic::AtomicUsize::new(0);
+        let session = &*self;
+        let (documents, walk) = std::thread::scope(|scope| {
+            let parts = session.history_parts();
+            let (walked, paths) = (&walked, &paths);
+            let walk = scope.spawn(move || {
+                let plan = walk_plan(&walker, parts.snapshot, parts.settings, options, paths)?;
+                let history = match plan.start {
+                    Some(start) if !plan.committed.is_empty() => {
+                        last_changes(&walker, &parts, start, &plan.committed, reach, &mut |n| {
+                            walked.store(n, std::sync::atomic::Ordering::Relaxed)
+                        })?
+                    }
+                    _ => Vec::new(),
+                };
+                Ok::<_, Error>((plan, history))
+            });
+            let documents = session.read_and_parse(&to_parse, &|_| Depth::Title);
+            while !walk.is_finished() {
+                progress(walked.load(std::sync::atomic::Ordering::Relaxed));
+                std::thread::sleep(std::time::Duration::from_millis(20));
             }
-            _ => Vec::new(),
-        };
-        Ok(self.assess(&plan, &history, paths))
-    }
-
-    /// [`walk_plan`] on this session's repository.
-    fn walk_plan(&self, options: &CheckOptions, paths: &HashSet<&str>) -> Result<Plan, Error> {
-        walk_plan(&self.repo, &self.snapshot, &self.settings, options, paths)
+            let walk = walk
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (documents, walk)
+        });
+        let documents = documents?;
+        let (plan, history) = walk?;
+        self.documents = documents;
+        self.save_parses();
+        let paths: HashSet<&str> = self.selected.iter().map(String::as_str).collect();
+        Ok(self.assess(&plan, &history, &paths))
     }
 
     /// Each of `paths` judged, from what the walk of `plan` found (`history`, in the order
