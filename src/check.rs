@@ -585,15 +585,16 @@ impl Session {
         let paths: HashSet<&str> = to_parse.iter().copied().collect();
         // History is walked on a handle of its own on the repository, while the documents'
         // titles are read: the walk leaves a core idle while it orders commits and moves
-        // documents along them.
+        // documents along them. What to walk for is found first, while the thread pool is
+        // free: it stats the documents on it.
+        let plan = walk_plan(&self.repo, &self.snapshot, &self.settings, options, &paths)?;
         let walker = self.repo.reopen()?;
         let walked = std::sync::atomic::AtomicUsize::new(0);
         let session = &*self;
         let (documents, walk) = std::thread::scope(|scope| {
             let parts = session.history_parts();
-            let (walked, paths) = (&walked, &paths);
+            let walked = &walked;
             let walk = scope.spawn(move || {
-                let plan = walk_plan(&walker, parts.snapshot, parts.settings, options, paths)?;
                 let history = match plan.start {
                     Some(start) if !plan.committed.is_empty() => {
                         last_changes(&walker, &parts, start, &plan.committed, reach, &mut |n| {
@@ -887,10 +888,19 @@ pub fn check_with_progress(
     } else {
         true
     };
-    // Which documents are committed as they are, and the history walk for them, run beside
-    // the parsing, on a handle of their own on the repository.
+    // The history walk runs beside the parsing, on a handle of its own on the repository.
+    // Which documents are committed as they are is found first, while the thread pool is
+    // free (it stats them on it): then the walk need not wait for the parsing to order the
+    // commits. Its error, if any, is the walk's.
     let walker = if judge {
-        Some(session.repo.reopen()?)
+        let plan = walk_plan(
+            &session.repo,
+            &session.snapshot,
+            &session.settings,
+            options,
+            &judged,
+        );
+        Some((session.repo.reopen()?, plan))
     } else {
         None
     };
@@ -902,10 +912,10 @@ pub fn check_with_progress(
             cache: session.history_cache.as_ref(),
             notices: &session.cache_notices,
         };
-        let walk = walker.map(|repo| {
-            let (walked, judged) = (&walked, &judged);
+        let walk = walker.map(|(repo, plan)| {
+            let walked = &walked;
             scope.spawn(move || {
-                let plan = walk_plan(&repo, parts.snapshot, parts.settings, options, judged)?;
+                let plan = plan?;
                 let history = match plan.start {
                     Some(start) if !plan.committed.is_empty() => last_changes(
                         &repo,
