@@ -515,6 +515,46 @@ fn last_change_matches_git_log_on_merged_history() {
     }
 }
 
+/// The walk diffs commits in batches (16, then 32, ...), each while the one before it is
+/// processed. A rename found in the first batch makes a path pending that the second was not
+/// diffed for, in a folder no other pending document is in: the second batch's change to it
+/// must still count.
+#[test]
+fn a_rename_found_while_the_next_batch_is_diffed_keeps_the_older_change() {
+    let repo = TestRepo::new();
+    repo.write("drafts/moving.md", "# Moving\n\nfirst\n")
+        .write("published/busy.md", "# Busy\n");
+    let mut t = T0;
+    repo.commit_at("add", t, "Ann", &[]);
+    let mut edit_busy = |n: usize, t: &mut i64| {
+        for i in 0..n {
+            repo.write("published/busy.md", format!("# Busy\n\n{t} {i}\n"));
+            *t += 3600;
+            repo.commit_at(&format!("busy {i}"), *t, "Bob", &[]);
+        }
+    };
+    edit_busy(5, &mut t);
+    repo.write("drafts/moving.md", "# Moving\n\nsecond\n");
+    t += 3600;
+    let changed = repo.commit_at("the last change of moving.md", t, "Cid", &[]);
+    // Behind the rename by more than the first batch, within the second.
+    edit_busy(14, &mut t);
+    std::fs::create_dir_all(repo.path("published")).unwrap();
+    std::fs::rename(
+        repo.path("drafts/moving.md"),
+        repo.path("published/moving.md"),
+    )
+    .unwrap();
+    t += 3600;
+    repo.commit_at("publish moving.md", t, "Ann", &[]);
+    edit_busy(8, &mut t);
+    let report = stale_json(&repo, &["--as-of", "2024-01-01", "--no-cache"]);
+    assert_eq!(
+        last_commit(&report, "published/moving.md"),
+        changed.to_string()
+    );
+}
+
 #[test]
 fn pure_renames_across_folders_keep_the_age() {
     let repo = TestRepo::new();
