@@ -526,7 +526,7 @@ fn a_rename_found_while_the_next_batch_is_diffed_keeps_the_older_change() {
         .write("published/busy.md", "# Busy\n");
     let mut t = T0;
     repo.commit_at("add", t, "Ann", &[]);
-    let mut edit_busy = |n: usize, t: &mut i64| {
+    let edit_busy = |n: usize, t: &mut i64| {
         for i in 0..n {
             repo.write("published/busy.md", format!("# Busy\n\n{t} {i}\n"));
             *t += 3600;
