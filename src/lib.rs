@@ -50,3 +50,18 @@ pub use error::Error;
 pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 /// A hash set with the hasher of [`FastMap`].
 pub type FastSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
+
+/// What the unit tests share.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// A xorshift generator from `seed`: each call gives a number below its argument, the
+    /// same sequence on every run.
+    pub fn random(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        }
+    }
+}

@@ -1475,33 +1475,17 @@ mod tests {
             })
             .collect();
         let build = |files: &BTreeMap<String, Oid>| {
-            let mut index = git2::Index::new().unwrap();
+            let mut folder = repo.treebuilder(None).unwrap();
             for (path, &id) in files {
-                let entry = git2::IndexEntry {
-                    ctime: git2::IndexTime::new(0, 0),
-                    mtime: git2::IndexTime::new(0, 0),
-                    dev: 0,
-                    ino: 0,
-                    mode: 0o100644,
-                    uid: 0,
-                    gid: 0,
-                    file_size: 0,
-                    id,
-                    flags: 0,
-                    flags_extended: 0,
-                    path: path.as_bytes().to_vec(),
-                };
-                index.add(&entry).unwrap();
+                let name = path.strip_prefix("t/").unwrap();
+                folder.insert(name, id, 0o100644).unwrap();
             }
-            index.write_tree_to(&repo).unwrap()
+            let folder = folder.write().unwrap();
+            let mut root = repo.treebuilder(None).unwrap();
+            root.insert("t", folder, 0o040000).unwrap();
+            root.write().unwrap()
         };
-        let mut seed = 0x2545_f491_u64;
-        let mut random = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut random = crate::testing::random(0x2545_f491);
         let mut tree = build(&files);
         let trees = Trees::default();
         for round in 0..300 {

@@ -241,13 +241,7 @@ mod tests {
     /// pick itself: the output is miette's own for the whole text, byte for byte.
     #[test]
     fn short_lines_render_as_miette_renders_the_whole_text() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::testing::random(0x9e37_79b9_7f4a_7c15);
         for case in 0..5_000 {
             let mut text = String::new();
             let line_break = if next(4) == 0 { "\r\n" } else { "\n" };
