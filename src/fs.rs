@@ -113,9 +113,24 @@ pub enum Kind {
 impl Stat {
     /// The modification time, when the platform can represent it.
     pub fn modified(&self) -> Option<std::time::SystemTime> {
-        let seconds = u64::try_from(self.mtime.0).ok()?;
-        std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(seconds, self.mtime.1))
+        system_time(self.mtime)
     }
+
+    /// When the file last changed in any way: the inode change time, which no tool sets
+    /// back (the modification time where the platform has none).
+    pub fn changed(&self) -> Option<std::time::SystemTime> {
+        system_time(if self.ctime == (0, 0) {
+            self.mtime
+        } else {
+            self.ctime
+        })
+    }
+}
+
+/// Seconds since the epoch and nanoseconds, as a time, when the platform can represent it.
+fn system_time((seconds, nanos): (i64, u32)) -> Option<std::time::SystemTime> {
+    let seconds = u64::try_from(seconds).ok()?;
+    std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(seconds, nanos))
 }
 
 impl From<&std::fs::Metadata> for Stat {

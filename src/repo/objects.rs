@@ -228,18 +228,8 @@ fn verify(
     {
         return Err(damage);
     }
-    // What to remember: the files that checked out, except those changed too recently
-    // (by the inode change time, which no one sets back; the modification time where the
-    // platform has none).
-    let settled = |s: &Stat| {
-        let changed = if s.ctime == (0, 0) { s.mtime } else { s.ctime };
-        u64::try_from(changed.0)
-            .ok()
-            .and_then(|secs| {
-                std::time::UNIX_EPOCH.checked_add(std::time::Duration::new(secs, changed.1))
-            })
-            .is_some_and(|t| t < settled)
-    };
+    // What to remember: the files that checked out, except those changed too recently.
+    let settled = |s: &Stat| s.changed().is_some_and(|t| t < settled);
     let remember: Vec<(Vec<u8>, Stamp)> = loose
         .into_iter()
         .zip(stamped)
