@@ -287,6 +287,35 @@ impl Tree {
         }
     }
 
+    /// The entries of the folder `rel` (relative to the root; empty for the root), read
+    /// through its handle: names and what each is, not following a symbolic link. `.` and
+    /// `..` are left out; the order is the file system's.
+    pub fn list(&self, rel: &Path) -> io::Result<Vec<Entry>> {
+        #[cfg(unix)]
+        {
+            let dir = self.folder(rel)?;
+            list_folder(&dir)
+        }
+        #[cfg(not(unix))]
+        {
+            let full = if rel.as_os_str().is_empty() {
+                self.root.clone()
+            } else {
+                inside(&self.root, rel)?
+            };
+            std::fs::read_dir(full)?
+                .map(|entry| {
+                    let entry = entry?;
+                    let kind = Stat::from(&std::fs::symlink_metadata(entry.path())?).kind;
+                    Ok(Entry {
+                        name: entry.file_name(),
+                        kind,
+                    })
+                })
+                .collect()
+        }
+    }
+
     /// The handle of `folder` (relative to the root; empty for the root), opened once.
     #[cfg(unix)]
     fn folder(&self, folder: &Path) -> io::Result<std::sync::Arc<std::os::fd::OwnedFd>> {
@@ -331,6 +360,107 @@ impl Tree {
         }
         folders.insert(folder.to_path_buf(), Arc::clone(&fd));
         Ok(fd)
+    }
+}
+
+/// One entry of a folder listed by [`Tree::list`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub name: OsString,
+    pub kind: Kind,
+}
+
+/// The entries of the open folder `dir`, read from a descriptor of its own (reading moves
+/// a descriptor's offset, and `dir` is shared).
+#[cfg(unix)]
+fn list_folder(dir: &std::os::fd::OwnedFd) -> io::Result<Vec<Entry>> {
+    use std::os::fd::IntoRawFd;
+    use std::os::unix::ffi::OsStrExt;
+    let own = openat(
+        dir,
+        std::ffi::OsStr::new("."),
+        libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+    )?;
+    let raw = own.into_raw_fd();
+    // SAFETY: `raw` is an open folder descriptor that nothing else owns; on success the
+    // stream owns it and `closedir` below closes it.
+    let stream = unsafe { libc::fdopendir(raw) };
+    if stream.is_null() {
+        let error = io::Error::last_os_error();
+        // SAFETY: `fdopendir` failed, so `raw` is still ours to close.
+        unsafe { libc::close(raw) };
+        return Err(error);
+    }
+    let mut entries = Vec::new();
+    let result = loop {
+        let errno_known = clear_errno();
+        // SAFETY: `stream` is an open directory stream used by this thread alone.
+        let entry = unsafe { libc::readdir(stream) };
+        if entry.is_null() {
+            let error = io::Error::last_os_error();
+            break match error.raw_os_error() {
+                Some(code) if errno_known && code != 0 => Err(error),
+                _ => Ok(()),
+            };
+        }
+        // SAFETY: a non-null entry from `readdir` holds a NUL-terminated name and stays
+        // valid until the next call on the stream.
+        let (name, d_type) = unsafe {
+            (
+                std::ffi::CStr::from_ptr((*entry).d_name.as_ptr()),
+                (*entry).d_type,
+            )
+        };
+        let name = std::ffi::OsStr::from_bytes(name.to_bytes());
+        if name == "." || name == ".." {
+            continue;
+        }
+        let kind = match d_type {
+            libc::DT_REG => Kind::File,
+            libc::DT_DIR => Kind::Dir,
+            libc::DT_LNK => Kind::Symlink,
+            // Some file systems do not say: ask.
+            libc::DT_UNKNOWN => match fstatat(dir, name) {
+                Ok(stat) => stat.kind,
+                Err(_) => continue,
+            },
+            _ => Kind::Other,
+        };
+        entries.push(Entry {
+            name: name.to_owned(),
+            kind,
+        });
+    };
+    // SAFETY: `stream` came from `fdopendir` and is closed once.
+    unsafe { libc::closedir(stream) };
+    result.map(|()| entries)
+}
+
+/// Sets `errno` to zero where the platform lets us, telling whether it did: `readdir`
+/// tells the end of a folder from an error only by `errno`.
+#[cfg(unix)]
+fn clear_errno() -> bool {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        // SAFETY: the thread's own errno.
+        unsafe { *libc::__errno_location() = 0 };
+        true
+    }
+    #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
+    {
+        // SAFETY: the thread's own errno.
+        unsafe { *libc::__error() = 0 };
+        true
+    }
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd"
+    )))]
+    {
+        false
     }
 }
 

@@ -11,9 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
-use git2::{
-    Delta, DiffOptions, FileMode, IndexEntry, Repository, Status, StatusOptions, StatusShow,
-};
+use git2::{Delta, DiffOptions, FileMode, IndexEntry, Repository, Status};
 
 use crate::error::{Damage, Error};
 use crate::paths;
@@ -203,56 +201,12 @@ impl Repo {
                 _ => None,
             })
             .collect();
-        // Only which files are gone and which are new matters here: every tracked file is read
-        // from the disk anyway. A file whose stat data differs from the index's (every file,
-        // after a copy or a checkout by another tool) would have libgit2 read and hash it to
-        // tell whether its content changed, and git would then rewrite the index; docsteward
-        // writes nothing, so it would pay that on every run. Marked "assume unchanged" in the
-        // index held in memory (never written), they are only stat'ed. Those whose stat data
-        // matches need no mark (and marking costs an index insertion each).
-        let mut marked = false;
-        for mut e in entries {
-            if e.flags & ASSUME_VALID == 0
-                && !(e.flags & STAGE_MASK == 0
-                    && clean.contains(paths::from_bytes(&e.path).as_ref()))
-            {
-                e.flags |= ASSUME_VALID;
-                // An entry libgit2 will not take back is left as it was: hashed, not skipped.
-                let _ = index.add(&e);
-                marked = true;
-            }
-        }
-        let mut opts = StatusOptions::new();
-        opts.show(StatusShow::Workdir)
-            // Not reloaded from the disk: the in-memory index above is the one compared.
-            .no_refresh(true)
-            .include_untracked(true)
-            .recurse_untracked_dirs(true)
-            .include_ignored(false)
-            .exclude_submodules(true)
-            .include_unmodified(false);
-        let statuses = self.repo.statuses(Some(&mut opts));
-        // The repository's index is back as on the disk for whatever reads it next (a diff
-        // against the work tree, `--changed-since`, must see modified files as modified);
-        // with no entry marked it never left it (the status does not refresh it), and reading
-        // ten thousand entries again is on every run's path.
-        if marked {
-            index.read(true)?;
-        }
-        let statuses = statuses?;
-        let mut deleted = HashSet::new();
-        let mut untracked = Vec::new();
-        for entry in statuses.iter() {
-            let path = name(entry.path_bytes(), &mut raw_names);
-            let status = entry.status();
-            if status.contains(Status::WT_DELETED) {
-                deleted.insert(path);
-            } else if status.contains(Status::WT_NEW) && !path.ends_with('/') {
-                untracked.push(path);
-            }
-        }
-        // An entry assumed unchanged is not reported deleted either: look for it on the disk.
-        deleted.extend(gone);
+        // Which tracked files are gone was found above; which files are new is found by
+        // listing the folders, in parallel, and asking git's ignore rules only about names
+        // the index does not have. (libgit2's status would walk the whole work tree on one
+        // thread and stat every tracked file a second time.)
+        let untracked = self.untracked(&tree, &entries, &mut raw_names)?;
+        let deleted: HashSet<String> = gone.into_iter().collect();
         tracked.retain(|p| !deleted.contains(p));
         changed.retain(|p, _| !deleted.contains(p));
         // The untracked files' stat data, as the tracked ones' above: what tells, on the
@@ -280,6 +234,121 @@ impl Repo {
             listed_at,
         })
         .with_submodules(submodules))
+    }
+
+    /// The files of the work tree that the index does not have and git's ignore rules do not
+    /// exclude, as `git status` lists them with `--untracked-files=all`: folders are listed
+    /// a level at a time, in parallel; a folder is not entered when it is ignored, a
+    /// submodule, or another repository (it has a `.git`), and `.git` itself never is. The
+    /// ignore rules (every `.gitignore` on the way, `.git/info/exclude`, `core.excludesFile`)
+    /// are libgit2's, asked only about names the index does not have.
+    fn untracked(
+        &self,
+        tree: &crate::fs::Tree,
+        entries: &[IndexEntry],
+        raw_names: &mut HashMap<String, Vec<u8>>,
+    ) -> Result<Vec<String>, Error> {
+        // Where git matches names without regard to case (`core.ignoreCase`, set by `git
+        // init` on a file system that does), so does this: `Readme.md` on the disk is the
+        // index's `README.md`, not a new file.
+        let fold = self
+            .repo
+            .config()
+            .and_then(|c| c.get_bool("core.ignorecase"))
+            .unwrap_or(false);
+        let key = |path: &[u8]| -> Vec<u8> {
+            if fold {
+                path.to_ascii_lowercase()
+            } else {
+                path.to_vec()
+            }
+        };
+        let mut files: HashSet<Vec<u8>> = HashSet::with_capacity(entries.len());
+        let mut folders: HashSet<Vec<u8>> = HashSet::new();
+        let mut submodules: HashSet<Vec<u8>> = HashSet::new();
+        for e in entries {
+            let path = key(&e.path);
+            // Every folder on the way, with its slash: "a/b/", then "a/".
+            for (at, _) in path.iter().enumerate().rev().filter(|(_, b)| **b == b'/') {
+                if !folders.insert(path[..=at].to_vec()) {
+                    // Its parents are in already.
+                    break;
+                }
+            }
+            if e.mode == GITLINK {
+                submodules.insert(path);
+            } else {
+                files.insert(path);
+            }
+        }
+        let mut untracked = Vec::new();
+        // Folders to list, as git names them: empty for the root, else ending with a slash.
+        let mut level: Vec<Vec<u8>> = vec![Vec::new()];
+        while !level.is_empty() {
+            let listed: Vec<(Vec<u8>, std::io::Result<Vec<crate::fs::Entry>>)> = level
+                .into_par_iter()
+                .map(|folder| {
+                    let found = tree.list(&raw_path(&folder));
+                    (folder, found)
+                })
+                .collect();
+            let mut next = Vec::new();
+            for (folder, found) in listed {
+                let found = match found {
+                    Ok(found) => found,
+                    // The root must be readable; a folder below that went away, or that
+                    // cannot be read, has no file git could list either.
+                    Err(source) if folder.is_empty() => {
+                        return Err(Error::Io {
+                            path: tree.root().to_owned(),
+                            source,
+                        })
+                    }
+                    Err(_) => continue,
+                };
+                for entry in found {
+                    let base = entry.name.as_encoded_bytes();
+                    if base == b".git" {
+                        continue;
+                    }
+                    let mut path = folder.clone();
+                    path.extend_from_slice(base);
+                    match entry.kind {
+                        crate::fs::Kind::Dir => {
+                            if submodules.contains(&key(&path)) {
+                                continue;
+                            }
+                            path.push(b'/');
+                            if !folders.contains(&key(&path)) {
+                                // A folder the index knows nothing of: another repository
+                                // is not entered (git lists it as one entry, not as files),
+                                // nor an ignored folder.
+                                let mut dot_git = path.clone();
+                                dot_git.extend_from_slice(b".git");
+                                if tree.lstat(&raw_path(&dot_git)).is_ok()
+                                    || self.repo.status_should_ignore(&raw_path(&path))?
+                                {
+                                    continue;
+                                }
+                            }
+                            next.push(path);
+                        }
+                        crate::fs::Kind::File | crate::fs::Kind::Symlink => {
+                            if files.contains(&key(&path))
+                                || self.repo.status_should_ignore(&raw_path(&path))?
+                            {
+                                continue;
+                            }
+                            untracked.push(name(&path, raw_names));
+                        }
+                        // A FIFO, socket or device is not something git adds.
+                        crate::fs::Kind::Other => {}
+                    }
+                }
+            }
+            level = next;
+        }
+        Ok(untracked)
     }
 
     /// The staged index: paths and blobs as they would be committed.
@@ -640,9 +709,6 @@ pub fn blob_id(bytes: &[u8]) -> Option<[u8; 20]> {
         .and_then(|oid| oid.as_bytes().try_into().ok())
 }
 
-/// The index entry flag "assume unchanged" (`git update-index --assume-unchanged`).
-const ASSUME_VALID: u16 = 0x8000;
-
 /// The name docsteward uses for a path git stores as bytes, remembering the bytes of one
 /// that is not UTF-8 so the file can still be read from disk.
 fn name(bytes: &[u8], raw_names: &mut HashMap<String, Vec<u8>>) -> String {
@@ -652,6 +718,19 @@ fn name(bytes: &[u8], raw_names: &mut HashMap<String, Vec<u8>>) -> String {
         return escaped;
     }
     shown.into_owned()
+}
+
+/// A path git stores as bytes, as a path on this platform.
+fn raw_path(bytes: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+    }
 }
 
 fn blob(e: &git2::IndexEntry) -> Blob {
@@ -683,4 +762,193 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What libgit2's status lists as untracked, every file of every untracked folder.
+    fn untracked_by_status(repo: &Repository) -> Vec<String> {
+        let mut opts = git2::StatusOptions::new();
+        opts.show(git2::StatusShow::Workdir)
+            .include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false)
+            .exclude_submodules(true);
+        let mut found: Vec<String> = repo
+            .statuses(Some(&mut opts))
+            .unwrap()
+            .iter()
+            .filter(|e| e.status().contains(Status::WT_NEW) && !e.path_bytes().ends_with(b"/"))
+            .map(|e| paths::from_bytes(e.path_bytes()).into_owned())
+            .collect();
+        found.sort();
+        found
+    }
+
+    const NAMES: &[&str] = &[
+        "a",
+        "b",
+        "build",
+        "d.md",
+        "e.txt",
+        "keep.txt",
+        "x y.md",
+        "ü.md",
+        "node_modules",
+    ];
+    const PATTERNS: &[&str] = &[
+        "*.txt",
+        "build/",
+        "/a",
+        "!keep.txt",
+        "b",
+        "node_modules/",
+        "**/d.md",
+        "a/*",
+        "*.md",
+        "!*.md",
+        "x*",
+        "/b/",
+        "\\!keep.txt",
+        "#comment",
+        "e.txt/",
+    ];
+
+    /// Random work trees, random ignore files, part of the files in the index: the files
+    /// found untracked are libgit2's status's, name for name.
+    #[test]
+    fn untracked_files_are_the_ones_git_status_lists() {
+        let mut random = crate::testing::random(0x5eed_cafe);
+        for round in 0..60 {
+            let dir = tempfile::tempdir().unwrap();
+            let root = dir.path();
+            let git = Repository::init(root).unwrap();
+            let mut files = Vec::new();
+            let mut folders = vec![PathBuf::new()];
+            for _ in 0..random(25) + 5 {
+                let parent = folders[random(folders.len())].clone();
+                let here = parent.join(NAMES[random(NAMES.len())]);
+                if root.join(&here).symlink_metadata().is_ok() || here.components().count() > 4 {
+                    continue;
+                }
+                match random(10) {
+                    0..=2 => {
+                        std::fs::create_dir(root.join(&here)).unwrap();
+                        folders.push(here);
+                    }
+                    3 => {
+                        // Another repository inside this one.
+                        std::fs::create_dir_all(root.join(&here).join(".git")).unwrap();
+                        std::fs::write(root.join(&here).join("inner.md"), "x").unwrap();
+                    }
+                    #[cfg(unix)]
+                    4 => {
+                        std::os::unix::fs::symlink("elsewhere", root.join(&here)).unwrap();
+                        files.push(here);
+                    }
+                    _ => {
+                        std::fs::write(root.join(&here), "x").unwrap();
+                        files.push(here);
+                    }
+                }
+            }
+            #[cfg(unix)]
+            if round % 5 == 0 {
+                use std::os::unix::ffi::OsStrExt;
+                let odd = root.join(std::ffi::OsStr::from_bytes(b"caf\xe9.md"));
+                std::fs::write(odd, "x").unwrap();
+                files.push(PathBuf::from(std::ffi::OsStr::from_bytes(b"caf\xe9.md")));
+            }
+            for folder in &folders {
+                if random(3) == 0 {
+                    let rules: Vec<&str> = (0..random(4) + 1)
+                        .map(|_| PATTERNS[random(PATTERNS.len())])
+                        .collect();
+                    std::fs::write(root.join(folder).join(".gitignore"), rules.join("\n")).unwrap();
+                }
+            }
+            std::fs::write(
+                root.join(".git/info/exclude"),
+                PATTERNS[random(PATTERNS.len())],
+            )
+            .unwrap();
+            let mut index = git.index().unwrap();
+            for file in &files {
+                if random(2) == 0 {
+                    // Tracked, ignored or not.
+                    index.add_path(file).unwrap();
+                }
+            }
+            if random(3) == 0 {
+                // A submodule: its folder's files are not this repository's.
+                std::fs::create_dir_all(root.join("sub")).unwrap();
+                std::fs::write(root.join("sub/inside.md"), "x").unwrap();
+                let oid = git2::Oid::from_str("1234567890123456789012345678901234567890").unwrap();
+                let blob_id = git.blob(b"x").unwrap();
+                let mut entry = index.get_path(Path::new("a"), 0).unwrap_or(IndexEntry {
+                    ctime: git2::IndexTime::new(0, 0),
+                    mtime: git2::IndexTime::new(0, 0),
+                    dev: 0,
+                    ino: 0,
+                    mode: 0o100644,
+                    uid: 0,
+                    gid: 0,
+                    file_size: 0,
+                    id: blob_id,
+                    flags: 0,
+                    flags_extended: 0,
+                    path: Vec::new(),
+                });
+                entry.mode = GITLINK;
+                entry.id = oid;
+                entry.path = b"sub".to_vec();
+                index.add(&entry).unwrap();
+            }
+            if round % 4 == 1 {
+                // A tracked file renamed on the disk in letter case only: the same file where
+                // git folds case, one gone and one new where it does not.
+                std::fs::write(root.join("Case.md"), "x").unwrap();
+                index.add_path(Path::new("Case.md")).unwrap();
+                std::fs::rename(root.join("Case.md"), root.join("case.md")).unwrap();
+                git.config()
+                    .unwrap()
+                    .set_bool("core.ignorecase", round % 8 == 1)
+                    .unwrap();
+            }
+            index.write().unwrap();
+
+            let repo = Repo::discover(root).unwrap();
+            let tree = crate::fs::Tree::new(repo.workdir.clone().unwrap());
+            let mut index = repo.repo.index().unwrap();
+            index.read(false).unwrap();
+            let entries: Vec<IndexEntry> = index.iter().collect();
+            let mut raw_names = HashMap::new();
+            let mut ours = repo.untracked(&tree, &entries, &mut raw_names).unwrap();
+            ours.sort();
+            // A handle opened now, which reads `core.ignoreCase` as set above.
+            let theirs = untracked_by_status(&Repository::open(root).unwrap());
+            let ignores: Vec<String> = walk_ignores(root);
+            assert_eq!(ours, theirs, "round {round}; ignore files: {ignores:#?}");
+        }
+    }
+
+    /// Every ignore file of the work tree with its rules, to tell a failing round's story.
+    fn walk_ignores(root: &Path) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut pending = vec![root.to_path_buf()];
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if entry.file_type().unwrap().is_dir() && entry.file_name() != ".git" {
+                    pending.push(path);
+                } else if entry.file_name() == ".gitignore" {
+                    let rules = std::fs::read_to_string(&path).unwrap();
+                    found.push(format!("{}: {rules:?}", path.display()));
+                }
+            }
+        }
+        found
+    }
 }
