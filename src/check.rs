@@ -593,27 +593,9 @@ impl Session {
         let session = &*self;
         let (documents, walk) = std::thread::scope(|scope| {
             let parts = session.history_parts();
-            let walked = &walked;
-            let walk = scope.spawn(move || {
-                let history = match plan.start {
-                    Some(start) if !plan.committed.is_empty() => {
-                        last_changes(&walker, &parts, start, &plan.committed, reach, &mut |n| {
-                            walked.store(n, std::sync::atomic::Ordering::Relaxed)
-                        })?
-                    }
-                    _ => Vec::new(),
-                };
-                Ok::<_, Error>((plan, history))
-            });
+            let walk = spawn_walk(scope, walker, Ok(plan), parts, reach, &walked);
             let documents = session.read_and_parse(&to_parse, &|_| Depth::Title);
-            while !walk.is_finished() {
-                progress(walked.load(std::sync::atomic::Ordering::Relaxed));
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            let walk = walk
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (documents, walk)
+            (documents, finish_walk(walk, &walked, progress))
         });
         let documents = documents?;
         let (plan, history) = walk?;
@@ -737,6 +719,46 @@ struct HistoryParts<'a> {
     snapshot: &'a Snapshot,
     cache: Option<&'a HistoryCache>,
     notices: &'a std::sync::Mutex<Vec<String>>,
+}
+
+/// History walked for `plan` on `walker` (a handle of its own on the repository) on a
+/// thread of `scope`, while the caller parses: the walk leaves a core idle while it orders
+/// commits and moves documents along them. `walked` counts the commits read, for
+/// [`finish_walk`] to show.
+fn spawn_walk<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    walker: Repo,
+    plan: Result<Plan, Error>,
+    parts: HistoryParts<'env>,
+    reach: Reach,
+    walked: &'env std::sync::atomic::AtomicUsize,
+) -> std::thread::ScopedJoinHandle<'scope, Result<Walked, Error>> {
+    scope.spawn(move || {
+        let plan = plan?;
+        let history = match plan.start {
+            Some(start) if !plan.committed.is_empty() => {
+                last_changes(&walker, &parts, start, &plan.committed, reach, &mut |n| {
+                    walked.store(n, std::sync::atomic::Ordering::Relaxed)
+                })?
+            }
+            _ => Vec::new(),
+        };
+        Ok((plan, history))
+    })
+}
+
+/// The walk [`spawn_walk`] started, once it ends, showing its progress meanwhile.
+fn finish_walk(
+    walk: std::thread::ScopedJoinHandle<'_, Result<Walked, Error>>,
+    walked: &std::sync::atomic::AtomicUsize,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Walked, Error> {
+    while !walk.is_finished() {
+        progress(walked.load(std::sync::atomic::Ordering::Relaxed));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    walk.join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// [`Session::last_changes`], on `repo` (a handle of its own when on another thread).
@@ -912,24 +934,8 @@ pub fn check_with_progress(
             cache: session.history_cache.as_ref(),
             notices: &session.cache_notices,
         };
-        let walk = walker.map(|(repo, plan)| {
-            let walked = &walked;
-            scope.spawn(move || {
-                let plan = plan?;
-                let history = match plan.start {
-                    Some(start) if !plan.committed.is_empty() => last_changes(
-                        &repo,
-                        &parts,
-                        start,
-                        &plan.committed,
-                        Reach::LastChange,
-                        &mut |n| walked.store(n, std::sync::atomic::Ordering::Relaxed),
-                    )?,
-                    _ => Vec::new(),
-                };
-                Ok::<_, Error>((plan, history))
-            })
-        });
+        let walk = walker
+            .map(|(repo, plan)| spawn_walk(scope, repo, plan, parts, Reach::LastChange, &walked));
         let parsed = session.parsed(full.as_ref()).map(|documents| {
             session.documents = documents;
             match &changes {
@@ -954,14 +960,7 @@ pub fn check_with_progress(
             }
             other => other,
         };
-        let history = walk.map(|walk| {
-            while !walk.is_finished() {
-                progress(walked.load(std::sync::atomic::Ordering::Relaxed));
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            walk.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        });
+        let history = walk.map(|walk| finish_walk(walk, &walked, progress));
         (parsed, history)
     });
     let breaks = breaks?;
