@@ -568,10 +568,14 @@ impl Walk<'_> {
         // documents along commits takes a handle of the repository, which stays on this
         // thread). Paths that become pending while a batch is processed are fresh to the
         // batch being diffed too.
+        // The next batch is diffed before it is known to be needed: once the batch before
+        // it leaves nothing to look for, `stop` has the commits not yet diffed skipped.
+        let stop = std::sync::atomic::AtomicBool::new(false);
         let diff = |batch: &[Oid], paths: &Group, trees: &Trees| -> Result<Vec<Visited>, Error> {
             trees.age();
             batch
                 .par_iter()
+                .filter(|_| !stop.load(std::sync::atomic::Ordering::Relaxed))
                 .map(|&oid| visit_here(&git_dir, oid, paths, trees).map_err(unreadable(oid)))
                 .collect()
         };
@@ -586,22 +590,27 @@ impl Walk<'_> {
             let batch = next_batch(&mut order)?;
             self.next_diffed = (!batch.is_empty()).then(|| Arc::new(self.pending_paths()));
             self.next_fresh.clear();
-            let (processed, next) = std::thread::scope(|scope| {
+            let (processed, next, done) = std::thread::scope(|scope| {
                 let diffing = self.next_diffed.clone().map(|paths| {
                     let (batch, trees, diff) = (&batch, self.trees.clone(), &diff);
                     scope.spawn(move || diff(batch, &paths, &trees))
                 });
                 let processed = self.process_batch(&visited);
+                // Done when every group left waits at a hidden commit (none, without any),
+                // or on an error: what the next batch would have told is not wanted.
+                let done = processed.is_err() || self.pending.keys().all(|c| hidden.contains(c));
+                if done {
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
                 let next = diffing.map(|d| {
                     d.join()
                         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
                 });
-                (processed, next)
+                (processed, next, done)
             });
             processed?;
             progress(self.read);
-            // Done when every group left waits at a hidden commit (none, without any).
-            if self.pending.keys().all(|c| hidden.contains(c)) {
+            if done {
                 break;
             }
             let (Some(next), Some(paths)) = (next, self.next_diffed.take()) else {
