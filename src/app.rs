@@ -46,7 +46,9 @@ impl ExitStatus {
 }
 
 /// Runs `cli`. `color` says whether standard output is a terminal that wants colour;
-/// `progress` hears how many commits a history walk has read.
+/// `progress` hears how many commits a history walk has read. Meant for a process that ends
+/// when it returns: `check` leaves what it built for the operating system to reclaim at exit
+/// (see [`CheckOptions::last_in_process`]).
 pub fn run(
     cli: Cli,
     stdout: &mut dyn Write,
@@ -148,6 +150,8 @@ fn run_check(
         allow_shallow: args.history.allow_shallow,
         refuse_shallow: false,
         history_cache: history_cache(&args.history.cache),
+        // `--fix` checks again after each round of edits.
+        last_in_process: !args.fix,
         baseline: match (args.no_baseline, args.baseline) {
             (true, _) => BaselineChoice::Off,
             (false, Some(file)) => BaselineChoice::File(file),
@@ -275,8 +279,13 @@ fn run_check(
     }
     append_job_summary(&outcome)?;
     let status = status(&outcome, args.deny_warnings);
-    // Freeing the findings and the texts they point into need not hold up the exit.
-    std::thread::spawn(move || drop(outcome));
+    // Freeing the findings and the texts they point into need not hold up the exit, and
+    // need not be done at all when the process ends next.
+    if options.last_in_process {
+        std::mem::forget(outcome);
+    } else {
+        std::thread::spawn(move || drop(outcome));
+    }
     Ok(Ok(status))
 }
 
