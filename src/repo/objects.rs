@@ -181,17 +181,21 @@ fn verify(
     for folder in &folders {
         check_packs(folder)?;
     }
-    // Each file, with what the cache knows it by: its folder's place in the list and its
-    // name there.
+    // Each file, with what the cache knows it by (when there is a cache): its folder's place
+    // in the list and its name there.
+    let keyed = checked.is_some();
     let mut loose: Vec<(PathBuf, Vec<u8>)> = folders
         .iter()
         .enumerate()
         .flat_map(|(i, folder)| {
             loose_files(folder).into_iter().map(move |file| {
-                let mut key = i.to_string().into_bytes();
-                if let Ok(rel) = file.strip_prefix(folder) {
-                    key.push(b'/');
-                    key.extend_from_slice(rel.as_os_str().as_encoded_bytes());
+                let mut key = Vec::new();
+                if keyed {
+                    key.extend_from_slice(i.to_string().as_bytes());
+                    if let Ok(rel) = file.strip_prefix(folder) {
+                        key.push(b'/');
+                        key.extend_from_slice(rel.as_os_str().as_encoded_bytes());
+                    }
                 }
                 (file, key)
             })
