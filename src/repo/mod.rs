@@ -882,29 +882,20 @@ mod tests {
                 }
             }
             if random(3) == 0 {
-                // A submodule: its folder's files are not this repository's.
-                std::fs::create_dir_all(root.join("sub")).unwrap();
+                // A submodule: its folder's files are not this repository's, even with its
+                // own repository gone from the folder (which would keep it out on its own).
+                let sub = Repository::init(root.join("sub")).unwrap();
                 std::fs::write(root.join("sub/inside.md"), "x").unwrap();
-                let oid = git2::Oid::from_str("1234567890123456789012345678901234567890").unwrap();
-                let blob_id = git.blob(b"x").unwrap();
-                let mut entry = index.get_path(Path::new("a"), 0).unwrap_or(IndexEntry {
-                    ctime: git2::IndexTime::new(0, 0),
-                    mtime: git2::IndexTime::new(0, 0),
-                    dev: 0,
-                    ino: 0,
-                    mode: 0o100644,
-                    uid: 0,
-                    gid: 0,
-                    file_size: 0,
-                    id: blob_id,
-                    flags: 0,
-                    flags_extended: 0,
-                    path: Vec::new(),
-                });
-                entry.mode = GITLINK;
-                entry.id = oid;
-                entry.path = b"sub".to_vec();
-                index.add(&entry).unwrap();
+                let mut sub_index = sub.index().unwrap();
+                sub_index.add_path(Path::new("inside.md")).unwrap();
+                let tree = sub.find_tree(sub_index.write_tree().unwrap()).unwrap();
+                let who =
+                    git2::Signature::new("a", "a@example.com", &git2::Time::new(0, 0)).unwrap();
+                sub.commit(Some("HEAD"), &who, &who, "one", &tree, &[])
+                    .unwrap();
+                index.add_path(Path::new("sub")).unwrap();
+                assert_eq!(index.get_path(Path::new("sub"), 0).unwrap().mode, GITLINK);
+                std::fs::remove_dir_all(root.join("sub/.git")).unwrap();
             }
             if round % 4 == 1 {
                 // A tracked file renamed on the disk in letter case only: the same file where
