@@ -248,6 +248,7 @@ impl Repo {
         entries: &[IndexEntry],
         raw_names: &mut HashMap<String, Vec<u8>>,
     ) -> Result<Vec<String>, Error> {
+        use std::borrow::Cow;
         // Where git matches names without regard to case (`core.ignoreCase`, set by `git
         // init` on a file system that does), so does this: `Readme.md` on the disk is the
         // index's `README.md`, not a new file.
@@ -256,29 +257,24 @@ impl Repo {
             .config()
             .and_then(|c| c.get_bool("core.ignorecase"))
             .unwrap_or(false);
-        let key = |path: &[u8]| -> Vec<u8> {
-            if fold {
-                path.to_ascii_lowercase()
-            } else {
-                path.to_vec()
-            }
-        };
-        let mut files: HashSet<Vec<u8>> = HashSet::with_capacity(entries.len());
-        let mut folders: HashSet<Vec<u8>> = HashSet::new();
-        let mut submodules: HashSet<Vec<u8>> = HashSet::new();
+        let mut files: crate::FastSet<Cow<'_, [u8]>> = crate::FastSet::default();
+        files.reserve(entries.len());
+        let mut folders: crate::FastSet<Cow<'_, [u8]>> = crate::FastSet::default();
+        let mut submodules: crate::FastSet<Cow<'_, [u8]>> = crate::FastSet::default();
         for e in entries {
-            let path = key(&e.path);
+            let path: &[u8] = &e.path;
             // Every folder on the way, with its slash: "a/b/", then "a/".
             for (at, _) in path.iter().enumerate().rev().filter(|(_, b)| **b == b'/') {
-                if !folders.insert(path[..=at].to_vec()) {
+                let folder = case_key(fold, &path[..=at]);
+                if !folders.insert(folder) {
                     // Its parents are in already.
                     break;
                 }
             }
             if e.mode == GITLINK {
-                submodules.insert(path);
+                submodules.insert(case_key(fold, path));
             } else {
-                files.insert(path);
+                files.insert(case_key(fold, path));
             }
         }
         let mut untracked = Vec::new();
@@ -315,11 +311,11 @@ impl Repo {
                     path.extend_from_slice(base);
                     match entry.kind {
                         crate::fs::Kind::Dir => {
-                            if submodules.contains(&key(&path)) {
+                            if submodules.contains(&*case_key(fold, &path)) {
                                 continue;
                             }
                             path.push(b'/');
-                            if !folders.contains(&key(&path)) {
+                            if !folders.contains(&*case_key(fold, &path)) {
                                 // A folder the index knows nothing of: another repository
                                 // is not entered (git lists it as one entry, not as files),
                                 // nor an ignored folder.
@@ -334,7 +330,7 @@ impl Repo {
                             next.push(path);
                         }
                         crate::fs::Kind::File | crate::fs::Kind::Symlink => {
-                            if files.contains(&key(&path))
+                            if files.contains(&*case_key(fold, &path))
                                 || self.repo.status_should_ignore(&raw_path(&path))?
                             {
                                 continue;
@@ -718,6 +714,16 @@ fn name(bytes: &[u8], raw_names: &mut HashMap<String, Vec<u8>>) -> String {
         return escaped;
     }
     shown.into_owned()
+}
+
+/// `path` as the index is searched for it: lower-cased where git matches names without
+/// regard to case.
+fn case_key(fold: bool, path: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if fold {
+        std::borrow::Cow::Owned(path.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(path)
+    }
 }
 
 /// A path git stores as bytes, as a path on this platform.
