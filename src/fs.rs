@@ -291,6 +291,9 @@ impl Tree {
     /// through its handle: names and what each is, not following a symbolic link. `.` and
     /// `..` are left out; the order is the file system's.
     pub fn list(&self, rel: &Path) -> io::Result<Vec<Entry>> {
+        if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+            return Err(refused("the path leads outside the repository"));
+        }
         #[cfg(unix)]
         {
             let dir = self.folder(rel)?;
@@ -833,6 +836,51 @@ mod tests {
             assert_eq!(read(&tree, &format!("f{i}/x")).unwrap(), b"x");
         }
         assert!(tree.folders.lock().unwrap().len() <= MAX_OPEN_FOLDERS);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_tree_lists_a_folder_through_its_handle_without_following_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+        std::fs::create_dir_all(root.join("real/deeper")).unwrap();
+        std::fs::write(root.join("real/b.txt"), "b").unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("real/out")).unwrap();
+        let fifo = std::ffi::CString::new(root.join("real/fifo").to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+        let tree = Tree::new(root.to_path_buf());
+        let sorted = |mut found: Vec<Entry>| {
+            found.sort_by(|a, b| a.name.cmp(&b.name));
+            found
+                .into_iter()
+                .map(|e| (e.name.into_string().unwrap(), e.kind))
+                .collect::<Vec<_>>()
+        };
+        let listed = sorted(tree.list(Path::new("real")).unwrap());
+        assert_eq!(
+            listed,
+            [
+                ("b.txt".to_owned(), Kind::File),
+                ("deeper".to_owned(), Kind::Dir),
+                ("fifo".to_owned(), Kind::Other),
+                ("out".to_owned(), Kind::Symlink),
+            ]
+        );
+        assert_eq!(
+            sorted(tree.list(Path::new("")).unwrap()),
+            [("real".to_owned(), Kind::Dir)]
+        );
+        // Listing twice reads from the start both times: the shared handle is not moved.
+        assert_eq!(sorted(tree.list(Path::new("real")).unwrap()), listed);
+        // A link on the way is refused, as for reads; a missing folder is an error.
+        assert!(tree.list(Path::new("real/out")).is_err());
+        assert!(tree.list(Path::new("missing")).is_err());
+        assert!(tree.list(Path::new("../x")).is_err());
+        assert!(tree.list(Path::new("..")).is_err());
+        assert!(tree.list(Path::new("/")).is_err());
     }
 
     #[test]
